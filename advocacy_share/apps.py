@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class AdvocacyShareConfig(AppConfig):
+    name = "advocacy_share"

@@ -1,0 +1,35 @@
+from courses.models.pages import CourseIndexPage, CoursePage, CourseTag, LessonPage, QuizPage, QuizSlot
+from courses.models.progress import Attempt, AttemptAnswer, Enrollment, LessonProgress
+from courses.models.questions import (
+    QUESTION_TYPES,
+    MultipleChoiceQuestion,
+    OrderingQuestion,
+    PostScenarioQuestion,
+    Question,
+    QuestionCategory,
+    QuestionTag,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+
+__all__ = [
+    "QUESTION_TYPES",
+    "Attempt",
+    "AttemptAnswer",
+    "CourseIndexPage",
+    "CoursePage",
+    "CourseTag",
+    "Enrollment",
+    "LessonPage",
+    "LessonProgress",
+    "MultipleChoiceQuestion",
+    "OrderingQuestion",
+    "PostScenarioQuestion",
+    "Question",
+    "QuestionCategory",
+    "QuestionTag",
+    "QuizPage",
+    "QuizSlot",
+    "SingleChoiceQuestion",
+    "TrueFalseQuestion",
+]

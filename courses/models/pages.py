@@ -1,0 +1,285 @@
+"""Catalogue pages: course index → course → lessons and the final quiz.
+
+Pages stay thin: ``get_context`` calls a selector, routes validate input and call a service.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from courses.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+
+LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
+
+
+class CourseIndexPage(Page):
+    """The catalogue, at ``/courses/``: filter by tag and level, search titles and summaries."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.catalogue(index_page=self, params=request.GET, user=request.user))
+        return context
+
+
+class CourseTag(TaggedItemBase):
+    content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CoursePage(Page):
+    """A course: lessons (child pages, in tree order) and one final quiz (a child QuizPage)."""
+
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    summary = models.TextField(_("summary"), max_length=600)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="fr")
+    tags = ClusterTaggableManager(through=CourseTag, blank=True, verbose_name=_("tags"))
+    prerequisites = ParentalManyToManyField(
+        "self", verbose_name=_("prerequisites"), blank=True, symmetrical=False, related_name="unlocks"
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.AutocompleteField("summary"),
+        index.FilterField("language"),
+        index.FilterField("level"),
+    ]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldRowPanel([FieldPanel("level"), FieldPanel("language"), FieldPanel("estimated_minutes")]),
+        FieldPanel("tags"),
+        FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage", "courses.QuizPage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.course_detail(course=self, user=request.user))
+        return context
+
+
+class LessonPage(RoutablePageMixin, Page):
+    """A lesson: a StreamField body read in tree order; "mark as read" moves to the next one."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("estimated_minutes"), FieldPanel("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_detail(lesson=self, user=request.user))
+        return context
+
+    @path("complete/", name="complete")
+    def complete(self, request):
+        from courses import views
+
+        return views.lesson_complete(request, self)
+
+
+class QuizPageForm(WagtailAdminPageForm):
+    """A quiz must serve at least one scorable question (TESTPLAN 10: no empty quiz)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        slots = self.formsets.get("slots")
+        if slots is not None and slots.is_valid():
+            live = [f for f in slots.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            if not live:
+                self.add_error(None, _("Add at least one question slot: a quiz cannot be empty."))
+        return cleaned
+
+
+class QuizPage(RoutablePageMixin, Page):
+    """The final quiz of a course. Routes: landing, start, take/submit, save, result, review."""
+
+    class ReviewPolicy(models.TextChoices):
+        NEVER = "never", _("Never")
+        AFTER_SUBMIT = "after_submit", _("After each submitted attempt")
+        AFTER_PASS = "after_pass", _("Only once passed")
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    pass_mark = models.DecimalField(
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Inclusive: a score equal to the pass mark passes."),
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), default=3, help_text=_("0 means unlimited."), validators=[MaxValueValidator(100)]
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    delay_between_attempts_minutes = models.PositiveIntegerField(_("delay between attempts (minutes)"), default=0)
+    review_policy = models.CharField(
+        _("review policy"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_SUBMIT
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
+
+    base_form_class = QuizPageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("max_attempts")]),
+                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("delay_between_attempts_minutes")]),
+                FieldRowPanel([FieldPanel("review_policy"), FieldPanel("shuffle_questions")]),
+            ],
+            heading=_("Rules"),
+        ),
+        InlinePanel("slots", heading=_("Questions"), label=_("slot"), min_num=1),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    @path("")
+    def landing(self, request):
+        from courses import views
+
+        return views.quiz_landing(request, self)
+
+    @path("start/", name="start")
+    def start(self, request):
+        from courses import views
+
+        return views.quiz_start(request, self)
+
+    @path("attempt/<uuid:attempt_id>/", name="attempt")
+    def attempt(self, request, attempt_id):
+        from courses import views
+
+        return views.attempt_take(request, self, attempt_id)
+
+    @path("attempt/<uuid:attempt_id>/save/", name="attempt_save")
+    def attempt_save(self, request, attempt_id):
+        from courses import views
+
+        return views.attempt_save(request, self, attempt_id)
+
+    @path("attempt/<uuid:attempt_id>/result/", name="attempt_result")
+    def attempt_result(self, request, attempt_id):
+        from courses import views
+
+        return views.attempt_result(request, self, attempt_id)
+
+    @path("attempt/<uuid:attempt_id>/review/", name="attempt_review")
+    def attempt_review(self, request, attempt_id):
+        from courses import views
+
+        return views.attempt_review(request, self, attempt_id)
+
+    def serve_preview(self, request, mode_name):
+        from courses import views
+
+        return views.quiz_preview(request, self)
+
+    @property
+    def course(self) -> CoursePage:
+        return self.get_parent().specific  # type: ignore[return-value]
+
+
+class QuizSlot(Orderable):
+    """One place in a quiz: a fixed question, or N questions drawn at random from a category."""
+
+    quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(
+        "courses.Question", verbose_name=_("fixed question"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "courses.QuestionCategory",
+        verbose_name=_("or draw from category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number to draw"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    panels = [FieldPanel("question"), FieldRowPanel([FieldPanel("category"), FieldPanel("count")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("question slot")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(question__isnull=False, category__isnull=True) | models.Q(question__isnull=True, category__isnull=False)),
+                name="quizslot_question_xor_category",
+            )
+        ]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if bool(self.question_id) == bool(self.category_id):
+            raise ValidationError(_("Choose either a fixed question or a category to draw from, not both."))
+        if self.category_id:
+            available = self.category.questions.count()
+            if available < self.count:
+                raise ValidationError(
+                    {"count": _("The category has only %(n)s questions.") % {"n": available}}
+                )

@@ -1,0 +1,268 @@
+"""Reads of the courses layer. Query counts here do not grow with courses or questions."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from taggit.models import Tag
+
+from courses.models import (
+    QUESTION_TYPES,
+    Attempt,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    QuizPage,
+)
+
+CATALOGUE_PAGE_SIZE = 24
+
+
+def _lang(user) -> str:
+    return getattr(user, "preferred_language", "") or ""
+
+
+def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
+    """Courses under ``index_page`` filtered by ``tag``, ``level``, ``language`` and ``q``."""
+    courses = CoursePage.objects.live().public().descendant_of(index_page).order_by("path")
+    tag = (params.get("tag") or "").strip()[:100]
+    level = (params.get("level") or "").strip()
+    language = (params.get("language") or "").strip()
+    query = (params.get("q") or "").strip()[:200]
+    if level in CoursePage.Level.values:
+        courses = courses.filter(level=level)
+    else:
+        level = ""
+    if language in {"fr", "en"}:
+        courses = courses.filter(language=language)
+    else:
+        language = ""
+    if tag:
+        courses = courses.filter(tags__slug=tag).distinct()
+    if query:
+        matches = CoursePage.objects.live().descendant_of(index_page).search(query, operator="or")
+        ids = [page.pk for page in matches]
+        courses = courses.filter(pk__in=ids)
+    courses = courses.select_related("cover_image").prefetch_related("tags")
+    paginator = Paginator(courses, CATALOGUE_PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    progress = course_progress_map(user=user, course_ids=[c.pk for c in page.object_list])
+    tags = (
+        Tag.objects.filter(courses_coursetag_items__content_object__in=CoursePage.objects.live().descendant_of(index_page))
+        .distinct()
+        .order_by("name")
+    )
+    return {
+        "courses": page,
+        "progress": progress,
+        "filters": {"tag": tag, "level": level, "language": language, "q": query},
+        "levels": CoursePage.Level.choices,
+        "tags": tags,
+        "user_language": _lang(user),
+    }
+
+
+def course_progress_map(*, user, course_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Progress per course for ``user``: percent of lessons read, and completion. 3 queries."""
+    if not course_ids or not getattr(user, "is_authenticated", False):
+        return {}
+    lesson_counts: dict[int, int] = {}
+    read_counts: dict[int, int] = {}
+    course_paths = {c.path: c.pk for c in CoursePage.objects.filter(pk__in=course_ids).only("pk", "path")}
+    steplen = CoursePage.steplen
+    lesson_course: dict[int, int] = {}
+    if course_paths:
+        prefix = Q(_connector=Q.OR, *[Q(path__startswith=p) for p in course_paths])
+        for pk, path in LessonPage.objects.live().filter(prefix).values_list("pk", "path"):
+            course_id = course_paths.get(path[:-steplen])
+            if course_id is not None:
+                lesson_course[pk] = course_id
+                lesson_counts[course_id] = lesson_counts.get(course_id, 0) + 1
+    for lesson_id in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_course).values_list("lesson_id", flat=True):
+        course_id = lesson_course[lesson_id]
+        read_counts[course_id] = read_counts.get(course_id, 0) + 1
+    enrolments = {
+        e["course_id"]: e for e in Enrollment.objects.filter(user=user, course_id__in=course_ids).values("course_id", "completed_at")
+    }
+    result = {}
+    for course_id in course_ids:
+        total = lesson_counts.get(course_id, 0)
+        read = read_counts.get(course_id, 0)
+        enrolment = enrolments.get(course_id)
+        completed = bool(enrolment and enrolment["completed_at"])
+        result[course_id] = {
+            "enrolled": enrolment is not None,
+            "completed": completed,
+            "completed_at": enrolment["completed_at"] if enrolment else None,
+            "lessons_total": total,
+            "lessons_read": read,
+            "percent": 100 if completed else (int(read * 100 / (total + 1)) if total else 0),
+        }
+    return result
+
+
+def course_lessons(course: CoursePage):
+    return LessonPage.objects.live().child_of(course).order_by("path")
+
+
+def course_quiz(course: CoursePage) -> QuizPage | None:
+    return QuizPage.objects.live().child_of(course).order_by("path").first()
+
+
+def course_requirements_met(*, user, course: CoursePage) -> bool:
+    """Every live lesson read and a passed attempt on the course's quiz."""
+    lesson_ids = set(course_lessons(course).values_list("pk", flat=True))
+    read = set(LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
+    if lesson_ids - read:
+        return False
+    quiz = course_quiz(course)
+    if quiz is None:
+        return bool(lesson_ids)
+    return Attempt.objects.filter(user=user, quiz=quiz, passed=True).exists()
+
+
+def course_detail(*, course: CoursePage, user) -> dict[str, Any]:
+    lessons = list(course_lessons(course))
+    quiz = course_quiz(course)
+    read_ids: set[int] = set()
+    if getattr(user, "is_authenticated", False):
+        read_ids = set(
+            LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
+        )
+    progress = course_progress_map(user=user, course_ids=[course.pk]).get(course.pk)
+    next_lesson = next((lesson for lesson in lessons if lesson.pk not in read_ids), None)
+    return {
+        "lessons": lessons,
+        "read_ids": read_ids,
+        "quiz": quiz,
+        "course_progress": progress,
+        "next_lesson": next_lesson,
+        "prerequisites": list(course.prerequisites.live()),
+    }
+
+
+def lesson_detail(*, lesson: LessonPage, user) -> dict[str, Any]:
+    course = lesson.get_parent().specific
+    lessons = list(course_lessons(course).only("pk", "title", "path", "url_path", "depth"))
+    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), 0)
+    read_ids: set[int] = set()
+    if getattr(user, "is_authenticated", False):
+        read_ids = set(
+            LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
+        )
+    total = len(lessons)
+    return {
+        "course": course,
+        "lessons": lessons,
+        "lesson_index": index + 1,
+        "lessons_total": total,
+        "read_ids": read_ids,
+        "is_read": lesson.pk in read_ids,
+        "previous_lesson": lessons[index - 1] if index > 0 else None,
+        "next_lesson": lessons[index + 1] if index + 1 < total else None,
+        "quiz": course_quiz(course),
+        "percent": int(len(read_ids) * 100 / (total + 1)) if total else 0,
+    }
+
+
+def attempt_for_user(*, quiz: QuizPage, user, attempt_id: UUID) -> Attempt:
+    """The attempt, if it belongs to ``user`` on ``quiz``; otherwise 404, the same as unknown."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    attempt = Attempt.objects.filter(public_id=attempt_id, user=user, quiz=quiz).first()
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def quiz_landing(*, quiz: QuizPage, user) -> dict[str, Any]:
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no")) if user.is_authenticated else []
+    in_progress = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
+    used = len(attempts)
+    remaining = None if not quiz.max_attempts else max(0, quiz.max_attempts - used)
+    return {
+        "attempts": attempts,
+        "in_progress": in_progress,
+        "attempts_remaining": remaining,
+        "best_score": max((a.score for a in attempts if a.score is not None), default=None),
+        "has_passed": any(a.passed for a in attempts),
+    }
+
+
+def public_questions(attempt: Attempt, answers: dict[int, Any] | None = None) -> list[dict[str, Any]]:
+    """The allow-listed view of every question of an attempt, with the learner's saved answer."""
+    answers = answers or {}
+    views = []
+    for snapshot in attempt.questions:
+        view = QUESTION_TYPES[snapshot["type"]].public_view(snapshot)
+        view["position"] = snapshot["position"]
+        saved = answers.get(snapshot["position"])
+        view["saved"] = saved if isinstance(saved, list) else ([saved] if saved else [])
+        views.append(view)
+    return views
+
+
+def attempt_answers(attempt: Attempt) -> dict[int, Any]:
+    return dict(attempt.answers.values_list("position", "response"))
+
+
+def review_allowed(*, attempt: Attempt, user) -> bool:
+    """Whether the review (keys, feedback, explanations) may be shown for ``attempt``."""
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return False
+    policy = attempt.snapshot.get("review_policy", "never")
+    if policy == QuizPage.ReviewPolicy.AFTER_SUBMIT:
+        return True
+    if policy == QuizPage.ReviewPolicy.AFTER_PASS:
+        return Attempt.objects.filter(user=user, quiz_id=attempt.quiz_id, passed=True).exists()
+    return False
+
+
+def review_questions(attempt: Attempt) -> list[dict[str, Any]]:
+    answers = attempt_answers(attempt)
+    credits = dict(attempt.answers.values_list("position", "credit"))
+    rows = []
+    for snapshot in attempt.questions:
+        qtype = QUESTION_TYPES[snapshot["type"]]
+        response = answers.get(snapshot["position"])
+        row = {
+            **qtype.public_view(snapshot),
+            **qtype.review_view(snapshot, response),
+            "position": snapshot["position"],
+            "credit": credits.get(snapshot["position"]),
+        }
+        rows.append(row)
+    return rows
+
+
+def learner_dashboard(*, user) -> dict[str, Any]:
+    """``/me/``: enrolled courses with progress, and attempts with scores. Constant queries."""
+    enrolments = list(
+        Enrollment.objects.filter(user=user).select_related("course").order_by("-enrolled_at")
+    )
+    progress = course_progress_map(user=user, course_ids=[e.course_id for e in enrolments])
+    attempts = list(
+        Attempt.objects.filter(user=user)
+        .select_related("quiz")
+        .only("public_id", "attempt_no", "status", "started_at", "finished_at", "score", "passed", "quiz__title", "quiz__url_path", "quiz__path", "quiz_id")
+        .order_by("-started_at")[:50]
+    )
+    return {
+        "enrolments": [{"course": e.course, "progress": progress.get(e.course_id, {})} for e in enrolments],
+        "attempts": attempts,
+        "completed_count": sum(1 for e in enrolments if e.completed_at),
+        "now": timezone.now(),
+    }
+
+
+def completed_course_ids(*, user_id: int) -> set[int]:
+    return set(
+        Enrollment.objects.filter(user_id=user_id, completed_at__isnull=False).values_list("course_id", flat=True)
+    )

@@ -1,0 +1,341 @@
+"""Every state change of the courses layer. Views, pages and tasks are thin callers.
+
+Errors are ``QuizError`` with a machine code and an HTTP status; the views map them to the
+error contract (HTML page or ``{"error": {...}}``).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses import grading, signals
+from courses.models import (
+    QUESTION_TYPES,
+    Attempt,
+    AttemptAnswer,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    Question,
+    QuizPage,
+)
+from courses.models.questions import InvalidAnswer
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class QuizError(Exception):
+    code: str
+    message: str
+    status: int = 409
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=getattr(settings, "QUIZ_DEADLINE_GRACE_SECONDS", 5))
+
+
+# --- enrolment and lessons --------------------------------------------------------------
+
+
+def enrollment_ensure(*, user, course: CoursePage) -> Enrollment:
+    """Enrol ``user`` in ``course``. Idempotent: a second call returns the same row."""
+    try:
+        with transaction.atomic():
+            enrollment, _created = Enrollment.objects.get_or_create(user=user, course=course)
+    except IntegrityError:
+        enrollment = Enrollment.objects.get(user=user, course=course)
+    return enrollment
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> bool:
+    """Mark ``lesson`` read by ``user``, enrolling them if needed. Idempotent.
+
+    May complete the course (see ``enrollment_check_completion``). Returns whether the course
+    is now complete.
+    """
+    course = lesson.get_parent().specific
+    enrollment_ensure(user=user, course=course)
+    LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    return enrollment_check_completion(user=user, course=course)
+
+
+def enrollment_check_completion(*, user, course: CoursePage) -> bool:
+    """Complete the enrolment when every live lesson is read and the quiz is passed.
+
+    The conditional UPDATE makes completion happen once, whatever the concurrency; only the
+    call that flips ``completed_at`` sends ``course_completed``, on commit.
+    """
+    from courses import selectors
+
+    if not selectors.course_requirements_met(user=user, course=course):
+        return Enrollment.objects.filter(user=user, course=course, completed_at__isnull=False).exists()
+    now = timezone.now()
+    flipped = Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
+    if flipped:
+        user_id, course_id = user.pk, course.pk
+        transaction.on_commit(
+            lambda: signals.course_completed.send(sender=CoursePage, user_id=user_id, course_id=course_id)
+        )
+    return True
+
+
+# --- attempts --------------------------------------------------------------------------
+
+
+def _draw_questions(quiz: QuizPage) -> list[Question]:
+    """Resolve the quiz's slots into concrete questions: fixed ones, then random draws."""
+    rng = secrets.SystemRandom()
+    slots = list(quiz.slots.all())
+    chosen: list[int] = []
+    fixed_ids = {slot.question_id for slot in slots if slot.question_id}
+    for slot in slots:
+        if slot.question_id:
+            if slot.question_id not in chosen:
+                chosen.append(slot.question_id)
+            continue
+        pool = list(
+            Question.objects.non_polymorphic()
+            .filter(category_id=slot.category_id)
+            .exclude(pk__in=fixed_ids | set(chosen))
+            .values_list("pk", flat=True)
+        )
+        chosen.extend(rng.sample(pool, min(slot.count, len(pool))))
+    if not chosen:
+        raise QuizError("quiz_empty", _("This quiz has no questions yet."), 409)
+    by_id = {q.pk: q for q in Question.objects.filter(pk__in=chosen)}
+    questions = [by_id[pk] for pk in chosen if pk in by_id]
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    return questions
+
+
+def quiz_snapshot(quiz: QuizPage) -> dict[str, Any]:
+    """The frozen form of a quiz for one attempt: rules at start, questions and keys served."""
+    questions = []
+    for position, question in enumerate(_draw_questions(quiz)):
+        questions.append({**question.build_snapshot(), "position": position})
+    return {
+        "revision_id": quiz.latest_revision_id,
+        "pass_mark": str(quiz.pass_mark),
+        "review_policy": quiz.review_policy,
+        "time_limit_minutes": quiz.time_limit_minutes,
+        "questions": questions,
+    }
+
+
+def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attempt:
+    """Start an attempt, or return the one already in progress.
+
+    Enforces the attempt limit and the delay between attempts. The limit holds under
+    concurrency because attempt numbers are unique per (user, quiz): of N parallel starts
+    one inserts number k, the others hit the constraint and are answered 409.
+
+    Raises ``QuizError`` (409): ``attempt_limit_reached``, ``attempt_delay``, ``quiz_empty``.
+    """
+    now = now or timezone.now()
+    course = quiz.get_parent().specific
+    with transaction.atomic():
+        current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
+        if current is not None:
+            if _past_deadline(current, now):
+                attempt_finalise(attempt=current, now=now, timed_out=True)
+            else:
+                return current
+        previous = list(
+            Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no").values("attempt_no", "finished_at")[:1]
+        )
+        number = previous[0]["attempt_no"] + 1 if previous else 1
+        if quiz.max_attempts and number > quiz.max_attempts:
+            raise QuizError("attempt_limit_reached", _("You have used all your attempts for this quiz."), 409)
+        if previous and quiz.delay_between_attempts_minutes and previous[0]["finished_at"]:
+            ready_at = previous[0]["finished_at"] + timedelta(minutes=quiz.delay_between_attempts_minutes)
+            if now < ready_at:
+                minutes = int((ready_at - now).total_seconds() // 60) + 1
+                raise QuizError(
+                    "attempt_delay",
+                    _("You can try again in %(minutes)s minutes.") % {"minutes": minutes},
+                    409,
+                )
+        snapshot = quiz_snapshot(quiz)
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    try:
+        with transaction.atomic():
+            enrollment_ensure(user=user, course=course)
+            return Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                attempt_no=number,
+                started_at=now,
+                deadline=deadline,
+                snapshot=snapshot,
+            )
+    except IntegrityError:
+        # Someone else (another tab, a double click) started one at the same moment.
+        if quiz.max_attempts and number >= quiz.max_attempts:
+            raise QuizError("attempt_limit_reached", _("You have used all your attempts for this quiz."), 409) from None
+        current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
+        if current is not None:
+            return current
+        raise QuizError("attempt_conflict", _("Another attempt was started at the same time."), 409) from None
+
+
+def _past_deadline(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + _grace()
+
+
+def parse_answers(*, attempt: Attempt, data: dict[str, list[str]]) -> dict[int, Any]:
+    """Validate raw answers ``{"q<position>": [values]}`` against the attempt's snapshot.
+
+    Every key must name a question served in this attempt and every value an option of that
+    question; otherwise ``QuizError("invalid_choice", status=400)`` and nothing is kept.
+    """
+    questions = attempt.questions
+    parsed: dict[int, Any] = {}
+    for key, values in data.items():
+        if not key.startswith("q") or not key[1:].isdigit() or len(key) > 6:
+            raise QuizError("invalid_choice", _("The answer %(key)s does not match any question.") % {"key": key[:40]}, 400)
+        position = int(key[1:])
+        if position >= len(questions):
+            raise QuizError("invalid_choice", _("The answer %(key)s does not match any question.") % {"key": key}, 400)
+        snapshot = questions[position]
+        values = [v for v in values if isinstance(v, str) and v != ""]
+        if not values:
+            continue
+        try:
+            parsed[position] = QUESTION_TYPES[snapshot["type"]].parse_response(snapshot, values)
+        except InvalidAnswer as exc:
+            raise QuizError(
+                "invalid_choice",
+                _("Question %(n)s: %(reason)s") % {"n": position + 1, "reason": _(str(exc))},
+                400,
+            ) from None
+    return parsed
+
+
+def _check_writable(attempt: Attempt, now: datetime) -> None:
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        raise QuizError("attempt_already_submitted", _("This attempt is already finished."), 409)
+    if _past_deadline(attempt, now):
+        raise QuizError("attempt_time_expired", _("The time limit for this attempt has passed."), 409)
+
+
+def _store_answers(attempt: Attempt, answers: dict[int, Any], now: datetime) -> int:
+    for position, response in answers.items():
+        AttemptAnswer.objects.update_or_create(
+            attempt=attempt, position=position, defaults={"response": response, "saved_at": now}
+        )
+    return len(answers)
+
+
+def attempt_save_answers(*, attempt: Attempt, data: dict[str, list[str]], now: datetime | None = None) -> int:
+    """Save answers of an attempt in progress (autosave / "save" button). Not a submission.
+
+    All-or-nothing: invalid input raises 400 and keeps nothing. Writes after the deadline are
+    refused with 409 ``attempt_time_expired``; finished attempts with 409.
+    """
+    now = now or timezone.now()
+    answers = parse_answers(attempt=attempt, data=data)
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        _check_writable(locked, now)
+        return _store_answers(locked, answers, now)
+
+
+def attempt_submit(*, attempt: Attempt, data: dict[str, list[str]] | None = None, now: datetime | None = None) -> Attempt:
+    """Store the final answers and grade the attempt. Idempotent.
+
+    A second submit (double click, replay) changes nothing and returns the graded attempt.
+    A submit after the deadline keeps only the answers saved before it, and closes the
+    attempt as timed out. Client-sent scores are never read: the grade comes from the
+    stored answers and the snapshot.
+    """
+    now = now or timezone.now()
+    answers = parse_answers(attempt=attempt, data=data or {})
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != Attempt.Status.IN_PROGRESS:
+            return locked
+        timed_out = _past_deadline(locked, now)
+        if not timed_out:
+            _store_answers(locked, answers, now)
+        return attempt_finalise(attempt=locked, now=now, timed_out=timed_out)
+
+
+def attempt_finalise(*, attempt: Attempt, now: datetime, timed_out: bool) -> Attempt:
+    """Grade ``attempt`` from its stored answers and close it. Must run inside ``atomic()``.
+
+    The status flip is a conditional UPDATE, so of two concurrent finalisations only one
+    grades; the other returns the row as the winner left it.
+    """
+    stored = {a.position: a for a in attempt.answers.all()}
+    weighted = []
+    for snapshot in attempt.questions:
+        answer = stored.get(snapshot["position"])
+        response = answer.response if answer else None
+        credit = QUESTION_TYPES[snapshot["type"]].grade_snapshot(snapshot, response)
+        weighted.append((Decimal(snapshot["points"]), credit))
+        if answer is not None:
+            answer.credit = credit
+    result = grading.grade(weighted, Decimal(attempt.snapshot["pass_mark"]))
+    status = Attempt.Status.TIMED_OUT if timed_out else Attempt.Status.SUBMITTED
+    flipped = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(
+        status=status, finished_at=now, score=result.score, passed=result.passed
+    )
+    if not flipped:
+        attempt.refresh_from_db()
+        return attempt
+    AttemptAnswer.objects.bulk_update(list(stored.values()), ["credit"])
+    attempt.refresh_from_db()
+    if result.passed:
+        course = CoursePage.objects.get(pk=attempt.quiz.get_parent().pk)
+        enrollment_check_completion(user=attempt.user, course=course)
+    return attempt
+
+
+def attempt_close_expired(*, now: datetime | None = None) -> int:
+    """Close every attempt past its deadline (beat job), grading the answers saved in time.
+
+    Idempotent; returns how many attempts it closed.
+    """
+    now = now or timezone.now()
+    closed = 0
+    expired = Attempt.objects.filter(
+        status=Attempt.Status.IN_PROGRESS, deadline__isnull=False, deadline__lt=now - _grace()
+    ).values_list("pk", flat=True)
+    for pk in list(expired):
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().get(pk=pk)
+            if attempt.status == Attempt.Status.IN_PROGRESS:
+                attempt_finalise(attempt=attempt, now=now, timed_out=True)
+                closed += 1
+    return closed
+
+
+def quiz_preview_sample(quiz: QuizPage) -> list[dict[str, Any]]:
+    """A sample draw for the editor's preview, keys included. Writes nothing."""
+    try:
+        questions = _draw_questions(quiz)
+    except QuizError:
+        return []
+    sample = []
+    for position, question in enumerate(questions):
+        snapshot = {**question.build_snapshot(), "position": position}
+        qtype = QUESTION_TYPES[snapshot["type"]]
+        sample.append({**qtype.public_view(snapshot), **qtype.review_view(snapshot, None), "position": position})
+    return sample

@@ -1,0 +1,11 @@
+"""Celery tasks of the courses layer: take ids, call one service, idempotent."""
+
+from celery import shared_task
+
+from courses import services
+
+
+@shared_task(acks_late=True)
+def attempt_close_expired_task() -> int:
+    """Beat job: close attempts past their time limit with the answers saved in time."""
+    return services.attempt_close_expired()

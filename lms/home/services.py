@@ -1,0 +1,39 @@
+"""Site structure: the root HomePage and the catalogue at /courses/. Idempotent."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from courses.models import CourseIndexPage
+from lms.home.models import HomePage
+
+
+@transaction.atomic
+def site_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage:
+    """Make the default site serve a HomePage with a CourseIndexPage at ``/courses/``.
+
+    Replaces Wagtail's initial "Welcome" page on a fresh database; a second call changes
+    nothing and returns the same HomePage.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(title="Porte-Voix", slug="home-porte-voix")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        welcome = Page.objects.filter(depth=2).exclude(pk=home.pk).filter(content_type__model="page")
+        for page in welcome:
+            Site.objects.filter(root_page=page).update(root_page=home)
+            page.delete()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Porte-Voix")
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    if not CourseIndexPage.objects.exists():
+        index = CourseIndexPage(title="Courses", slug="courses")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return home

@@ -1,0 +1,90 @@
+"""Project-level views: the learner dashboard, language switch, health probes, 404."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from courses import api as courses_api
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@login_required
+def dashboard(request):
+    context = courses_api.learner_dashboard(request.user)
+    return TemplateResponse(request, "home/dashboard.html", context)
+
+
+@login_required
+def set_language(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    target = request.POST.get("next", "/me/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/me/"
+    return redirect(target)
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        return False, type(exc).__name__
+    return True, "ok"
+
+
+def _check_broker() -> tuple[bool, str]:
+    from lms.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=1)
+    except Exception as exc:  # noqa: BLE001
+        return False, type(exc).__name__
+    return True, "ok"
+
+
+@never_cache
+def readyz(request):
+    started = time.monotonic()
+    db_ok, db_detail = _check_database()
+    broker_ok, broker_detail = _check_broker()
+    ready = db_ok and broker_ok
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {"database": db_detail, "broker": broker_detail},
+        "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
+    }
+    response = JsonResponse(body, status=200 if ready else 503)
+    if not ready:
+        response["Retry-After"] = "10"
+    return response
+
+
+def not_found(request, exception=None):
+    return TemplateResponse(
+        request, "404.html", {"title": _("Page not found"), "message": _("This page does not exist or is not yours.")}, status=404
+    )

@@ -1,0 +1,45 @@
+"""Project-wide middleware."""
+
+import logging
+
+from django.db import OperationalError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseBusyMiddleware:
+    """Turn SQLite's "database is locked" into 503 + Retry-After instead of a 500 (TESTPLAN 43).
+
+    The transaction that hit the lock has been rolled back by ``atomic()``, so nothing is
+    half-written; the client is told to try again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError) or "locked" not in str(exception).lower():
+            return None
+        logger.warning("database busy on %s %s", request.method, request.path)
+        message = _("The service is busy. Please try again in a few seconds.")
+        if wants_json(request):
+            response = JsonResponse({"error": {"code": "temporarily_busy", "message": message}}, status=503)
+        else:
+            response = render(request, "error.html", {"title": _("Busy"), "message": message}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def wants_json(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return request.content_type == "application/json" or (
+        "application/json" in accept and "text/html" not in accept
+    )

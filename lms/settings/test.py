@@ -1,0 +1,34 @@
+"""Test settings: fast hashing, eager Celery, an isolated var/ directory.
+
+SQLite tests use a *file* database (TESTPLAN conventions): the in-memory shared-cache database
+reports "table is locked" at once and hides how the real one behaves under concurrency.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+TEST_VAR_DIR = Path(os.environ.get("PORTE_VOIX_TEST_VAR_DIR", tempfile.mkdtemp(prefix="porte-voix-test-")))
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = str(TEST_VAR_DIR / "db.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-db.sqlite3")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = TEST_VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+LANGUAGE_CODE = "en"
+del VAR_DIR
