@@ -22,3 +22,34 @@ def completed_course_ids(user_id: int) -> set[int]:
 
 def learner_dashboard(user) -> dict:
     return selectors.learner_dashboard(user=user)
+
+
+def import_courses(data: dict[str, object], *, source: str = "<data>") -> list[CourseSummary]:
+    """Create or update the course described by ``data`` (one fixtures file) in the catalogue.
+
+    Idempotent; see ``courses.importer.courses_import``. Raises ``ValueError`` naming
+    ``source`` and the entry when the data is invalid, or when there is no catalogue page.
+    """
+    from courses.importer import courses_import
+    from courses.models import CourseIndexPage
+
+    index_page = CourseIndexPage.objects.first()
+    if index_page is None:
+        raise ValueError("There is no course catalogue page yet: create the site structure first.")
+    pages = courses_import(data=data, index_page=index_page, source=source)
+    return [CourseSummary(id=p.pk, title=p.title, url=p.url or "", language=p.language) for p in pages]
+
+
+def catalogue_ensure(*, parent) -> int:
+    """Create the catalogue page (``courses/``) under ``parent`` if there is none. Idempotent.
+
+    Returns the catalogue page id.
+    """
+    from courses.models import CourseIndexPage
+
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = CourseIndexPage(title="Courses", slug="courses")
+        parent.add_child(instance=index)
+        index.save_revision().publish()
+    return index.pk

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from courses.models import CourseIndexPage
+from courses import api as courses_api
 from lms.home.models import HomePage
 
 
@@ -32,8 +32,5 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage:
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
-    if not CourseIndexPage.objects.exists():
-        index = CourseIndexPage(title="Courses", slug="courses")
-        home.add_child(instance=index)
-        index.save_revision().publish()
+    courses_api.catalogue_ensure(parent=home)
     return home
