@@ -1,0 +1,54 @@
+"""The public surface of the policy layer. Higher layers import this, never the models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from policy import checker, rules, selectors
+from policy.data import Finding, PolicyVersionData
+
+__all__ = ["Finding", "PolicyVersionData", "check_post", "current_version", "has_acknowledged_current", "policy_url"]
+
+
+def current_version() -> PolicyVersionData | None:
+    """The current (latest material) version of the policy, or ``None`` before the first one."""
+    row = selectors.current_version_row()
+    if row is None:
+        return None
+    return PolicyVersionData(
+        id=row.pk, number=row.number, published_at=row.published_at, summary=row.summary, summary_en=row.summary_en
+    )
+
+
+def has_acknowledged_current(user) -> bool:
+    """Whether ``user`` acknowledged the current version. False when there is no policy yet."""
+    return bool(selectors.reading_state(user=user)["acknowledged"])
+
+
+def reading_state(user) -> dict:
+    return selectors.reading_state(user=user)
+
+
+def policy_url() -> str:
+    return selectors.policy_url()
+
+
+def check_post(
+    text: str,
+    url: str = "",
+    network: str = "",
+    *,
+    for_advocacy: bool = False,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> list[Finding]:
+    """Every guardrail finding for a draft post, with severity, message, clause and span.
+
+    Pure apart from reading the compiled rules (rebuilt only when a rule changes).
+    ``for_advocacy`` says the post earns points, which makes advocacy disclosures apply.
+    """
+    compiled = rules.compiled_rules(language or get_language() or "fr")
+    return checker.check(compiled, text, url, network, now=now or timezone.now(), for_advocacy=for_advocacy)

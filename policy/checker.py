@@ -1,0 +1,243 @@
+"""The post checker: a pure function from (rules, text, link, network) to findings.
+
+Matching is case- and accent-insensitive and works on whole phrases: the text is folded
+(NFKD, combining marks dropped, casefolded) while keeping, for every folded character, the
+index of the original character it came from, so findings point at the original text.
+Phrases are matched word by word through an index keyed on their first word, so the cost
+grows with the length of the post, not with the number of rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from policy.data import BLOCK, Finding, PhraseRule, RuleSet
+
+WORD_RE = re.compile(r"\w+")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
+URL_TRAILING = ".,;:!?)]}'\""
+X_LINK_LENGTH = 23
+
+_FOLD_CACHE: dict[str, str] = {}
+_FOLD_CACHE_MAX = 20_000
+
+
+def _fold_char(ch: str) -> str:
+    folded = _FOLD_CACHE.get(ch)
+    if folded is None:
+        folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
+        if len(_FOLD_CACHE) < _FOLD_CACHE_MAX:
+            _FOLD_CACHE[ch] = folded
+    return folded
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """Folded text and a map folded index → original index (``None`` when it is the identity)."""
+    if text.isascii():
+        return text.lower(), None
+    parts = [_fold_char(ch) for ch in text]
+    if all(len(part) == 1 for part in parts):
+        return "".join(parts), None
+    index: list[int] = []
+    for original, part in enumerate(parts):
+        index.extend([original] * len(part))
+    return "".join(parts), index
+
+
+def fold_phrase(phrase: str) -> tuple[str, ...]:
+    folded, _ = fold(phrase)
+    return tuple(WORD_RE.findall(folded))
+
+
+@dataclass
+class _Entry:
+    words: tuple[str, ...]
+    rule: PhraseRule
+    role: str = "phrase"  # or "trigger:<rule_id>"
+
+
+@dataclass
+class CompiledRuleSet:
+    rules: RuleSet
+    phrase_index: dict[str, list[_Entry]] = field(default_factory=dict)
+    patterns: list[tuple[re.Pattern[str], PhraseRule]] = field(default_factory=list)
+    triggers: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+
+
+def compile_rules(rules: RuleSet) -> CompiledRuleSet:
+    compiled = CompiledRuleSet(rules=rules)
+    for rule in rules.phrase_rules:
+        for phrase in rule.phrases:
+            words = fold_phrase(phrase)
+            if words:
+                compiled.phrase_index.setdefault(words[0], []).append(_Entry(words, rule))
+        for pattern in rule.patterns:
+            compiled.patterns.append((re.compile(pattern, re.IGNORECASE), rule))
+    for disclosure in rules.disclosure_rules:
+        compiled.triggers[disclosure.rule_id] = tuple(w for w in (fold_phrase(t) for t in disclosure.triggers) if w)
+    return compiled
+
+
+def _original_span(index: list[int] | None, start: int, end: int, length: int) -> tuple[int, int]:
+    if index is None:
+        return start, end
+    if start >= len(index):
+        return length, length
+    return index[start], (index[end - 1] + 1) if end > start else index[start]
+
+
+def _find_phrases(words: list[tuple[str, int, int]], index: dict[str, list[_Entry]]):
+    tokens = [w for w, _, _ in words]
+    for i, token in enumerate(tokens):
+        for entry in index.get(token, ()):
+            n = len(entry.words)
+            if tuple(tokens[i : i + n]) == entry.words:
+                yield entry, words[i][1], words[i + n - 1][2]
+
+
+def _contains_words(tokens: list[str], phrase: tuple[str, ...]) -> tuple[int, int] | None:
+    n = len(phrase)
+    first = phrase[0]
+    for i, token in enumerate(tokens):
+        if token == first and tuple(tokens[i : i + n]) == phrase:
+            return i, i + n - 1
+    return None
+
+
+def _host_allowed(host: str, domains: tuple[str, ...]) -> bool:
+    host = host.lower().rstrip(".")
+    for domain in domains:
+        domain = domain.lower().lstrip("*").lstrip(".")
+        if host == domain or host.endswith("." + domain):
+            return True
+    return False
+
+
+def _urls(text: str) -> list[tuple[str, int, int]]:
+    found = []
+    for match in URL_RE.finditer(text):
+        url = match.group(0).rstrip(URL_TRAILING)
+        found.append((url, match.start(), match.start() + len(url)))
+    return found
+
+
+def _host_of(url: str) -> str:
+    candidate = url if "://" in url else "https://" + url
+    try:
+        return urlsplit(candidate).hostname or ""
+    except ValueError:
+        return ""
+
+
+def check(
+    compiled: CompiledRuleSet,
+    text: str,
+    url: str = "",
+    network: str = "",
+    *,
+    now: datetime,
+    for_advocacy: bool = False,
+) -> list[Finding]:
+    """Every finding for ``text`` (and the separate ``url``) on ``network``, in text order."""
+    text = text or ""
+    url = (url or "").strip()
+    findings: list[Finding] = []
+    length = len(text)
+    folded, index = fold(text)
+    words = [(m.group(0), m.start(), m.end()) for m in WORD_RE.finditer(folded)]
+    tokens = [w for w, _, _ in words]
+
+    def add(rule_id, kind, severity, message, clause, start, end, about_url=False):
+        findings.append(
+            Finding(
+                rule_id=rule_id,
+                kind=kind,
+                severity=severity,
+                message=message,
+                clause_url=clause,
+                start=start,
+                end=end,
+                excerpt=text[start:end][:200],
+                about_url=about_url,
+            )
+        )
+
+    # Blocked phrases, confidential names and embargoed topics.
+    for entry, fstart, fend in _find_phrases(words, compiled.phrase_index):
+        rule = entry.rule
+        if rule.not_before is not None and now >= rule.not_before:
+            continue
+        start, end = _original_span(index, fstart, fend, length)
+        add(rule.rule_id, rule.kind, rule.severity, rule.message, rule.clause_url, start, end)
+    for pattern, rule in compiled.patterns:
+        if rule.not_before is not None and now >= rule.not_before:
+            continue
+        for match in pattern.finditer(folded):
+            if match.end() > match.start():
+                start, end = _original_span(index, match.start(), match.end(), length)
+                add(rule.rule_id, rule.kind, rule.severity, rule.message, rule.clause_url, start, end)
+
+    # Required disclosure.
+    for rule in compiled.rules.disclosure_rules:
+        required, _ = fold(rule.required_text)
+        if not required.strip() or required in folded:
+            continue
+        span: tuple[int, int] | None = None
+        for phrase in compiled.triggers.get(rule.rule_id, ()):
+            hit = _contains_words(tokens, phrase)
+            if hit is not None:
+                span = _original_span(index, words[hit[0]][1], words[hit[1]][2], length)
+                break
+        if span is None and not (rule.on_advocacy and for_advocacy):
+            continue
+        start, end = span if span is not None else (0, length)
+        add(rule.rule_id, "disclosure", rule.severity, rule.message, rule.clause_url, start, end)
+
+    # Links outside the allowed domains, in the text and the separate link.
+    urls = _urls(text)
+    for rule in compiled.rules.link_rules:
+        if not rule.domains:
+            continue
+        for found, start, end in urls:
+            if not _host_allowed(_host_of(found), rule.domains):
+                add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, start, end)
+        if url and not _host_allowed(_host_of(url), rule.domains):
+            add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, 0, 0, about_url=True)
+
+    # Length per network (X counts every link as 23 characters).
+    for rule in compiled.rules.length_rules:
+        if not network or rule.network != network:
+            continue
+        counted, cut = _weighted_length(text, urls, rule.link_length, rule.max_length)
+        if url and rule.link_length and url not in text:
+            counted += rule.link_length + (1 if text else 0)
+        if counted > rule.max_length:
+            add(rule.rule_id, "length", rule.severity, rule.message, rule.clause_url, min(cut, length), length)
+
+    findings.sort(key=lambda f: (f.start, f.end, f.severity != BLOCK, f.rule_id))
+    return findings
+
+
+def _weighted_length(text: str, urls, link_length: int | None, max_length: int) -> tuple[int, int]:
+    """Length as the network counts it, and the text index where the limit is crossed."""
+    if not link_length or not urls:
+        return len(text), max_length
+    counted = 0
+    cut = None
+    position = 0
+    for _url, start, end in urls:
+        counted += start - position
+        if cut is None and counted > max_length:
+            cut = start - (counted - max_length)
+        counted += link_length
+        if cut is None and counted > max_length:
+            cut = start
+        position = end
+    counted += len(text) - position
+    if cut is None and counted > max_length:
+        cut = len(text) - (counted - max_length)
+    return counted, cut if cut is not None else max_length

@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from policy.blocks import NETWORK_CHOICES
+
+MAX_POST_LENGTH = 100_000
+
+
+class PostCheckForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your draft post"), widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_POST_LENGTH, required=False, strip=False
+    )
+    url = forms.CharField(label=_("Link you will share (optional)"), max_length=2000, required=False)
+    network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES, initial="linkedin")
+
+
+class AcknowledgeForm(forms.Form):
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    text_sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$")
+    language = forms.ChoiceField(choices=[("fr", "fr"), ("en", "en")])

@@ -1,0 +1,335 @@
+"""The social media policy: the page, its versions, acknowledgements and guardrail rules."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from policy.blocks import NETWORK_CHOICES, PolicyBodyBlock
+
+ANCHOR_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+HOST_RE = re.compile(r"^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class PolicyPageForm(WagtailAdminPageForm):
+    """"Material change" and its summary are asked afresh on every edit, never carried over."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "change_is_material" in self.fields:
+            self.initial["change_is_material"] = False
+            self.initial["change_summary"] = ""
+            self.initial["change_summary_en"] = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("change_is_material") and not (cleaned.get("change_summary") or "").strip():
+            self.add_error("change_summary", _("Say in plain words what changed: employees will read it."))
+        return cleaned
+
+
+class PolicyPage(RoutablePageMixin, Page):
+    """The policy at ``/policy/``: French body and its English translation, one version for both."""
+
+    intro = models.TextField(_("introduction"), max_length=1000, blank=True)
+    intro_en = models.TextField(_("introduction (English)"), max_length=1000, blank=True)
+    body = StreamField(PolicyBodyBlock(), verbose_name=_("policy (French)"))
+    body_en = StreamField(PolicyBodyBlock(), verbose_name=_("policy (English)"), blank=True)
+    change_is_material = models.BooleanField(
+        _("this change is material"),
+        default=False,
+        help_text=_(
+            "Tick when employees must read the policy again: publishing creates a new version and asks "
+            "everyone to acknowledge it. Leave unticked for a typo fix."
+        ),
+    )
+    change_summary = models.TextField(_("what changed (French)"), blank=True, max_length=2000)
+    change_summary_en = models.TextField(_("what changed (English)"), blank=True, max_length=2000)
+
+    base_form_class = PolicyPageForm
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    english_panels = [FieldPanel("intro_en"), FieldPanel("body_en")]
+    change_panels = [
+        MultiFieldPanel(
+            [FieldPanel("change_is_material"), FieldPanel("change_summary"), FieldPanel("change_summary_en")],
+            heading=_("About this change"),
+        )
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Policy")),
+            ObjectList(english_panels, heading=_("English")),
+            ObjectList(change_panels, heading=_("Change")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    max_count = 1
+    subpage_types: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("social media policy")
+
+    def body_for(self, language: str | None = None):
+        language = (language or get_language() or "fr")[:2]
+        if language == "en" and len(self.body_en):
+            return self.body_en
+        return self.body
+
+    def intro_for(self, language: str | None = None) -> str:
+        language = (language or get_language() or "fr")[:2]
+        return self.intro_en if language == "en" and self.intro_en else self.intro
+
+    @path("")
+    def read(self, request):
+        from policy import views
+
+        return views.policy_read(request, self)
+
+    @path("acknowledge/", name="acknowledge")
+    def acknowledge(self, request):
+        from policy import views
+
+        return views.policy_acknowledge(request, self)
+
+    @path("changes/", name="changes")
+    def changes(self, request):
+        from policy import views
+
+        return views.policy_changes(request, self)
+
+    @path("check/", name="check")
+    def check_post(self, request):
+        from policy import views
+
+        return views.post_checker(request, self)
+
+
+class PolicyVersion(models.Model):
+    """A material version of the policy, with the exact text of each language at publication."""
+
+    page = models.ForeignKey(PolicyPage, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    text_fr = models.TextField()
+    text_en = models.TextField(blank=True)
+    sha256_fr = models.CharField(max_length=64)
+    sha256_en = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        constraints = [models.UniqueConstraint(fields=["page", "number"], name="policyversion_unique_number")]
+
+    def __str__(self) -> str:
+        return _("Version %(number)s") % {"number": self.number}
+
+    def summary_for(self, language: str | None = None) -> str:
+        language = (language or get_language() or "fr")[:2]
+        return self.summary_en if language == "en" and self.summary_en else self.summary
+
+
+class PolicyAcknowledgement(models.Model):
+    """That a user read a given version: which text (its SHA-256), in which language, when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acknowledgements")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    language = models.CharField(max_length=8)
+    text_sha256 = models.CharField(max_length=64)
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy acknowledgement")
+        verbose_name_plural = _("policy acknowledgements")
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="policyack_unique_user_version")]
+
+
+# --- guardrail rules ------------------------------------------------------------------------
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class GuardrailRule(models.Model):
+    """Common fields: what the employee is told, how serious it is, which clause it enforces."""
+
+    class Severity(models.TextChoices):
+        BLOCK = "block", _("Block: the post cannot be shared")
+        WARN = "warn", _("Warn: the employee may share anyway")
+
+    name = models.CharField(_("name"), max_length=120)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.BLOCK)
+    message = models.CharField(_("message (French)"), max_length=300)
+    message_en = models.CharField(_("message (English)"), max_length=300, blank=True)
+    clause = models.CharField(
+        _("policy clause"),
+        max_length=61,
+        blank=True,
+        help_text=_("The anchor of the clause this rule enforces, e.g. confidentiality."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    kind: ClassVar[str] = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.clause and not ANCHOR_RE.match(self.clause):
+            raise ValidationError({"clause": _("Use the anchor of a policy clause: lowercase letters, digits, dashes.")})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _rules_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _rules_changed()
+        return result
+
+
+def _rules_changed() -> None:
+    from policy import rules
+
+    transaction.on_commit(rules.bump_version)
+
+
+class BlockedPhraseRule(GuardrailRule):
+    """Whole phrases that must not appear: confidential project or client names, slurs, etc."""
+
+    class Kind(models.TextChoices):
+        BLOCKED = "blocked_phrase", _("Blocked phrase")
+        CONFIDENTIAL = "confidential", _("Confidential name")
+
+    category = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BLOCKED)
+    phrases = models.TextField(
+        _("phrases"),
+        blank=True,
+        help_text=_("One per line. Matched as whole phrases, ignoring case and accents."),
+    )
+    patterns = models.TextField(
+        _("patterns (advanced)"),
+        blank=True,
+        help_text=_("Optional regular expressions, one per line, matched on the text without accents, in lower case."),
+    )
+
+    class Meta(GuardrailRule.Meta):
+        verbose_name = _("blocked phrase rule")
+        verbose_name_plural = _("blocked phrase rules")
+
+    def clean(self):
+        super().clean()
+        if not _lines(self.phrases) and not _lines(self.patterns):
+            raise ValidationError({"phrases": _("Give at least one phrase or one pattern.")})
+        for line in _lines(self.patterns):
+            try:
+                compiled = re.compile(line)
+            except re.error as exc:
+                raise ValidationError(
+                    {"patterns": _("“%(pattern)s” is not a valid pattern: %(error)s.") % {"pattern": line, "error": exc}}
+                ) from None
+            if compiled.match(""):
+                raise ValidationError(
+                    {"patterns": _("“%(pattern)s” matches an empty text, so it would flag every post.") % {"pattern": line}}
+                )
+
+
+class EmbargoRule(GuardrailRule):
+    """Topics that must not be mentioned before a date, e.g. quarterly results."""
+
+    phrases = models.TextField(_("phrases"), help_text=_("One per line, matched as whole phrases."))
+    not_before = models.DateTimeField(_("not before"))
+
+    class Meta(GuardrailRule.Meta):
+        verbose_name = _("embargo rule")
+        verbose_name_plural = _("embargo rules")
+
+    def clean(self):
+        super().clean()
+        if not _lines(self.phrases):
+            raise ValidationError({"phrases": _("Give at least one phrase.")})
+
+
+class DisclosureRule(GuardrailRule):
+    """Text a post must contain, e.g. #AcmeEmployee, when it mentions products or earns points."""
+
+    required_text = models.CharField(_("required text"), max_length=80)
+    trigger_phrases = models.TextField(
+        _("required when the post mentions"), blank=True, help_text=_("One phrase per line, e.g. product names.")
+    )
+    on_advocacy = models.BooleanField(_("required on every post that earns points"), default=True)
+
+    class Meta(GuardrailRule.Meta):
+        verbose_name = _("disclosure rule")
+        verbose_name_plural = _("disclosure rules")
+
+    def clean(self):
+        super().clean()
+        if not self.required_text.strip():
+            raise ValidationError({"required_text": _("Give the text employees must add.")})
+
+
+class LinkDomainRule(GuardrailRule):
+    """Links may only point to these domains (and their subdomains)."""
+
+    domains = models.TextField(_("allowed domains"), help_text=_("One per line, e.g. acme.com or *.acme.com."))
+
+    class Meta(GuardrailRule.Meta):
+        verbose_name = _("allowed link domains")
+        verbose_name_plural = _("allowed link domains")
+
+    def clean(self):
+        super().clean()
+        lines = _lines(self.domains)
+        if not lines:
+            raise ValidationError({"domains": _("Give at least one domain.")})
+        for line in lines:
+            if not HOST_RE.match(line.lower()):
+                raise ValidationError({"domains": _("“%(domain)s” is not a domain name.") % {"domain": line}})
+
+
+class LengthRule(GuardrailRule):
+    """A maximum post length on one network. X counts every link as 23 characters."""
+
+    network = models.CharField(_("network"), max_length=16, choices=NETWORK_CHOICES)
+    max_length = models.PositiveIntegerField(_("maximum length"))
+    link_length = models.PositiveSmallIntegerField(
+        _("each link counts as"), null=True, blank=True, help_text=_("Characters per link, e.g. 23 on X. Empty: its real length.")
+    )
+
+    class Meta(GuardrailRule.Meta):
+        verbose_name = _("length rule")
+        verbose_name_plural = _("length rules")
+        constraints = [models.UniqueConstraint(fields=["network"], name="lengthrule_unique_network")]
+
+
+RULE_MODELS = [BlockedPhraseRule, EmbargoRule, DisclosureRule, LinkDomainRule, LengthRule]

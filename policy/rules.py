@@ -1,0 +1,127 @@
+"""Loading guardrail rules from the database into a compiled, cached rule set.
+
+The compiled set is cached per process and per language, keyed by a version number kept
+in the shared cache; any rule saved or deleted bumps it (on commit), so every process
+rebuilds on its next check.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from django.core.cache import cache
+
+from policy import checker
+from policy.data import DisclosureRuleData, LengthRuleData, LinkRuleData, PhraseRule, RuleSet
+
+VERSION_KEY = "policy:rules:version"
+_local: dict[tuple[str, str], checker.CompiledRuleSet] = {}
+_lock = threading.Lock()
+
+
+def bump_version() -> None:
+    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def current_version_key() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _lines(value: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (value or "").splitlines() if line.strip())
+
+
+def load_rules(language: str, clause_base_url: str) -> RuleSet:
+    from policy.models import BlockedPhraseRule, DisclosureRule, EmbargoRule, LengthRule, LinkDomainRule
+
+    def message(rule) -> str:
+        return rule.message_en if language == "en" and rule.message_en else rule.message
+
+    def clause(rule) -> str:
+        return f"{clause_base_url}#{rule.clause}" if rule.clause else clause_base_url
+
+    phrase_rules = [
+        PhraseRule(
+            rule_id=f"blocked:{r.pk}",
+            kind=r.category,
+            severity=r.severity,
+            message=message(r),
+            clause_url=clause(r),
+            phrases=_lines(r.phrases),
+            patterns=_lines(r.patterns),
+        )
+        for r in BlockedPhraseRule.objects.filter(active=True)
+    ]
+    phrase_rules += [
+        PhraseRule(
+            rule_id=f"embargo:{r.pk}",
+            kind="embargo",
+            severity=r.severity,
+            message=message(r),
+            clause_url=clause(r),
+            phrases=_lines(r.phrases),
+            not_before=r.not_before,
+        )
+        for r in EmbargoRule.objects.filter(active=True)
+    ]
+    return RuleSet(
+        phrase_rules=tuple(phrase_rules),
+        disclosure_rules=tuple(
+            DisclosureRuleData(
+                rule_id=f"disclosure:{r.pk}",
+                severity=r.severity,
+                message=message(r),
+                clause_url=clause(r),
+                required_text=r.required_text,
+                triggers=_lines(r.trigger_phrases),
+                on_advocacy=r.on_advocacy,
+            )
+            for r in DisclosureRule.objects.filter(active=True)
+        ),
+        link_rules=tuple(
+            LinkRuleData(
+                rule_id=f"links:{r.pk}",
+                severity=r.severity,
+                message=message(r),
+                clause_url=clause(r),
+                domains=_lines(r.domains),
+            )
+            for r in LinkDomainRule.objects.filter(active=True)
+        ),
+        length_rules=tuple(
+            LengthRuleData(
+                rule_id=f"length:{r.pk}",
+                severity=r.severity,
+                message=message(r),
+                clause_url=clause(r),
+                network=r.network,
+                max_length=r.max_length,
+                link_length=r.link_length,
+            )
+            for r in LengthRule.objects.filter(active=True)
+        ),
+    )
+
+
+def compiled_rules(language: str) -> checker.CompiledRuleSet:
+    from policy import selectors
+
+    language = "en" if (language or "").startswith("en") else "fr"
+    version = current_version_key()
+    key = (version, language)
+    compiled = _local.get(key)
+    if compiled is None:
+        with _lock:
+            compiled = _local.get(key)
+            if compiled is None:
+                compiled = checker.compile_rules(load_rules(language, selectors.policy_url()))
+                for old in [k for k in _local if k[0] != version]:
+                    _local.pop(old, None)
+                _local[key] = compiled
+    return compiled

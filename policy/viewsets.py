@@ -1,0 +1,201 @@
+"""Admin UI of the policy: guardrail rules (snippets), version history with diffs, and the
+acknowledgement report with CSV export."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from lms.people.models import Department
+from policy import selectors
+from policy.models import (
+    BlockedPhraseRule,
+    DisclosureRule,
+    EmbargoRule,
+    LengthRule,
+    LinkDomainRule,
+    PolicyAcknowledgement,
+    PolicyVersion,
+)
+
+RULE_COMMON = [
+    FieldPanel("name"),
+    FieldRowPanel([FieldPanel("severity"), FieldPanel("clause"), FieldPanel("active")]),
+    FieldPanel("message"),
+    FieldPanel("message_en"),
+]
+
+
+class RuleViewSet(SnippetViewSet):
+    list_display = ["name", "severity", "clause", BooleanColumn("active", label=_("active")), "updated_at"]
+    list_filter = ["severity", "active"]
+    search_fields = ["name", "message"]
+
+
+class BlockedPhraseRuleViewSet(RuleViewSet):
+    model = BlockedPhraseRule
+    icon = "cross"
+    url_prefix = "guardrails/blocked-phrases"
+    panels = [*RULE_COMMON, FieldPanel("category"), FieldPanel("phrases"), FieldPanel("patterns")]
+
+
+class EmbargoRuleViewSet(RuleViewSet):
+    model = EmbargoRule
+    icon = "date"
+    url_prefix = "guardrails/embargoes"
+    panels = [*RULE_COMMON, FieldPanel("phrases"), FieldPanel("not_before")]
+
+
+class DisclosureRuleViewSet(RuleViewSet):
+    model = DisclosureRule
+    icon = "tag"
+    url_prefix = "guardrails/disclosures"
+    panels = [*RULE_COMMON, FieldPanel("required_text"), FieldPanel("trigger_phrases"), FieldPanel("on_advocacy")]
+
+
+class LinkDomainRuleViewSet(RuleViewSet):
+    model = LinkDomainRule
+    icon = "link"
+    url_prefix = "guardrails/link-domains"
+    panels = [*RULE_COMMON, FieldPanel("domains")]
+
+
+class LengthRuleViewSet(RuleViewSet):
+    model = LengthRule
+    icon = "resubmit"
+    url_prefix = "guardrails/lengths"
+    panels = [*RULE_COMMON, FieldRowPanel([FieldPanel("network"), FieldPanel("max_length"), FieldPanel("link_length")])]
+
+
+class GuardrailsViewSetGroup(ViewSetGroup):
+    menu_label = _("Guardrails")
+    menu_icon = "warning"
+    menu_order = 220
+    items = (
+        BlockedPhraseRuleViewSet,
+        EmbargoRuleViewSet,
+        DisclosureRuleViewSet,
+        LinkDomainRuleViewSet,
+        LengthRuleViewSet,
+    )
+
+
+class PolicyVersionInspectView(InspectView):
+    """A version with its summary and the diff against the version before it."""
+
+    template_name = "policy/admin/version_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.object
+        previous = PolicyVersion.objects.filter(page=version.page, number__lt=version.number).order_by("-number").first()
+        context["previous"] = previous
+        context["diff_fr"] = selectors.version_diff(older=previous, newer=version, language="fr") if previous else []
+        context["diff_en"] = selectors.version_diff(older=previous, newer=version, language="en") if previous else []
+        return context
+
+
+class PolicyVersionViewSet(ModelViewSet):
+    """Read-only history: versions are made by publishing the policy page, never by hand."""
+
+    model = PolicyVersion
+    icon = "history"
+    menu_label = _("Policy versions")
+    url_prefix = "policy/versions"
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    inspect_view_class = PolicyVersionInspectView
+    copy_view_enabled = False
+    list_display = ["__str__", "published_at", "published_by", "summary"]
+    form_fields = ["summary"]
+
+    def get_urlpatterns(self):
+        # Only index and inspect: no add, edit or delete of a version.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class AcknowledgementFilterSet(WagtailFilterSet):
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.all(), empty_label=_("All departments"), method="by_department"
+    )
+    has_acknowledged = django_filters.BooleanFilter(label=_("Acknowledged the current version"))
+
+    def by_department(self, queryset, name, value):
+        return queryset.filter(department=value) if value else queryset
+
+    class Meta:
+        model = PolicyAcknowledgement._meta.get_field("user").related_model
+        fields = ["department"]
+
+
+class AcknowledgementReportView(ReportView):
+    """Who acknowledged the current version, by department; CSV and XLSX export."""
+
+    page_title = _("Policy acknowledgements")
+    header_icon = "tick-inverse"
+    index_url_name = "policy_acknowledgement_report"
+    index_results_url_name = "policy_acknowledgement_report_results"
+    filterset_class = AcknowledgementFilterSet
+    any_permission_required = ["view", "change"]
+    permission_policy = ModelPermissionPolicy(PolicyAcknowledgement)
+    list_export = ["email", "get_display_name", "department", "has_acknowledged"]
+    export_headings = {
+        "email": _("Email"),
+        "get_display_name": _("Name"),
+        "department": _("Department"),
+        "has_acknowledged": _("Acknowledged current version"),
+    }
+    columns = [
+        Column("email", label=_("Email")),
+        Column("get_display_name", label=_("Name")),
+        Column("department", label=_("Department")),
+        BooleanColumn("has_acknowledged", label=_("Acknowledged")),
+    ]
+
+    def get_filename(self):
+        return "policy-acknowledgements-{}".format(datetime.date.today().isoformat())
+
+    def get_queryset(self):
+        users, current = selectors.acknowledgement_report()
+        self.current_version = current
+        return users
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["current_version"] = self.current_version
+        return context
+
+
+def report_urls():
+    return [
+        path("reports/policy-acknowledgements/", AcknowledgementReportView.as_view(), name="policy_acknowledgement_report"),
+        path(
+            "reports/policy-acknowledgements/results/",
+            AcknowledgementReportView.as_view(results_only=True),
+            name="policy_acknowledgement_report_results",
+        ),
+    ]
+
+
+def version_inspect_url(version: PolicyVersion) -> str:
+    return reverse("policy_versions:inspect", args=[version.pk])
+
+
+__all__ = ["get_object_or_404"]

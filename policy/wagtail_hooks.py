@@ -1,0 +1,56 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import AdminOnlyMenuItem, MenuItem
+
+from policy.models import PolicyAcknowledgement
+from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls
+
+
+@hooks.register("register_admin_viewset")
+def register_guardrails():
+    return GuardrailsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_policy_versions():
+    return PolicyVersionViewSet("policy_versions")
+
+
+@hooks.register("register_admin_urls")
+def register_policy_report_urls():
+    return report_urls()
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_reports_menu_item")
+def register_acknowledgement_report_menu_item():
+    return PermissionMenuItem(
+        _("Policy acknowledgements"),
+        reverse("policy_acknowledgement_report"),
+        icon_name="tick-inverse",
+        order=700,
+        permission="policy.view_policyacknowledgement",
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_policy_versions_menu_item():
+    return PermissionMenuItem(
+        _("Policy versions"),
+        reverse("policy_versions:index"),
+        icon_name="history",
+        order=710,
+        permission="policy.view_policyversion",
+    )
+
+
+__all__ = ["AdminOnlyMenuItem", "PolicyAcknowledgement"]
