@@ -1,0 +1,113 @@
+"""Demo data for a fresh install: site structure, staff groups, demo accounts, and the
+bilingual courses of ``fixtures/courses/*.toml``. Used by ``manage.py load_demo``.
+
+Never for production: the accounts share one well-known password.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from courses import api as courses_api
+from courses.data import CourseSummary
+from lms.home.roles import ADVOCACY_MANAGERS, HR_EDITORS, roles_ensure
+from lms.home.services import site_ensure
+from lms.people.models import Department
+
+DEFAULT_PASSWORD = "porte-voix-demo"  # noqa: S105 - the documented demo password, not a secret
+
+
+def fixtures_dir() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    display_name: str
+    first_name: str
+    last_name: str
+    department: str
+    language: str
+    groups: tuple[str, ...] = ()
+    superuser: bool = False
+
+
+DEPARTMENTS = ("Communication", "Ressources humaines", "Ventes", "Ingénierie")
+
+ACCOUNTS = (
+    DemoAccount("employee@demo.example", "Camille Martin", "Camille", "Martin", "Ventes", "fr"),
+    DemoAccount("advocate@demo.example", "Jordan Lee", "Jordan", "Lee", "Ingénierie", "en"),
+    DemoAccount("hr@demo.example", "Nadia Benali", "Nadia", "Benali", "Ressources humaines", "fr", (HR_EDITORS,)),
+    DemoAccount(
+        "manager@demo.example", "Thomas Durand", "Thomas", "Durand", "Communication", "en", (ADVOCACY_MANAGERS,)
+    ),
+    DemoAccount("admin@demo.example", "Alex Admin", "Alex", "Admin", "Communication", "fr", superuser=True),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    departments: int
+    accounts: tuple[str, ...]
+    groups: tuple[str, ...]
+    courses: tuple[CourseSummary, ...]
+
+
+def _account_ensure(account: DemoAccount, *, password: str, departments: dict[str, Department]) -> None:
+    """Create or reset one demo account: profile, groups and password back to the demo state."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(email=account.email).first() or user_model(email=account.email)
+    user.first_name = account.first_name
+    user.last_name = account.last_name
+    user.display_name = account.display_name
+    user.department = departments[account.department]
+    user.preferred_language = account.language
+    user.is_active = True
+    user.is_superuser = account.superuser
+    user.is_staff = account.superuser
+    user.set_password(password)
+    user.save()
+    user.groups.add(*Group.objects.filter(name__in=account.groups))
+
+
+def courses_load(directory: Path) -> list[CourseSummary]:
+    """Import every ``*.toml`` of ``directory`` in name order; raise ``ValueError`` naming the file."""
+    loaded: list[CourseSummary] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path.name}: not valid TOML: {exc}") from exc
+        loaded.extend(courses_api.import_courses(data, source=path.name))
+    return loaded
+
+
+@transaction.atomic(durable=True)
+def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
+    """Fill the database with the demo: site, groups, departments, accounts, courses.
+
+    Side effects: see the module docstring; every demo account's password is (re)set to
+    ``password``. Idempotent: a second run creates nothing and leaves the same counts.
+    Raises ``ValueError`` when a fixture file is invalid; nothing is written then.
+    """
+    site_ensure()
+    roles = roles_ensure()
+    departments = {name: Department.objects.get_or_create(name=name)[0] for name in DEPARTMENTS}
+    for account in ACCOUNTS:
+        _account_ensure(account, password=password, departments=departments)
+    courses = courses_load(fixtures_dir() / "courses")
+    return DemoSummary(
+        departments=len(departments),
+        accounts=tuple(account.email for account in ACCOUNTS),
+        groups=(roles.hr_editors.name, roles.advocacy_managers.name),
+        courses=tuple(courses),
+    )
