@@ -79,7 +79,7 @@ def course_progress_map(*, user, course_ids: list[int]) -> dict[int, dict[str, A
     steplen = CoursePage.steplen
     lesson_course: dict[int, int] = {}
     if course_paths:
-        prefix = Q(_connector=Q.OR, *[Q(path__startswith=p) for p in course_paths])
+        prefix = Q(*[Q(path__startswith=p) for p in course_paths], _connector=Q.OR)
         for pk, path in LessonPage.objects.live().filter(prefix).values_list("pk", "path"):
             course_id = course_paths.get(path[:-steplen])
             if course_id is not None:

@@ -23,9 +23,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 else:
-    from django.views.static import serve
-
     from django.urls import re_path
+    from django.views.static import serve
 
     # Images only; documents go through Wagtail's serve_view (TESTPLAN 33).
     urlpatterns += [re_path(r"^media/(?P<path>(images|original_images)/.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from policy.data import BLOCK, Finding, PhraseRule, RuleSet
@@ -22,30 +23,34 @@ URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
 URL_TRAILING = ".,;:!?)]}'\""
 X_LINK_LENGTH = 23
 
-_FOLD_CACHE: dict[str, str] = {}
-_FOLD_CACHE_MAX = 20_000
+class _FoldTable(dict):
+    """``str.translate`` table computed lazily: char code → folded text."""
 
-
-def _fold_char(ch: str) -> str:
-    folded = _FOLD_CACHE.get(ch)
-    if folded is None:
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
-        if len(_FOLD_CACHE) < _FOLD_CACHE_MAX:
-            _FOLD_CACHE[ch] = folded
-    return folded
+        if len(folded) != 1:
+            _IRREGULAR.add(ch)
+        if len(self) < 50_000:
+            self[code] = folded
+        return folded
+
+
+_IRREGULAR: set[str] = set()
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> tuple[str, list[int] | None]:
     """Folded text and a map folded index → original index (``None`` when it is the identity)."""
     if text.isascii():
         return text.lower(), None
-    parts = [_fold_char(ch) for ch in text]
-    if all(len(part) == 1 for part in parts):
-        return "".join(parts), None
+    folded = text.translate(_FOLD_TABLE)
+    if len(folded) == len(text) and _IRREGULAR.isdisjoint(text):
+        return folded, None
     index: list[int] = []
-    for original, part in enumerate(parts):
-        index.extend([original] * len(part))
-    return "".join(parts), index
+    for original, ch in enumerate(text):
+        index.extend([original] * len(_FOLD_TABLE[ord(ch)]))
+    return folded, index
 
 
 def fold_phrase(phrase: str) -> tuple[str, ...]:
@@ -57,7 +62,12 @@ def fold_phrase(phrase: str) -> tuple[str, ...]:
 class _Entry:
     words: tuple[str, ...]
     rule: PhraseRule
-    role: str = "phrase"  # or "trigger:<rule_id>"
+    regex: re.Pattern[str]
+
+
+def phrase_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-phrase pattern on folded text: words in order, any non-word characters between."""
+    return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)")
 
 
 @dataclass
@@ -65,7 +75,7 @@ class CompiledRuleSet:
     rules: RuleSet
     phrase_index: dict[str, list[_Entry]] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], PhraseRule]] = field(default_factory=list)
-    triggers: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    triggers: dict[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]] = field(default_factory=dict)
 
 
 def compile_rules(rules: RuleSet) -> CompiledRuleSet:
@@ -74,11 +84,12 @@ def compile_rules(rules: RuleSet) -> CompiledRuleSet:
         for phrase in rule.phrases:
             words = fold_phrase(phrase)
             if words:
-                compiled.phrase_index.setdefault(words[0], []).append(_Entry(words, rule))
+                compiled.phrase_index.setdefault(words[0], []).append(_Entry(words, rule, phrase_regex(words)))
         for pattern in rule.patterns:
             compiled.patterns.append((re.compile(pattern, re.IGNORECASE), rule))
     for disclosure in rules.disclosure_rules:
-        compiled.triggers[disclosure.rule_id] = tuple(w for w in (fold_phrase(t) for t in disclosure.triggers) if w)
+        phrases = [w for w in (fold_phrase(t) for t in disclosure.triggers) if w]
+        compiled.triggers[disclosure.rule_id] = tuple((w, phrase_regex(w)) for w in phrases)
     return compiled
 
 
@@ -90,24 +101,17 @@ def _original_span(index: list[int] | None, start: int, end: int, length: int) -
     return index[start], (index[end - 1] + 1) if end > start else index[start]
 
 
-def _find_phrases(words: list[tuple[str, int, int]], index: dict[str, list[_Entry]]):
-    tokens = [w for w, _, _ in words]
-    for i, token in enumerate(tokens):
-        for entry in index.get(token, ()):
-            n = len(entry.words)
-            if tuple(tokens[i : i + n]) == entry.words:
-                yield entry, words[i][1], words[i + n - 1][2]
+def _find_phrases(folded: str, token_set: set[str], index: dict[str, list[_Entry]]):
+    """Occurrences of indexed phrases: only phrases whose words all occur are searched."""
+    for first in token_set.intersection(index):
+        for entry in index[first]:
+            if len(entry.words) > 1 and not token_set.issuperset(entry.words):
+                continue
+            for match in entry.regex.finditer(folded):
+                yield entry, match.start(), match.end()
 
 
-def _contains_words(tokens: list[str], phrase: tuple[str, ...]) -> tuple[int, int] | None:
-    n = len(phrase)
-    first = phrase[0]
-    for i, token in enumerate(tokens):
-        if token == first and tuple(tokens[i : i + n]) == phrase:
-            return i, i + n - 1
-    return None
-
-
+@lru_cache(maxsize=4096)
 def _host_allowed(host: str, domains: tuple[str, ...]) -> bool:
     host = host.lower().rstrip(".")
     for domain in domains:
@@ -148,8 +152,7 @@ def check(
     findings: list[Finding] = []
     length = len(text)
     folded, index = fold(text)
-    words = [(m.group(0), m.start(), m.end()) for m in WORD_RE.finditer(folded)]
-    tokens = [w for w, _, _ in words]
+    token_set = set(WORD_RE.findall(folded))
 
     def add(rule_id, kind, severity, message, clause, start, end, about_url=False):
         findings.append(
@@ -167,7 +170,7 @@ def check(
         )
 
     # Blocked phrases, confidential names and embargoed topics.
-    for entry, fstart, fend in _find_phrases(words, compiled.phrase_index):
+    for entry, fstart, fend in _find_phrases(folded, token_set, compiled.phrase_index):
         rule = entry.rule
         if rule.not_before is not None and now >= rule.not_before:
             continue
@@ -187,10 +190,12 @@ def check(
         if not required.strip() or required in folded:
             continue
         span: tuple[int, int] | None = None
-        for phrase in compiled.triggers.get(rule.rule_id, ()):
-            hit = _contains_words(tokens, phrase)
+        for words, regex in compiled.triggers.get(rule.rule_id, ()):
+            if not token_set.issuperset(words):
+                continue
+            hit = regex.search(folded)
             if hit is not None:
-                span = _original_span(index, words[hit[0]][1], words[hit[1]][2], length)
+                span = _original_span(index, hit.start(), hit.end(), length)
                 break
         if span is None and not (rule.on_advocacy and for_advocacy):
             continue
@@ -199,13 +204,15 @@ def check(
 
     # Links outside the allowed domains, in the text and the separate link.
     urls = _urls(text)
+    hosts = [_host_of(found) for found, _, _ in urls] if compiled.rules.link_rules else []
+    url_host = _host_of(url) if url and compiled.rules.link_rules else ""
     for rule in compiled.rules.link_rules:
         if not rule.domains:
             continue
-        for found, start, end in urls:
-            if not _host_allowed(_host_of(found), rule.domains):
+        for (_found, start, end), host in zip(urls, hosts, strict=True):
+            if not _host_allowed(host, rule.domains):
                 add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, start, end)
-        if url and not _host_allowed(_host_of(url), rule.domains):
+        if url and not _host_allowed(url_host, rule.domains):
             add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, 0, 0, about_url=True)
 
     # Length per network (X counts every link as 23 characters).

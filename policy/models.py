@@ -144,7 +144,7 @@ class PolicyVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["page", "number"], name="policyversion_unique_number")]
 
     def __str__(self) -> str:
-        return _("Version %(number)s") % {"number": self.number}
+        return str(_("Version %(number)s") % {"number": self.number})
 
     def summary_for(self, language: str | None = None) -> str:
         language = (language or get_language() or "fr")[:2]
@@ -164,6 +164,9 @@ class PolicyAcknowledgement(models.Model):
         verbose_name = _("policy acknowledgement")
         verbose_name_plural = _("policy acknowledgements")
         constraints = [models.UniqueConstraint(fields=["user", "version"], name="policyack_unique_user_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} acknowledged version {self.version_id}"
 
 
 # --- guardrail rules ------------------------------------------------------------------------
@@ -220,6 +223,8 @@ class GuardrailRule(models.Model):
 def _rules_changed() -> None:
     from policy import rules
 
+    # Now (this process, this transaction) and again once committed (every process).
+    rules.bump_version()
     transaction.on_commit(rules.bump_version)
 
 

@@ -16,15 +16,29 @@ from policy import checker
 from policy.data import DisclosureRuleData, LengthRuleData, LinkRuleData, PhraseRule, RuleSet
 
 VERSION_KEY = "policy:rules:version"
+# Other processes notice a rule change within this many seconds; this one at once.
+LOCAL_RECHECK_SECONDS = 2.0
 _local: dict[tuple[str, str], checker.CompiledRuleSet] = {}
 _lock = threading.Lock()
+_seen = {"version": "", "checked_at": 0.0}
 
 
 def bump_version() -> None:
     cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    _seen["checked_at"] = 0.0
+    _local.clear()
 
 
 def current_version_key() -> str:
+    now = time.monotonic()
+    if _seen["version"] and now - _seen["checked_at"] < LOCAL_RECHECK_SECONDS:
+        return _seen["version"]
+    version = _shared_version()
+    _seen.update(version=version, checked_at=now)
+    return version
+
+
+def _shared_version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
         version = str(time.time_ns())

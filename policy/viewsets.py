@@ -3,11 +3,10 @@ acknowledgement report with CSV export."""
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -170,7 +169,7 @@ class AcknowledgementReportView(ReportView):
     ]
 
     def get_filename(self):
-        return "policy-acknowledgements-{}".format(datetime.date.today().isoformat())
+        return f"policy-acknowledgements-{timezone.localdate().isoformat()}"
 
     def get_queryset(self):
         users, current = selectors.acknowledgement_report()

@@ -43,6 +43,9 @@ class LessonProgress(models.Model):
         verbose_name_plural = _("lesson progress")
         constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="lessonprogress_unique_user_lesson")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.lesson_id}"
+
 
 class Attempt(models.Model):
     class Status(models.TextChoices):
@@ -102,3 +105,6 @@ class AttemptAnswer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="answer_unique_position")]
+
+    def __str__(self) -> str:
+        return f"answer {self.position} of attempt {self.attempt_id}"
