@@ -1,0 +1,94 @@
+# Porte-Voix. `make run` starts everything; `make test` runs the unit suite.
+# Both create .venv from the lock files first, and again only when a lock file changes.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test ARGS="-k quiz -x"`.
+ARGS ?=
+# pytest-xdist: one test process per core. `make test XDIST=` runs in a single process.
+XDIST ?= -n auto
+# Scaled mode for the integration suite (.ci/run sets the same; override to taste).
+INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+INTEGRATION_BROKER_URL ?= redis://127.0.0.1:6379/15
+INTEGRATION_CACHE_URL ?= redis://127.0.0.1:6379/14
+PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-integration check bench lock messages ci clean
+
+help:
+	@echo "make run               install if needed, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
+	@echo "make test              unit suite (pytest, SQLite file database; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test-integration  integration suite: PostgreSQL + Redis + a real Celery worker"
+	@echo "make check             ruff check, ruff format --check, lint-imports, migrations check"
+	@echo "make bench             performance budgets (prints ratios; not part of CI)"
+	@echo "make lock              recompile requirements*.lock from requirements*.in (UPGRADE=1 to upgrade)"
+	@echo "make messages          extract and compile translations (needs gettext)"
+	@echo "make ci                what CI runs: .ci/run"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock requirements-dev.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required (python3.11 or python3 on PATH)"; exit 1; }
+	@if ! $(PY) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" 2>/dev/null; then \
+		$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" \
+			|| { echo "Python 3.11 is required, $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }; \
+		echo "Creating $(VENV) with $$($(PYTHON) --version)"; \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
+	fi
+	@echo "Installing requirements.lock and requirements-dev.lock into $(VENV)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	@touch $@
+
+run: $(STAMP)
+	@mkdir -p var/broker/queue var/broker/processed var/media
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	PORT=$(PORT) exec $(PY) bin/run
+
+test: $(STAMP)
+	@rm -rf var/test && mkdir -p var/test
+	PORTE_VOIX_TEST_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest --ds=lms.settings.test -m "not integration" $(XDIST) $(ARGS)
+
+test-integration: $(STAMP)
+	@rm -rf var/test-integration && mkdir -p var/test-integration
+	PORTE_VOIX_TEST_VAR_DIR=$(CURDIR)/var/test-integration \
+	DATABASE_URL=$${DATABASE_URL:-$(INTEGRATION_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(INTEGRATION_BROKER_URL)} \
+	CACHE_URL=$${CACHE_URL:-$(INTEGRATION_CACHE_URL)} \
+	$(PY) -m pytest --ds=lms.settings.test -m integration -p no:xdist tests/integration $(ARGS)
+
+# Runs every step and fails at the end if any failed, so one run shows every problem.
+check: $(STAMP)
+	@status=0; \
+	echo "--- ruff check"; $(VENV)/bin/ruff check . || status=1; \
+	echo "--- ruff format --check"; $(VENV)/bin/ruff format --check . || status=1; \
+	echo "--- lint-imports"; $(VENV)/bin/lint-imports || status=1; \
+	echo "--- makemigrations --check"; $(PY) manage.py makemigrations --check --dry-run || status=1; \
+	exit $$status
+
+bench: $(STAMP)
+	$(PY) bench/run.py $(ARGS)
+
+lock: $(STAMP)
+	@$(PY) -m piptools --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check pip-tools
+	$(PY) -m piptools compile $(PIP_COMPILE_FLAGS) $(if $(UPGRADE),--upgrade) --output-file requirements.lock requirements.in
+	$(PY) -m piptools compile $(PIP_COMPILE_FLAGS) $(if $(UPGRADE),--upgrade) --output-file requirements-dev.lock requirements-dev.in
+
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "gettext is needed: apt-get install gettext"; exit 1; }
+	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --ignore "tests/*"
+	$(PY) manage.py compilemessages --locale fr --ignore ".venv/*"
+
+ci:
+	bash .ci/run
+
+# Removes the installed marker and caches; keeps var/ (the demo database and media).
+clean:
+	rm -f $(STAMP)
+	rm -rf .pytest_cache .ruff_cache var/test var/test-integration
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,125 @@
+"""Integration suite: PostgreSQL, Redis and a real Celery worker in a subprocess.
+
+Runs when ``DATABASE_URL`` points at PostgreSQL and ``CELERY_BROKER_URL`` at Redis (``make
+test-integration`` and ``.ci/run`` set both). Otherwise the tests that need the services are
+skipped, or fail when ``PORTE_VOIX_REQUIRE_SERVICES`` is set, so CI cannot pass without them.
+
+The worker is started once per session against the test database pytest-django created, and
+only that subprocess (and its process group: the prefork pool) is stopped at the end, before
+the test database is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER_START_TIMEOUT = 60
+WORKER_STOP_TIMEOUT = 20
+
+
+def services_missing() -> str | None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    broker_url = os.environ.get("CELERY_BROKER_URL", "")
+    missing = []
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        missing.append("DATABASE_URL=postgres://…")
+    if not broker_url.startswith("redis://"):
+        missing.append("CELERY_BROKER_URL=redis://…")
+    return " and ".join(missing) or None
+
+
+@pytest.fixture(scope="session")
+def integration_services() -> None:
+    """Skip (or fail, under PORTE_VOIX_REQUIRE_SERVICES) unless PostgreSQL and Redis are configured."""
+    missing = services_missing()
+    if missing:
+        message = f"the integration suite needs {missing}"
+        if os.environ.get("PORTE_VOIX_REQUIRE_SERVICES"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def live_celery_app(integration_services):
+    """The project's Celery app publishing to the real broker instead of running tasks eagerly."""
+    from lms.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = saved
+
+
+def database_url_for(db: dict) -> str:
+    """A DATABASE_URL for the database pytest-django created (``settings.DATABASES`` now names it)."""
+    credentials = quote(db.get("USER") or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{credentials}{'@' if credentials else ''}{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=WORKER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, live_celery_app, tmp_path_factory):
+    """Start ``celery -A lms worker -P prefork -c 2`` against the test database; yield its log path."""
+    from django.conf import settings
+
+    workdir = tmp_path_factory.mktemp("celery-worker")
+    log_path = workdir / "worker.log"
+    hostname = f"integration-{os.getpid()}@localhost"
+    live_celery_app.control.purge()  # stale messages from an earlier, interrupted run
+
+    env = os.environ.copy()
+    env.update(
+        DATABASE_URL=database_url_for(settings.DATABASES["default"]),
+        DJANGO_SETTINGS_MODULE="lms.settings.dev",
+        DJANGO_DEBUG="false",
+        PORTE_VOIX_VAR_DIR=str(workdir),
+        DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+        PYTHONUNBUFFERED="1",
+    )
+    command = [
+        sys.executable, "-m", "celery", "-A", "lms", "worker",
+        "-P", "prefork", "-c", "2", "--loglevel=INFO",
+        "--hostname", hostname, "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(  # noqa: S603 - fixed command
+            command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the Celery worker exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+            if live_celery_app.control.ping(destination=[hostname], timeout=0.5):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"the Celery worker did not answer within {WORKER_START_TIMEOUT} s:\n{log_path.read_text()[-4000:]}"
+                )
+        yield log_path
+    finally:
+        _stop_group(proc)
