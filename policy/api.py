@@ -52,3 +52,10 @@ def check_post(
     """
     compiled = rules.compiled_rules(language or get_language() or "fr")
     return checker.check(compiled, text, url, network, now=now or timezone.now(), for_advocacy=for_advocacy)
+
+
+def import_policy(data: dict, parent) -> int:
+    """Create or update the policy page, its versions and rules from ``data``. Returns the page id."""
+    from policy import importer
+
+    return importer.policy_import(data=data, parent=parent).pk
