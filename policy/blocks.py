@@ -124,7 +124,14 @@ class EscalationBlock(blocks.StructBlock):
         preview_value = {
             "anchor": "escalation",
             "title": "In a crisis",
-            "contacts": [{"name": "Press office", "role": "Communications", "email": "press@example.com", "when": "A journalist contacts you"}],
+            "contacts": [
+                {
+                    "name": "Press office",
+                    "role": "Communications",
+                    "email": "press@example.com",
+                    "when": "A journalist contacts you",
+                }
+            ],
         }
 
 

@@ -23,6 +23,7 @@ URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
 URL_TRAILING = ".,;:!?)]}'\""
 X_LINK_LENGTH = 23
 
+
 class _FoldTable(dict):
     """``str.translate`` table computed lazily: char code → folded text."""
 

@@ -8,7 +8,11 @@ MAX_POST_LENGTH = 100_000
 
 class PostCheckForm(forms.Form):
     text = forms.CharField(
-        label=_("Your draft post"), widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_POST_LENGTH, required=False, strip=False
+        label=_("Your draft post"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_POST_LENGTH,
+        required=False,
+        strip=False,
     )
     url = forms.CharField(label=_("Link you will share (optional)"), max_length=2000, required=False)
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES, initial="linkedin")

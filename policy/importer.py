@@ -61,27 +61,36 @@ def rules_import(*, rules: list[dict[str, Any]]) -> int:
             "active": data.get("active", True),
         }
         if kind in ("blocked_phrase", "confidential"):
-            model, extra = BlockedPhraseRule, {
-                "category": kind,
-                "phrases": _lines(data.get("phrases")),
-                "patterns": _lines(data.get("patterns")),
-            }
+            model, extra = (
+                BlockedPhraseRule,
+                {
+                    "category": kind,
+                    "phrases": _lines(data.get("phrases")),
+                    "patterns": _lines(data.get("patterns")),
+                },
+            )
         elif kind == "embargo":
             model, extra = EmbargoRule, {"phrases": _lines(data.get("phrases")), "not_before": data["not_before"]}
         elif kind == "disclosure":
-            model, extra = DisclosureRule, {
-                "required_text": data["required_text"],
-                "trigger_phrases": _lines(data.get("triggers")),
-                "on_advocacy": data.get("on_advocacy", True),
-            }
+            model, extra = (
+                DisclosureRule,
+                {
+                    "required_text": data["required_text"],
+                    "trigger_phrases": _lines(data.get("triggers")),
+                    "on_advocacy": data.get("on_advocacy", True),
+                },
+            )
         elif kind == "links":
             model, extra = LinkDomainRule, {"domains": _lines(data.get("domains"))}
         elif kind == "length":
-            model, extra = LengthRule, {
-                "network": data["network"],
-                "max_length": data["max_length"],
-                "link_length": data.get("link_length"),
-            }
+            model, extra = (
+                LengthRule,
+                {
+                    "network": data["network"],
+                    "max_length": data["max_length"],
+                    "link_length": data.get("link_length"),
+                },
+            )
         else:
             raise ValueError(f"rules[{i}]: unknown rule kind {kind!r}")
         rule = model.objects.filter(name=data["name"]).first() or model(name=data["name"])

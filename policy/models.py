@@ -24,7 +24,7 @@ HOST_RE = re.compile(r"^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,
 
 
 class PolicyPageForm(WagtailAdminPageForm):
-    """"Material change" and its summary are asked afresh on every edit, never carried over."""
+    """ "Material change" and its summary are asked afresh on every edit, never carried over."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +208,9 @@ class GuardrailRule(models.Model):
     def clean(self):
         super().clean()
         if self.clause and not ANCHOR_RE.match(self.clause):
-            raise ValidationError({"clause": _("Use the anchor of a policy clause: lowercase letters, digits, dashes.")})
+            raise ValidationError(
+                {"clause": _("Use the anchor of a policy clause: lowercase letters, digits, dashes.")}
+            )
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -260,11 +262,17 @@ class BlockedPhraseRule(GuardrailRule):
                 compiled = re.compile(line)
             except re.error as exc:
                 raise ValidationError(
-                    {"patterns": _("“%(pattern)s” is not a valid pattern: %(error)s.") % {"pattern": line, "error": exc}}
+                    {
+                        "patterns": _("“%(pattern)s” is not a valid pattern: %(error)s.")
+                        % {"pattern": line, "error": exc}
+                    }
                 ) from None
             if compiled.match(""):
                 raise ValidationError(
-                    {"patterns": _("“%(pattern)s” matches an empty text, so it would flag every post.") % {"pattern": line}}
+                    {
+                        "patterns": _("“%(pattern)s” matches an empty text, so it would flag every post.")
+                        % {"pattern": line}
+                    }
                 )
 
 
@@ -328,7 +336,10 @@ class LengthRule(GuardrailRule):
     network = models.CharField(_("network"), max_length=16, choices=NETWORK_CHOICES)
     max_length = models.PositiveIntegerField(_("maximum length"))
     link_length = models.PositiveSmallIntegerField(
-        _("each link counts as"), null=True, blank=True, help_text=_("Characters per link, e.g. 23 on X. Empty: its real length.")
+        _("each link counts as"),
+        null=True,
+        blank=True,
+        help_text=_("Characters per link, e.g. 23 on X. Empty: its real length."),
     )
 
     class Meta(GuardrailRule.Meta):

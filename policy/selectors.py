@@ -32,7 +32,12 @@ def reading_state(*, user) -> dict[str, Any]:
     """What a user needs to know about the policy: current version, acknowledged or not."""
     current = current_version_row()
     if current is None or not getattr(user, "is_authenticated", False):
-        return {"current_version": current, "acknowledged": False, "needs_reacknowledgement": False, "last_acknowledged": None}
+        return {
+            "current_version": current,
+            "acknowledged": False,
+            "needs_reacknowledgement": False,
+            "last_acknowledged": None,
+        }
     numbers = acknowledged_version_numbers(user=user)
     acknowledged = current.number in numbers
     last = max(numbers) if numbers else None

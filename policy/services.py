@@ -69,7 +69,9 @@ def policy_version_record(*, page: PolicyPage, revision=None, user=None) -> Poli
 
 
 @transaction.atomic
-def acknowledgement_record(*, user, version_id: int, text_sha256: str, language: str) -> tuple[PolicyAcknowledgement, bool]:
+def acknowledgement_record(
+    *, user, version_id: int, text_sha256: str, language: str
+) -> tuple[PolicyAcknowledgement, bool]:
     """Record that ``user`` read the current version, as shown in ``language``. Idempotent.
 
     ``text_sha256`` is the hash of the text the reader was shown; it must match the live
@@ -96,6 +98,8 @@ def acknowledgement_record(*, user, version_id: int, text_sha256: str, language:
     if created:
         user_id, version_pk = user.pk, current.pk
         transaction.on_commit(
-            lambda: signals.policy_acknowledged.send(sender=PolicyAcknowledgement, user_id=user_id, version_id=version_pk)
+            lambda: signals.policy_acknowledged.send(
+                sender=PolicyAcknowledgement, user_id=user_id, version_id=version_pk
+            )
         )
     return ack, created

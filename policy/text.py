@@ -30,13 +30,20 @@ def body_text(body) -> str:
             out += [f"+ {item}" for item in value["dos"]]
             out += [f"- {item}" for item in value["donts"]]
         elif kind == "example_post":
-            out += [f"> [{value['network']}] {value['author']}: {' '.join(value['text'].split())}", f"= {value['verdict']}: {value['reason']}"]
+            out += [
+                f"> [{value['network']}] {value['author']}: {' '.join(value['text'].split())}",
+                f"= {value['verdict']}: {value['reason']}",
+            ]
         elif kind == "disclosure":
             out += [f"## {value['title']}", f"[{value['required_text']}]", _rich(value["explanation"])]
         elif kind == "escalation":
             out.append(f"## {value['title']}")
             out += [
-                " · ".join(p for p in (c["name"], c["role"], c.get("email") or "", c.get("phone") or "", c.get("when") or "") if p)
+                " · ".join(
+                    p
+                    for p in (c["name"], c["role"], c.get("email") or "", c.get("phone") or "", c.get("when") or "")
+                    if p
+                )
                 for c in value["contacts"]
             ]
     return normalize_newlines("\n".join(part for part in out if part)).strip() + "\n"

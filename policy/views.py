@@ -25,7 +25,12 @@ def _language() -> str:
 def _error(request, error: PolicyError):
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"error": {"code": error.code, "message": error.message}}, status=error.status)
-    return TemplateResponse(request, "error.html", {"title": _("This cannot be done"), "message": error.message, "code": error.code}, status=error.status)
+    return TemplateResponse(
+        request,
+        "error.html",
+        {"title": _("This cannot be done"), "message": error.message, "code": error.code},
+        status=error.status,
+    )
 
 
 @never_cache
@@ -51,7 +56,9 @@ def policy_acknowledge(request, page: PolicyPage):
         return redirect_to_login(page.url)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        return _error(request, PolicyError("invalid_input", _("The acknowledgement form is incomplete. Reload the page."), 400))
+        return _error(
+            request, PolicyError("invalid_input", _("The acknowledgement form is incomplete. Reload the page."), 400)
+        )
     try:
         _ack, created = services.acknowledgement_record(
             user=request.user,

@@ -100,7 +100,9 @@ class PolicyVersionInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.object
-        previous = PolicyVersion.objects.filter(page=version.page, number__lt=version.number).order_by("-number").first()
+        previous = (
+            PolicyVersion.objects.filter(page=version.page, number__lt=version.number).order_by("-number").first()
+        )
         context["previous"] = previous
         context["diff_fr"] = selectors.version_diff(older=previous, newer=version, language="fr") if previous else []
         context["diff_en"] = selectors.version_diff(older=previous, newer=version, language="en") if previous else []
@@ -132,7 +134,10 @@ class PolicyVersionViewSet(ModelViewSet):
 
 class AcknowledgementFilterSet(WagtailFilterSet):
     department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=Department.objects.all(), empty_label=_("All departments"), method="by_department"
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        empty_label=_("All departments"),
+        method="by_department",
     )
     has_acknowledged = django_filters.BooleanFilter(label=_("Acknowledged the current version"))
 
@@ -184,7 +189,11 @@ class AcknowledgementReportView(ReportView):
 
 def report_urls():
     return [
-        path("reports/policy-acknowledgements/", AcknowledgementReportView.as_view(), name="policy_acknowledgement_report"),
+        path(
+            "reports/policy-acknowledgements/",
+            AcknowledgementReportView.as_view(),
+            name="policy_acknowledgement_report",
+        ),
         path(
             "reports/policy-acknowledgements/results/",
             AcknowledgementReportView.as_view(results_only=True),
