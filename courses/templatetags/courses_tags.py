@@ -1,0 +1,78 @@
+"""Small presentation helpers for the learner templates. No queries, no business rules."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from courses.blocks import NETWORK_CHOICES
+
+register = template.Library()
+
+NETWORK_LABELS = dict(NETWORK_CHOICES)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ progress|get_item:course.pk }}``: a dict lookup by a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def at(sequence: Any, index: Any) -> Any:
+    """``{{ saved|at:0 }}``: the item at ``index``, or an empty string when out of range."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, KeyError, TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def network_label(code: str) -> str:
+    """The display name of a social network code (``linkedin`` → ``LinkedIn``)."""
+    return NETWORK_LABELS.get(code, code or "")
+
+
+@register.filter
+def is_current(path: str, prefix: str) -> bool:
+    """Whether the navigation entry ``prefix`` is the section of ``path``."""
+    path = path or ""
+    if prefix == "/":
+        return path == "/"
+    return path.startswith(prefix)
+
+
+@register.filter
+def earned(points: Any, credit: Any) -> Decimal | str:
+    """Points earned on a question: ``points × credit``, rounded down to 2 places."""
+    if credit is None or credit == "":
+        return ""
+    try:
+        value = Decimal(str(points)) * Decimal(str(credit))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A localised percentage: ``83.5`` → ``83.5%`` in English, ``83,5 %`` in French."""
+    if value is None or value == "":
+        return ""
+    number = floatformat(value, "-2")
+    return _("%(value)s%%") % {"value": number}
+
+
+@register.filter
+def hostname(url: str) -> str:
+    """The host of a URL without ``www.``, for link previews on post cards."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
