@@ -571,34 +571,50 @@ def parse_course_data(data: Mapping[str, Any], *, source: str = "<data>") -> Cou
 # --- writing -------------------------------------------------------------------------------
 
 
+# Scalable fonts with accents and typographic punctuation, looked up in the system font
+# directories; Pillow's built-in font is the last resort (it lacks "é" and "—").
+FONT_CANDIDATES = {
+    True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf"),
+    False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf"),
+}
+
+
+def _font(size: int, *, bold: bool) -> Any:
+    from PIL import ImageFont
+
+    for name in FONT_CANDIDATES[bold]:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    try:
+        return ImageFont.load_default(size=size)
+    except (TypeError, OSError):  # Pillow without FreeType: fixed-size bitmap font
+        return ImageFont.load_default()
+
+
 def _draw_png(spec: ImageSpec) -> bytes:
-    """A flat colour card with centred lines of text (the first line large)."""
+    """A flat colour card with centred lines of text (the first line large and bold)."""
     from PIL import Image as PILImage
-    from PIL import ImageDraw, ImageFont
+    from PIL import ImageDraw
 
     canvas = PILImage.new("RGB", (spec.width, spec.height), spec.background)
     draw = ImageDraw.Draw(canvas)
     # A thin band in the text colour gives the card a little structure.
     band = max(4, spec.height // 60)
     draw.rectangle([0, spec.height - band * 3, spec.width, spec.height - band * 2], fill=spec.foreground)
-    sizes = [max(18, spec.height // 6)] + [max(14, spec.height // 12)] * (len(spec.lines) - 1)
-    fonts = []
-    for size in sizes:
-        try:
-            fonts.append(ImageFont.load_default(size=size))
-        except (TypeError, OSError):  # Pillow without FreeType: fixed-size bitmap font
-            fonts.append(ImageFont.load_default())
     boxes = []
-    for line, font in zip(spec.lines, fonts, strict=True):
-        font = _fit(draw, line, font, spec.width - 80)
+    for index, line in enumerate(spec.lines):
+        size = max(18, spec.height // 7) if index == 0 else max(14, spec.height // 14)
+        font = _fit(draw, line, _font(size, bold=index == 0), spec.width - 80)
         left, top, right, bottom = draw.textbbox((0, 0), line, font=font)
-        boxes.append((line, font, right - left, bottom - top))
-    gap = max(8, spec.height // 30)
-    total = sum(h for *_rest, h in boxes) + gap * (len(boxes) - 1)
+        boxes.append((line, font, left, top, right - left, bottom - top))
+    gap = max(10, spec.height // 20)
+    total = sum(box[5] for box in boxes) + gap * (len(boxes) - 1)
     y = (spec.height - total) // 2
-    for line, font, w, h in boxes:
-        draw.text(((spec.width - w) // 2, y), line, font=font, fill=spec.foreground)
-        y += h + gap
+    for line, font, left, top, width, height in boxes:
+        draw.text(((spec.width - width) // 2 - left, y - top), line, font=font, fill=spec.foreground)
+        y += height + gap
     out = io.BytesIO()
     canvas.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -61,7 +62,7 @@ class DemoSummary:
     courses: tuple[CourseSummary, ...]
 
 
-def _account_ensure(account: DemoAccount, *, password: str, departments: dict[str, Department]) -> None:
+def _account_ensure(account: DemoAccount, *, password_hash: str, departments: dict[str, Department]) -> None:
     """Create or reset one demo account: profile, groups and password back to the demo state."""
     user_model = get_user_model()
     user = user_model.objects.filter(email=account.email).first() or user_model(email=account.email)
@@ -73,7 +74,7 @@ def _account_ensure(account: DemoAccount, *, password: str, departments: dict[st
     user.is_active = True
     user.is_superuser = account.superuser
     user.is_staff = account.superuser
-    user.set_password(password)
+    user.password = password_hash
     user.save()
     user.groups.add(*Group.objects.filter(name__in=account.groups))
 
@@ -102,8 +103,11 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     site_ensure()
     roles = roles_ensure()
     departments = {name: Department.objects.get_or_create(name=name)[0] for name in DEPARTMENTS}
+    # One hash for the five accounts: they share a published password anyway, and hashing is
+    # deliberately slow (about a second each with Django's default PBKDF2 work factor).
+    password_hash = make_password(password)
     for account in ACCOUNTS:
-        _account_ensure(account, password=password, departments=departments)
+        _account_ensure(account, password_hash=password_hash, departments=departments)
     courses = courses_load(fixtures_dir() / "courses")
     return DemoSummary(
         departments=len(departments),
