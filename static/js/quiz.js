@@ -89,13 +89,31 @@
         }).length;
     }
 
+    function parseIso(value) {
+        /* Django's "c" format may carry microseconds; keep milliseconds only. */
+        return Date.parse(String(value || "").replace(/(\.\d{3})\d+/, "$1"));
+    }
+
+    function pad(number) {
+        return number < 10 ? "0" + number : String(number);
+    }
+
+    /* Clock difference between browser and server, and the server's UTC offset, so that
+       times shown by the script match the deadline printed by the server. */
+    var serverNowAttr = form.getAttribute("data-server-now") || "";
+    var serverNow = parseIso(serverNowAttr);
+    var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
+    var offsetMatch = serverNowAttr.match(/([+-])(\d{2}):?(\d{2})$/);
+    var serverOffsetMinutes = offsetMatch
+        ? (offsetMatch[1] === "-" ? -1 : 1) * (parseInt(offsetMatch[2], 10) * 60 + parseInt(offsetMatch[3], 10))
+        : null;
+
     function timeNow() {
-        var lang = document.documentElement.lang || undefined;
-        try {
-            return new Date().toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
-        } catch (error) {
-            return new Date().toLocaleTimeString();
+        if (serverOffsetMinutes === null) {
+            return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
         }
+        var shifted = new Date(Date.now() + skew + serverOffsetMinutes * 60000);
+        return pad(shifted.getUTCHours()) + ":" + pad(shifted.getUTCMinutes());
     }
 
     function save() {
@@ -216,19 +234,8 @@
     var countdown = document.querySelector("[data-countdown]");
     var clock = document.querySelector("[data-countdown-clock]");
 
-    function parseIso(value) {
-        /* Django's "c" format may carry microseconds; keep milliseconds only. */
-        return Date.parse(String(value || "").replace(/(\.\d{3})\d+/, "$1"));
-    }
-
-    function pad(number) {
-        return number < 10 ? "0" + number : String(number);
-    }
-
     if (deadlineAttr && countdown && clock) {
         var deadline = parseIso(deadlineAttr);
-        var serverNow = parseIso(form.getAttribute("data-server-now"));
-        var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
         var timer = null;
 
         var tick = function () {
