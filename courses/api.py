@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from courses import selectors
 from courses.data import CourseSummary
 from courses.models import CoursePage
@@ -53,3 +55,13 @@ def catalogue_ensure(*, parent) -> int:
         parent.add_child(instance=index)
         index.save_revision().publish()
     return index.pk
+
+
+def course_completions(user_id: int) -> dict[int, datetime]:
+    """``{course_id: completed_at}`` for every course ``user_id`` has completed."""
+    return selectors.course_completions(user_id=user_id)
+
+
+def users_with_completions_since(since: datetime) -> set[int]:
+    """Users who completed a course at or after ``since`` (for reconciliation jobs)."""
+    return selectors.users_with_completions_since(since=since)

@@ -266,3 +266,13 @@ def completed_course_ids(*, user_id: int) -> set[int]:
     return set(
         Enrollment.objects.filter(user_id=user_id, completed_at__isnull=False).values_list("course_id", flat=True)
     )
+
+
+def course_completions(*, user_id: int) -> dict:
+    return dict(
+        Enrollment.objects.filter(user_id=user_id, completed_at__isnull=False).values_list("course_id", "completed_at")
+    )
+
+
+def users_with_completions_since(*, since) -> set[int]:
+    return set(Enrollment.objects.filter(completed_at__gte=since).values_list("user_id", flat=True).distinct())

@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("certificates/", include("certification.urls")),
     path("me/", home_views.dashboard, name="dashboard"),
     path("me/language/", home_views.set_language, name="set_language"),
     path("healthz", home_views.healthz, name="healthz"),

@@ -59,3 +59,12 @@ def import_policy(data: dict, parent) -> int:
     from policy import importer
 
     return importer.policy_import(data=data, parent=parent).pk
+
+
+def acknowledged_current_at(user) -> datetime | None:
+    """When ``user`` acknowledged the current version, or ``None``."""
+    return selectors.acknowledged_current_at(user=user)
+
+
+def users_with_acknowledgements_since(since: datetime) -> set[int]:
+    return selectors.users_with_acknowledgements_since(since=since)

@@ -97,3 +97,16 @@ def department_summary() -> list[dict[str, Any]]:
     for row in rows.values():
         row["percent"] = round(row["acknowledged"] * 100 / row["total"]) if row["total"] else 0
     return list(rows.values())
+
+
+def acknowledged_current_at(*, user):
+    current = current_version_row()
+    if current is None or not getattr(user, "pk", None):
+        return None
+    return (
+        PolicyAcknowledgement.objects.filter(user=user, version=current).values_list("acknowledged_at", flat=True).first()
+    )
+
+
+def users_with_acknowledgements_since(*, since) -> set[int]:
+    return set(PolicyAcknowledgement.objects.filter(acknowledged_at__gte=since).values_list("user_id", flat=True))

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from certification import api as certification_api
 from courses import api as courses_api
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 @login_required
 def dashboard(request):
     context = courses_api.learner_dashboard(request.user)
+    context["certification"] = certification_api.dashboard(request.user)
     return TemplateResponse(request, "home/dashboard.html", context)
 
 

@@ -218,6 +218,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.attempt_close_expired_task",
         "schedule": 60.0,
     },
+    "certification-reconcile": {
+        "task": "certification.tasks.certificate_reconcile_task",
+        "schedule": 5 * 60.0,
+    },
+    "certification-expiry-reminders": {
+        "task": "certification.tasks.certificate_expiry_reminders_task",
+        "schedule": 6 * 60 * 60.0,
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------
@@ -263,5 +271,13 @@ LOGGING = {
 
 # --- Porte-Voix ---------------------------------------------------------------------------
 PORTE_VOIX_ORGANISATION_NAME = env("PORTE_VOIX_ORGANISATION_NAME", "Acme")
+PORTE_VOIX_ORGANISATION_URL = env("PORTE_VOIX_ORGANISATION_URL", "https://acme.example")
+# LinkedIn "add to profile": the organisation's LinkedIn id if it has a page, else its name.
+PORTE_VOIX_LINKEDIN_ORGANIZATION_ID = env("PORTE_VOIX_LINKEDIN_ORGANIZATION_ID")
+# Absolute base of public links (certificate verification, QR codes, credentials).
+PORTE_VOIX_BASE_URL = env("PORTE_VOIX_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+# Ed25519 key (PEM, PKCS#8) that signs Open Badges credentials. Embedded default: generated
+# once into var/; production must provide it.
+PORTE_VOIX_SIGNING_KEY_FILE = env("PORTE_VOIX_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "issuer-ed25519.pem"))
 # Seconds of grace after a quiz deadline, for the request already in flight.
 QUIZ_DEADLINE_GRACE_SECONDS = int(env("QUIZ_DEADLINE_GRACE_SECONDS", "5"))

@@ -1,0 +1,33 @@
+"""Frozen views of the certification layer for higher layers. Standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+NO_CERTIFICATE = "no_certificate"
+EXPIRED = "expired"
+REVOKED = "revoked"
+POLICY_REACKNOWLEDGEMENT = "policy_reacknowledgement"
+
+
+@dataclass(frozen=True)
+class AdvocacyAccess:
+    """Whether a user may use advocacy now; if not, why, and where to go next."""
+
+    allowed: bool
+    reason: str = ""
+    next_step_url: str = ""
+    certificate_code: str = ""
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CertificateSummary:
+    code: str
+    program_name: str
+    state: str
+    issued_at: datetime
+    expires_at: datetime | None
+    verify_url: str
+    pdf_ready: bool

@@ -1,0 +1,37 @@
+"""Emails to certificate holders, in their language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from certification import selectors
+
+
+def _send(certificate, template: str, extra: dict | None = None) -> None:
+    user = certificate.user
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "certificate": certificate,
+            "user": user,
+            "program_name": certificate.program.localised("name", language),
+            "verify_url": selectors.verification_url(certificate),
+            "pdf_url": selectors.verification_url(certificate) + "pdf/",
+            "dashboard_url": selectors.base_url() + "/me/",
+            **(extra or {}),
+        }
+        subject = " ".join(render_to_string(f"certification/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"certification/email/{template}.txt", context)
+    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message.send()
+
+
+def send_issued(certificate) -> None:
+    _send(certificate, "issued")
+
+
+def send_expiry_reminder(certificate, days: int, renewal_url: str) -> None:
+    _send(certificate, "expiry_reminder", {"days": days, "renewal_url": renewal_url})

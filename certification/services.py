@@ -1,0 +1,296 @@
+"""State changes of the certification layer.
+
+Issuance is exactly-once: ``certificate_issue`` is idempotent and leans on the
+``(user, program, cycle)`` unique constraint, so double clicks, duplicate signals and
+Celery redeliveries all end with one certificate. Side effects (PDF, email) are separate
+idempotent tasks enqueued on commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    Certificate,
+    CertificateEvent,
+    CertificationProgram,
+    RenewalEnrolment,
+    StatusListCounter,
+)
+from certification.signals import certificate_status_changed
+from courses import api as courses_api
+from policy import api as policy_api
+
+logger = logging.getLogger(__name__)
+
+STATUS_LIST = "default"
+
+
+@dataclass
+class CertificationError(Exception):
+    code: str
+    message: str
+    status: int = 409
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    missing_courses: tuple[str, ...] = ()
+    needs_policy: bool = False
+
+
+def program_eligibility(*, user, program: CertificationProgram, since: datetime | None = None) -> Eligibility:
+    """Whether ``user`` meets every requirement of ``program`` (completions after ``since``)."""
+    completions = courses_api.course_completions(user.pk)
+    missing = []
+    for requirement in program.requirements.all():
+        course_ids = {c.pk for c in requirement.courses.all()}
+        done = [at for cid, at in completions.items() if cid in course_ids and (since is None or at >= since)]
+        if not done:
+            missing.append(requirement.title)
+    needs_policy = program.requires_policy_acknowledgement and not policy_api.has_acknowledged_current(user)
+    return Eligibility(
+        eligible=not missing and not needs_policy, missing_courses=tuple(missing), needs_policy=needs_policy
+    )
+
+
+def _allocate_status_index() -> int:
+    """Next free index in the status list (row-locked counter; serialised on SQLite too)."""
+    counter, _created = StatusListCounter.objects.get_or_create(name=STATUS_LIST)
+    StatusListCounter.objects.filter(pk=counter.pk).update(next_index=F("next_index") + 1)
+    counter.refresh_from_db()
+    return counter.next_index - 1
+
+
+def _expiry(program: CertificationProgram, issued_at: datetime) -> datetime | None:
+    if not program.validity_months:
+        return None
+    return issued_at + relativedelta(months=program.validity_months)
+
+
+def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = None) -> Certificate | None:
+    """Issue the certificate of ``program`` to ``user`` if they qualify. Idempotent.
+
+    - Already holding a valid certificate of this programme: returns it.
+    - Latest certificate revoked: returns ``None`` (HR reinstates; nothing is re-issued).
+    - Latest expired, or in its renewal: issues the next cycle once the renewal path is
+      completed after the renewal started.
+    Concurrent calls race on the (user, program, cycle) constraint; the loser returns the
+    winner's row. On success, the PDF render and the email are enqueued on commit.
+    """
+    now = now or timezone.now()
+    user = get_user_model().objects.get(pk=user_id)
+    program = CertificationProgram.objects.get(pk=program_id)
+    if not program.active:
+        return None
+    latest = Certificate.objects.filter(user=user, program=program).order_by("-cycle").first()
+    since = None
+    cycle = 1
+    if latest is not None:
+        if latest.status == Certificate.Status.REVOKED:
+            return None
+        renewal = RenewalEnrolment.objects.filter(certificate=latest).first()
+        if renewal is None and latest.state(now) == "valid":
+            return latest
+        if renewal is not None:
+            since = renewal.started_at
+        cycle = latest.cycle + 1
+    if not _renewal_eligible(user=user, program=program, since=since, renewal=latest is not None):
+        return None
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                user=user,
+                program=program,
+                cycle=cycle,
+                holder_name=user.get_display_name(),
+                issued_at=now,
+                expires_at=_expiry(program, now),
+                status_list_index=_allocate_status_index(),
+                supersedes=latest,
+            )
+            CertificateEvent.objects.create(
+                certificate=certificate, action=CertificateEvent.Action.ISSUED, at=now, key="issued"
+            )
+            if latest is not None:
+                RenewalEnrolment.objects.filter(certificate=latest, completed_at__isnull=True).update(completed_at=now)
+            _after_commit_issue(certificate)
+    except IntegrityError:
+        return Certificate.objects.get(user=user, program=program, cycle=cycle)
+    return certificate
+
+
+def _renewal_eligible(*, user, program, since, renewal: bool) -> bool:
+    if (
+        not renewal
+        or program.renewal_mode == CertificationProgram.RenewalMode.FULL
+        or program.refresher_course_id is None
+    ):
+        return program_eligibility(user=user, program=program, since=since).eligible
+    # Refresher renewal: the refresher course completed after the renewal started, and the
+    # current policy acknowledged when the programme asks for it.
+    completed = courses_api.course_completions(user.pk).get(program.refresher_course_id)
+    if completed is None or (since is not None and completed < since):
+        return False
+    return not program.requires_policy_acknowledgement or policy_api.has_acknowledged_current(user)
+
+
+def _after_commit_issue(certificate: Certificate) -> None:
+    from certification import tasks
+
+    certificate_id, user_id = certificate.pk, certificate.user_id
+    tasks.enqueue_on_commit(tasks.certificate_render_pdf_task, certificate_id)
+    tasks.enqueue_on_commit(tasks.certificate_email_task, certificate_id)
+    transaction.on_commit(
+        lambda: certificate_status_changed.send(
+            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state="valid"
+        )
+    )
+
+
+def certificates_issue_for_user(*, user_id: int) -> list[Certificate]:
+    """Issue every active programme ``user_id`` now qualifies for. Idempotent."""
+    issued = []
+    for program_id in CertificationProgram.objects.filter(active=True).values_list("pk", flat=True):
+        certificate = certificate_issue(user_id=user_id, program_id=program_id)
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
+
+
+# --- rendering and email ---------------------------------------------------------------------
+
+
+def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> bool:
+    """Render and store the PDF and its Open Graph PNG once. Returns whether it rendered.
+
+    Skips a certificate already rendered unless ``force`` (bulk reissue). The file is written
+    under a name derived from the code, so a redelivered task overwrites nothing new.
+    """
+    from certification import pdf
+
+    certificate = Certificate.objects.select_related("program", "user").get(pk=certificate_id)
+    if certificate.pdf and not force:
+        return False
+    data = pdf.render_certificate_pdf(certificate)
+    png = pdf.render_og_png(data)
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if locked.pdf and not force:
+            return False
+        if locked.pdf:
+            locked.pdf.delete(save=False)
+        if locked.og_image:
+            locked.og_image.delete(save=False)
+        locked.pdf.save(f"{locked.code}.pdf", ContentFile(data), save=False)
+        locked.og_image.save(f"{locked.code}.png", ContentFile(png), save=False)
+        locked.pdf_sha256 = pdf.sha256(data)
+        locked.rendered_at = timezone.now()
+        locked.render_error = ""
+        locked.save(update_fields=["pdf", "og_image", "pdf_sha256", "rendered_at", "render_error"])
+        CertificateEvent.objects.create(
+            certificate=locked,
+            action=CertificateEvent.Action.PDF_REISSUED if force else CertificateEvent.Action.PDF_RENDERED,
+        )
+    return True
+
+
+def certificate_email(*, certificate_id: int) -> bool:
+    """Email the holder once. The unique event key makes a second call a no-op."""
+    from certification import notifications
+
+    certificate = Certificate.objects.select_related("program", "user").get(pk=certificate_id)
+    if certificate.status == Certificate.Status.REVOKED:
+        return False
+    try:
+        with transaction.atomic():
+            CertificateEvent.objects.create(
+                certificate=certificate, action=CertificateEvent.Action.EMAILED, key="email:issued"
+            )
+    except IntegrityError:
+        return False
+    try:
+        notifications.send_issued(certificate)
+    except Exception:
+        # Let the task retry: forget the marker so the next attempt sends.
+        CertificateEvent.objects.filter(certificate=certificate, key="email:issued").delete()
+        raise
+    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())
+    return True
+
+
+# --- revocation ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Revoke with a reason. Fails closed: if the audit entry cannot be written, nothing changes."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificationError("reason_required", _("Give a reason for the revocation."), 400)
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status == Certificate.Status.REVOKED:
+        return locked
+    now = timezone.now()
+    before = {"status": locked.status}
+    locked.status = Certificate.Status.REVOKED
+    locked.revoked_at = now
+    locked.revocation_reason = reason
+    locked.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    CertificateEvent.objects.create(
+        certificate=locked,
+        action=CertificateEvent.Action.REVOKED,
+        actor=actor,
+        at=now,
+        reason=reason,
+        before=before,
+        after={"status": locked.status},
+    )
+    certificate_id, user_id = locked.pk, locked.user_id
+    transaction.on_commit(
+        lambda: certificate_status_changed.send(
+            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state="revoked"
+        )
+    )
+    return locked
+
+
+@transaction.atomic
+def certificate_reinstate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Undo a revocation, with a reason and an audit entry."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificationError("reason_required", _("Give a reason for reinstating."), 400)
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status != Certificate.Status.REVOKED:
+        return locked
+    locked.status = Certificate.Status.ISSUED
+    locked.revoked_at = None
+    locked.revocation_reason = ""
+    locked.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    CertificateEvent.objects.create(
+        certificate=locked,
+        action=CertificateEvent.Action.REINSTATED,
+        actor=actor,
+        reason=reason,
+        before={"status": Certificate.Status.REVOKED},
+        after={"status": locked.status},
+    )
+    certificate_id, user_id, state = locked.pk, locked.user_id, locked.state()
+    transaction.on_commit(
+        lambda: certificate_status_changed.send(
+            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state=state
+        )
+    )
+    return locked

@@ -1,0 +1,92 @@
+"""Celery tasks of the certification layer: take ids, call one service, idempotent.
+
+Web requests never wait on a dead broker: ``enqueue_on_commit`` publishes after commit with
+a short, bounded retry and, if the broker is down, logs and moves on; the reconciliation
+beat job finds the work again (certificates not issued, PDFs not rendered, emails not sent).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+from certification import services
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def enqueue(task, *args) -> bool:
+    """Publish ``task`` now; on a broker failure log it and return False (never raise)."""
+    try:
+        task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except (BrokerError, ConnectionError, OSError, TimeoutError) as exc:
+        logger.warning("broker unavailable, %s%r left to reconciliation: %s", task.name, args, exc)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: enqueue(task, *args))
+
+
+@shared_task(acks_late=True)
+def certificates_issue_for_user_task(user_id: int) -> list[int]:
+    """Issue every programme the user now qualifies for (idempotent)."""
+    return [c.pk for c in services.certificates_issue_for_user(user_id=user_id)]
+
+
+@shared_task(
+    acks_late=True, soft_time_limit=60, time_limit=90, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def certificate_render_pdf_task(certificate_id: int, force: bool = False) -> bool:
+    """Render and store the certificate PDF and its PNG once (idempotent)."""
+    return services.certificate_render_pdf(certificate_id=certificate_id, force=force)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=6,
+)
+def certificate_email_task(certificate_id: int) -> bool:
+    """Email the holder once (idempotent through a unique event key)."""
+    return services.certificate_email(certificate_id=certificate_id)
+
+
+@shared_task(acks_late=True)
+def certificate_reconcile_task() -> dict[str, int]:
+    """Beat job: finish work whose message was lost (issuance, PDFs, emails)."""
+    from certification import lifecycle
+
+    return lifecycle.reconcile()
+
+
+@shared_task(acks_late=True)
+def certificate_expiry_reminders_task() -> int:
+    """Beat job: 90/60/30/7-day reminders and renewal enrolment (idempotent per threshold)."""
+    from certification import lifecycle
+
+    return lifecycle.send_expiry_reminders()
+
+
+@shared_task(acks_late=True)
+def bulk_render_task(bulk_id: int) -> int:
+    """Fan out one render per certificate of a programme, tracking progress."""
+    from certification import lifecycle
+
+    return lifecycle.bulk_render_start(bulk_id=bulk_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def bulk_render_one_task(bulk_id: int, certificate_id: int) -> bool:
+    from certification import lifecycle
+
+    return lifecycle.bulk_render_one(bulk_id=bulk_id, certificate_id=certificate_id)

@@ -1,0 +1,233 @@
+"""Public certificate pages: verification, PDF, Open Graph image, Open Badges credential.
+
+Status is read from the database on every request and never cached (``no-store``), so a
+revocation or an expiry shows on the next request. Unknown and malformed codes get the same
+404 page after the same work (one indexed lookup), and lookups are rate-limited per client.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
+
+from certification import selectors, sharing
+from certification.models import Certificate
+
+LOOKUP_RATE = "30/m"
+RETRY_AFTER = "60"
+PLACEHOLDER_CODE = "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-A"
+
+
+def client_ip(request) -> str:
+    """The client address: REMOTE_ADDR, or the proxy header only when a trusted proxy sets it."""
+    header = getattr(settings, "PORTE_VOIX_TRUSTED_PROXY_HEADER", "")
+    if header:
+        forwarded = request.META.get(header, "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request) -> bool:
+    return is_ratelimited(
+        request, group="certificate-lookup", key=lambda group, req: client_ip(req), rate=LOOKUP_RATE, increment=True
+    )
+
+
+def _too_many(request, as_json: bool) -> HttpResponse:
+    message = _("Too many lookups. Please wait a minute and try again.")
+    if as_json:
+        response: HttpResponse = JsonResponse({"error": {"code": "rate_limited", "message": message}}, status=429)
+    else:
+        response = TemplateResponse(request, "error.html", {"title": _("Slow down"), "message": message}, status=429)
+    response["Retry-After"] = RETRY_AFTER
+    return response
+
+
+def _lookup(request, code: str, *, as_json: bool = False) -> Certificate | HttpResponse:
+    """The certificate, or a finished 404/429 response. Malformed codes cost the same lookup."""
+    if _rate_limited(request):
+        return _too_many(request, as_json)
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None and selectors.normalise_code(code) is None:
+        selectors.certificate_by_code(PLACEHOLDER_CODE)  # same work as a well-formed unknown code
+    if certificate is None:
+        if as_json:
+            return JsonResponse(
+                {"error": {"code": "not_found", "message": _("No certificate has this code.")}}, status=404
+            )
+        raise Http404
+    return certificate
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _wants_json(request) -> bool:
+    return request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", "").split(",")[0]
+
+
+@require_GET
+@never_cache
+def verify(request, code: str):
+    as_json = _wants_json(request)
+    found = _lookup(request, code, as_json=as_json)
+    if isinstance(found, HttpResponse):
+        return _no_store(found)
+    certificate = found
+    state = certificate.state()
+    program = certificate.program
+    if as_json:
+        body = {
+            "code": certificate.code,
+            "status": state,
+            "holder": certificate.holder_name,
+            "programme": program.localised("name"),
+            "issuer": selectors.issuer_name(),
+            "issued_at": certificate.issued_at.isoformat(),
+            "expires_at": certificate.expires_at.isoformat() if certificate.expires_at else None,
+        }
+        if state == "revoked":
+            body["revoked"] = True
+        return _no_store(JsonResponse(body, status=410 if state == "revoked" else 200))
+    verify_url = selectors.verification_url(certificate)
+    is_holder = request.user.is_authenticated and request.user.pk == certificate.user_id
+    context = {
+        "certificate": certificate,
+        "state": state,
+        "program_name": program.localised("name"),
+        "program_description": program.localised("description"),
+        "issuer_name": selectors.issuer_name(),
+        "verify_url": verify_url,
+        "og_image_url": f"{selectors.base_url()}/certificates/{certificate.code}/og.png",
+        "is_holder": is_holder,
+        "share": share_links(certificate, verify_url) if is_holder and state == "valid" else None,
+    }
+    return _no_store(TemplateResponse(request, "certification/verify.html", context))
+
+
+def share_links(certificate: Certificate, verify_url: str) -> dict[str, str]:
+    name = certificate.program.localised("name")
+    return {
+        "linkedin_add": sharing.linkedin_add_to_profile_url(
+            name=name,
+            cert_url=verify_url,
+            cert_id=certificate.code,
+            issued_at=certificate.issued_at,
+            expires_at=certificate.expires_at,
+        ),
+        "linkedin_share": sharing.linkedin_share_url(verify_url),
+        "x_share": sharing.x_share_url(verify_url, _("I am now certified: %(name)s") % {"name": name}),
+    }
+
+
+@require_GET
+@never_cache
+def certificate_pdf(request, code: str):
+    found = _lookup(request, code)
+    if isinstance(found, HttpResponse):
+        return _no_store(found)
+    certificate = found
+    if certificate.state() == "revoked":
+        return _no_store(
+            TemplateResponse(
+                request,
+                "error.html",
+                {
+                    "title": _("Certificate revoked"),
+                    "message": _("This certificate has been revoked."),
+                    "code": "revoked",
+                },
+                status=410,
+            )
+        )
+    if not certificate.pdf:
+        response = TemplateResponse(
+            request,
+            "error.html",
+            {
+                "title": _("Almost there"),
+                "message": _("Your certificate is being prepared. Try again in a minute."),
+                "code": "pdf_pending",
+            },
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return _no_store(response)
+    response = FileResponse(
+        certificate.pdf.open("rb"), content_type="application/pdf", filename=f"certificate-{certificate.code}.pdf"
+    )
+    return _no_store(response)
+
+
+@require_GET
+def certificate_og_image(request, code: str):
+    found = _lookup(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    if not found.og_image:
+        raise Http404
+    response = FileResponse(found.og_image.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+@never_cache
+def credential_json(request, code: str):
+    found = _lookup(request, code, as_json=True)
+    if isinstance(found, HttpResponse):
+        return _no_store(found)
+    certificate = found
+    if certificate.state() == "revoked":
+        return _no_store(
+            JsonResponse(
+                {"revoked": True, "error": {"code": "revoked", "message": _("This credential has been revoked.")}},
+                status=410,
+            )
+        )
+    from certification import openbadges
+
+    credential = openbadges.signed_credential(certificate)
+    response = HttpResponse(json.dumps(credential, ensure_ascii=False, indent=2), content_type="application/vc+ld+json")
+    response["Content-Disposition"] = f'inline; filename="credential-{certificate.code}.json"'
+    return _no_store(response)
+
+
+@require_GET
+def issuer_profile(request):
+    from certification import openbadges
+
+    return JsonResponse(
+        openbadges.issuer_profile(), content_type="application/ld+json", json_dumps_params={"indent": 2}
+    )
+
+
+@require_GET
+def issuer_key(request):
+    from certification import openbadges
+
+    return JsonResponse(
+        openbadges.verification_method_document(), content_type="application/ld+json", json_dumps_params={"indent": 2}
+    )
+
+
+@require_GET
+@never_cache
+def status_list(request):
+    from certification import openbadges
+
+    return _no_store(
+        JsonResponse(
+            openbadges.status_list_credential(), content_type="application/vc+ld+json", json_dumps_params={"indent": 2}
+        )
+    )
