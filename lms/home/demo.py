@@ -1,5 +1,6 @@
-"""Demo data for a fresh install: site structure, staff groups, demo accounts, and the
-bilingual courses of ``fixtures/courses/*.toml``. Used by ``manage.py load_demo``.
+"""Demo data for a fresh install: site structure, staff groups, demo accounts, the policy of
+``fixtures/policy/*.toml`` and the bilingual courses of ``fixtures/courses/*.toml``. Used by
+``manage.py load_demo``.
 
 Never for production: the accounts share one well-known password.
 """
@@ -21,6 +22,7 @@ from courses.data import CourseSummary
 from lms.home.roles import ADVOCACY_MANAGERS, HR_EDITORS, roles_ensure
 from lms.home.services import site_ensure
 from lms.people.models import Department
+from policy import api as policy_api
 
 DEFAULT_PASSWORD = "porte-voix-demo"  # noqa: S105 - the documented demo password, not a secret
 
@@ -59,6 +61,7 @@ class DemoSummary:
     departments: int
     accounts: tuple[str, ...]
     groups: tuple[str, ...]
+    policy_pages: int
     courses: tuple[CourseSummary, ...]
 
 
@@ -79,16 +82,24 @@ def _account_ensure(account: DemoAccount, *, password_hash: str, departments: di
     user.groups.add(*Group.objects.filter(name__in=account.groups))
 
 
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path.name}: not valid TOML: {exc}") from exc
+
+
+def policy_load(directory: Path, *, parent) -> list[int]:
+    """Import every policy ``*.toml`` of ``directory`` under ``parent``; returns the page ids."""
+    return [policy_api.import_policy(_read_toml(path), parent) for path in sorted(directory.glob("*.toml"))]
+
+
 def courses_load(directory: Path) -> list[CourseSummary]:
     """Import every ``*.toml`` of ``directory`` in name order; raise ``ValueError`` naming the file."""
     loaded: list[CourseSummary] = []
     for path in sorted(directory.glob("*.toml")):
-        try:
-            with path.open("rb") as handle:
-                data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path.name}: not valid TOML: {exc}") from exc
-        loaded.extend(courses_api.import_courses(data, source=path.name))
+        loaded.extend(courses_api.import_courses(_read_toml(path), source=path.name))
     return loaded
 
 
@@ -100,7 +111,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     ``password``. Idempotent: a second run creates nothing and leaves the same counts.
     Raises ``ValueError`` when a fixture file is invalid; nothing is written then.
     """
-    site_ensure()
+    home = site_ensure()
     roles = roles_ensure()
     departments = {name: Department.objects.get_or_create(name=name)[0] for name in DEPARTMENTS}
     # One hash for the five accounts: they share a published password anyway, and hashing is
@@ -108,10 +119,12 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     password_hash = make_password(password)
     for account in ACCOUNTS:
         _account_ensure(account, password_hash=password_hash, departments=departments)
+    policy_pages = policy_load(fixtures_dir() / "policy", parent=home)
     courses = courses_load(fixtures_dir() / "courses")
     return DemoSummary(
         departments=len(departments),
         accounts=tuple(account.email for account in ACCOUNTS),
         groups=(roles.hr_editors.name, roles.advocacy_managers.name),
+        policy_pages=len(policy_pages),
         courses=tuple(courses),
     )

@@ -13,7 +13,7 @@ from lms.home.demo import DEFAULT_PASSWORD, demo_load
 class Command(BaseCommand):
     help = (
         "Create the site structure, staff groups, demo departments and accounts, and import the "
-        "courses of fixtures/courses/. Idempotent. Password: $DEMO_PASSWORD or the demo default."
+        "policy and courses of fixtures/. Idempotent. Password: $DEMO_PASSWORD or the demo default."
     )
 
     def handle(self, *args, **options):
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Groups: {', '.join(summary.groups)}")
         self.stdout.write(f"Departments: {summary.departments}")
         self.stdout.write(f"Accounts ({len(summary.accounts)}): {', '.join(summary.accounts)}")
+        self.stdout.write(f"Policy pages: {summary.policy_pages}")
         self.stdout.write(f"Courses: {len(summary.courses)} ({languages})")
         for course in summary.courses:
             self.stdout.write(f"  [{course.language}] {course.title}  {course.url}")
