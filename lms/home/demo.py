@@ -121,6 +121,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
         _account_ensure(account, password_hash=password_hash, departments=departments)
     policy_pages = policy_load(fixtures_dir() / "policy", parent=home)
     courses = courses_load(fixtures_dir() / "courses")
+    roles_ensure()  # again: page permissions need the policy page, now that it exists
     return DemoSummary(
         departments=len(departments),
         accounts=tuple(account.email for account in ACCOUNTS),

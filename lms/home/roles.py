@@ -3,6 +3,9 @@
 - **HR editors** write the training: the course pages (add, edit, publish, lock, unlock below
   the catalogue), the question bank (every question type and the categories), and the images
   and documents of the root collection.
+- **HR editors** also own the social media policy: the policy page (edit, publish), the
+  guardrail rules, the version history and the acknowledgement report; and certification:
+  programmes, certificates (revoke, reinstate) and PDF re-issues.
 - **Advocacy managers** reach the admin; their reports and share-content rights come with the
   advocacy and certification layers.
 
@@ -55,8 +58,41 @@ def _model_permissions(model: type) -> list[Permission]:
 
 
 def _catalogue_page() -> Page | None:
-    content_type = ContentType.objects.get_by_natural_key("courses", "courseindexpage")
+    return _first_page("courses", "courseindexpage")
+
+
+def _first_page(app_label: str, model: str) -> Page | None:
+    content_type = ContentType.objects.get_by_natural_key(app_label, model)
     return Page.objects.filter(content_type=content_type).order_by("path").first()
+
+
+# Non-page models HR editors manage, by app label: (model name, actions).
+HR_MODELS = {
+    "policy": [
+        ("blockedphraserule", MODEL_ACTIONS),
+        ("embargorule", MODEL_ACTIONS),
+        ("disclosurerule", MODEL_ACTIONS),
+        ("linkdomainrule", MODEL_ACTIONS),
+        ("lengthrule", MODEL_ACTIONS),
+        ("policyversion", ("view",)),
+        ("policyacknowledgement", ("view",)),
+    ],
+    "certification": [
+        ("certificationprogram", ("add", "change", "view")),
+        ("certificate", ("change", "view")),
+        ("certificateevent", ("view",)),
+        ("bulkrender", ("add", "view")),
+    ],
+}
+
+
+def _named_permissions() -> list[Permission]:
+    permissions = []
+    for app_label, entries in HR_MODELS.items():
+        for model, actions in entries:
+            codenames = [f"{action}_{model}" for action in actions]
+            permissions += list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    return permissions
 
 
 @transaction.atomic
@@ -71,7 +107,7 @@ def roles_ensure() -> Roles:
 
     hr, _created = Group.objects.get_or_create(name=HR_EDITORS)
     model_permissions = [p for model in _question_bank_models() for p in _model_permissions(model)]
-    hr.permissions.add(access_admin, *model_permissions)
+    hr.permissions.add(access_admin, *model_permissions, *_named_permissions())
 
     root = Collection.get_first_root_node()
     for app_label, codenames in (("wagtailimages", IMAGE_PERMISSIONS), ("wagtaildocs", DOCUMENT_PERMISSIONS)):
@@ -80,11 +116,12 @@ def roles_ensure() -> Roles:
                 group=hr, collection=root, permission=_permission(app_label, codename)
             )
 
-    catalogue = _catalogue_page()
-    if catalogue is not None:
+    for page in (_catalogue_page(), _first_page("policy", "policypage")):
+        if page is None:
+            continue
         for action in PAGE_ACTIONS:
             GroupPagePermission.objects.get_or_create(
-                group=hr, page=catalogue, permission=_permission("wagtailcore", f"{action}_page")
+                group=hr, page=page, permission=_permission("wagtailcore", f"{action}_page")
             )
 
     managers, _created = Group.objects.get_or_create(name=ADVOCACY_MANAGERS)

@@ -38,7 +38,9 @@ def set_language(request):
         request.user.preferred_language = language
         request.user.save(update_fields=["preferred_language"])
     target = request.POST.get("next", "/me/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/me/"
     return redirect(target)
 
@@ -88,5 +90,8 @@ def readyz(request):
 
 def not_found(request, exception=None):
     return TemplateResponse(
-        request, "404.html", {"title": _("Page not found"), "message": _("This page does not exist or is not yours.")}, status=404
+        request,
+        "404.html",
+        {"title": _("Page not found"), "message": _("This page does not exist or is not yours.")},
+        status=404,
     )
