@@ -12,6 +12,7 @@ import json
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import get_resolver
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -51,6 +52,12 @@ def _too_many(request, as_json: bool) -> HttpResponse:
     return response
 
 
+def _not_found(request) -> HttpResponse:
+    """The site's own 404 page, returned rather than raised so that it leaves with ``no-store``
+    like every other answer of these views (a cached "unknown code" would outlive the code)."""
+    return get_resolver().resolve_error_handler(404)(request, exception=Http404())
+
+
 def _lookup(request, code: str, *, as_json: bool = False) -> Certificate | HttpResponse:
     """The certificate, or a finished 404/429 response. Malformed codes cost the same lookup."""
     if _rate_limited(request):
@@ -63,7 +70,7 @@ def _lookup(request, code: str, *, as_json: bool = False) -> Certificate | HttpR
             return JsonResponse(
                 {"error": {"code": "not_found", "message": _("No certificate has this code.")}}, status=404
             )
-        raise Http404
+        return _not_found(request)
     return certificate
 
 
