@@ -34,6 +34,8 @@ from policy import api as policy_api
 logger = logging.getLogger(__name__)
 
 STATUS_LIST = "default"
+# First and last names may reach 150 + 1 + 150 characters; the printed name keeps to its column.
+HOLDER_NAME_MAX_LENGTH = Certificate._meta.get_field("holder_name").max_length
 
 
 @dataclass
@@ -114,7 +116,7 @@ def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = N
                 user=user,
                 program=program,
                 cycle=cycle,
-                holder_name=user.get_display_name(),
+                holder_name=user.get_display_name()[:HOLDER_NAME_MAX_LENGTH],
                 issued_at=now,
                 expires_at=_expiry(program, now),
                 status_list_index=_allocate_status_index(),
