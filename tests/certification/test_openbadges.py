@@ -1,0 +1,680 @@
+"""Open Badges 3.0: the signed credential, the issuer's key, the Bitstring Status List.
+
+The proofs are checked by a verifier written here, independently of
+``certification.openbadges``: it reads the JSON-LD contexts from the official conformance
+folder (not from ``certification/contexts``), decodes base58 itself and checks Ed25519 with
+PyNaCl (the signer uses ``cryptography``). It also verifies 1EdTech's own conformance
+fixtures, so it is shown to follow the standard, not merely to agree with our signer.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import gzip
+import hashlib
+import io
+import json
+import re
+import socket
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jsonschema
+import nacl.exceptions
+import nacl.signing
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from pyld import jsonld
+
+from certification import openbadges
+from certification.models import Certificate, CertificationProgram, ProgramRequirement
+from certification.services import certificate_revoke
+from lms.people.models import User
+
+BASE = "https://porte-voix.example"
+CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "ob3"
+OFFLINE_CONTEXTS = {
+    "https://www.w3.org/ns/credentials/v2": "credentials_v2.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob_context-3.0.3.json",
+}
+OFFICIAL_CREDENTIAL_SCHEMAS = ("ob_v3p0_achievementcredential_schema.json", "vc2_credential_schema.json")
+EMAIL = "jeanne.martin@example.com"
+ISSUED_AT = datetime(2025, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
+EXPIRES_AT = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
+
+
+# --- an independent verifier -------------------------------------------------------------------
+
+BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+class Unverifiable(Exception):
+    """The verifier cannot check this document offline (unknown context or key)."""
+
+
+def b58decode(text: str) -> bytes:
+    number = 0
+    for char in text:
+        number = number * 58 + BASE58_ALPHABET.index(char)
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
+
+
+def multikey_to_ed25519(multibase: str) -> bytes:
+    assert multibase.startswith("z"), "base58btc multibase expected"
+    decoded = b58decode(multibase[1:])
+    assert decoded[:2] == b"\xed\x01" and len(decoded) == 34, "an Ed25519 public key expected"
+    return decoded[2:]
+
+
+class Verifier:
+    """eddsa-rdfc-2022 (Data Integrity EdDSA Cryptosuites v1.0, §3.3.2), contexts offline."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.loaded: list[str] = []
+
+    def load(self, url, options=None):
+        if url not in OFFLINE_CONTEXTS:
+            raise Unverifiable(f"context not available offline: {url}")
+        self.loaded.append(url)
+        document = json.loads((self.folder / OFFLINE_CONTEXTS[url]).read_text(encoding="utf-8"))
+        return {"contextUrl": None, "documentUrl": url, "document": document}
+
+    def canonical_hash(self, document: dict) -> bytes:
+        # pyld keeps resolved contexts in a process-wide cache keyed by URL; empty it so the
+        # contexts really come through this verifier's loader, not the signer's.
+        jsonld._resolved_context_cache.clear()
+        for url in document.get("@context", []):
+            if url not in OFFLINE_CONTEXTS:
+                raise Unverifiable(f"context not available offline: {url}")
+        nquads = jsonld.normalize(
+            document, {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": self.load}
+        )
+        return hashlib.sha256(nquads.encode("utf-8")).digest()
+
+    def verify(self, secured: dict, public_key: bytes, *, proof_index: int = 0) -> bool:
+        proofs = secured["proof"]
+        proof = proofs[proof_index] if isinstance(proofs, list) else proofs
+        if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != "eddsa-rdfc-2022":
+            return False
+        unsecured = {k: v for k, v in secured.items() if k != "proof"}
+        options = {k: v for k, v in proof.items() if k != "proofValue"}
+        if "@context" in options:
+            if secured["@context"][: len(options["@context"])] != options["@context"]:
+                return False
+            unsecured["@context"] = options["@context"]
+        config = {**options, "@context": unsecured["@context"]}
+        hash_data = self.canonical_hash(config) + self.canonical_hash(unsecured)
+        try:
+            nacl.signing.VerifyKey(public_key).verify(hash_data, b58decode(proof["proofValue"][1:]))
+        except nacl.exceptions.BadSignatureError:
+            return False
+        return True
+
+
+def key_of_verification_method(method: str) -> bytes:
+    """Offline key resolution: ``did:key:z…`` or a ``…#z…`` fragment holding the Multikey."""
+    if method.startswith("did:key:"):
+        return multikey_to_ed25519(method.removeprefix("did:key:").split("#")[0])
+    fragment = method.partition("#")[2]
+    if fragment.startswith("z6Mk"):
+        return multikey_to_ed25519(fragment)
+    raise Unverifiable(f"cannot resolve {method} offline")
+
+
+def decode_status_list(encoded: str) -> bytes:
+    assert encoded.startswith("u"), "multibase base64url expected"
+    body = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def bit(bits: bytes, index: int) -> int:
+    return (bits[index // 8] >> (7 - index % 8)) & 1
+
+
+def leaf_paths(value, path=()):
+    """Every (path, scalar) of a JSON document, @context excluded."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key != "@context":
+                yield from leaf_paths(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from leaf_paths(child, (*path, index))
+    else:
+        yield path, value
+
+
+def tampered(document: dict, path: tuple, new_value) -> dict:
+    copied = copy.deepcopy(document)
+    target = copied
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = new_value
+    return copied
+
+
+def other_value(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value):
+        return value.replace(value[:4], str(int(value[:4]) + 1), 1)
+    if isinstance(value, str) and value.isdigit():
+        return str(int(value) + 1)
+    if isinstance(value, str) and value.startswith("https://"):
+        return value.replace("https://", "https://x.", 1)
+    return f"{value}x"
+
+
+def schema_validator(name: str):
+    schema = json.loads((CONFORMANCE / name).read_text(encoding="utf-8"))
+    checker = jsonschema.FormatChecker()
+
+    @checker.checks("date-time", raises=ValueError)
+    def rfc3339(value):
+        if not isinstance(value, str):
+            return True
+        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value):
+            raise ValueError(f"not an RFC 3339 date-time: {value}")
+        datetime.fromisoformat(value)
+        return True
+
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=checker)
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def conformance() -> Path:
+    if not CONFORMANCE.is_dir():
+        pytest.skip(f"the Open Badges conformance folder ../shared/conformance/ob3 is absent ({CONFORMANCE.name})")
+    return CONFORMANCE
+
+
+@pytest.fixture
+def verifier(conformance) -> Verifier:
+    return Verifier(conformance)
+
+
+@pytest.fixture(autouse=True)
+def issuer_settings(settings, tmp_path):
+    settings.PORTE_VOIX_BASE_URL = BASE
+    settings.PORTE_VOIX_ORGANISATION_NAME = "Acme Industries"
+    settings.PORTE_VOIX_ORGANISATION_URL = "https://acme.example"
+    settings.PORTE_VOIX_SIGNING_KEY_FILE = str(tmp_path / "keys" / "issuer-ed25519.pem")
+    yield settings
+    openbadges._keys.clear()
+
+
+@pytest.fixture
+def program(db) -> CertificationProgram:
+    program = CertificationProgram.objects.create(
+        name="Ambassadeur réseaux sociaux",
+        name_en="Social media ambassador",
+        slug="social-media-ambassador",
+        description="Formé à la politique réseaux sociaux.",
+        description_en="Trained in the social media policy.",
+        criteria="Réussir le quiz final et accepter la politique.",
+        criteria_en="Pass the final quiz and acknowledge the policy.",
+        validity_months=12,
+    )
+    ProgramRequirement.objects.create(program=program, title="Policy essentials", sort_order=0)
+    return program
+
+
+@pytest.fixture
+def holder(db) -> User:
+    return User.objects.create_user(EMAIL, "pass-word-42", display_name="Jeanne Martin", preferred_language="en")
+
+
+def make_certificate(holder, program, *, index: int, cycle: int = 1, expires_at=EXPIRES_AT) -> Certificate:
+    return Certificate.objects.create(
+        user=holder,
+        program=program,
+        cycle=cycle,
+        holder_name=holder.get_display_name(),
+        issued_at=ISSUED_AT,
+        expires_at=expires_at,
+        status_list_index=index,
+    )
+
+
+@pytest.fixture
+def certificate(holder, program) -> Certificate:
+    return make_certificate(holder, program, index=42)
+
+
+@pytest.fixture
+def published_key(client) -> dict:
+    response = client.get("/certificates/issuer-key.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def fetch_credential(client, certificate) -> dict:
+    response = client.get(f"/certificates/{certificate.code}/credential.json")
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/vc+ld+json"
+    assert "no-store" in response["Cache-Control"]
+    return json.loads(response.content)
+
+
+# --- the credential -------------------------------------------------------------------------
+
+
+def test_credential_validates_against_the_official_schemas(client, certificate, conformance):
+    # given
+    validators = [schema_validator(name) for name in OFFICIAL_CREDENTIAL_SCHEMAS]
+
+    # when
+    credential = fetch_credential(client, certificate)
+
+    # then
+    errors = [f"{list(e.absolute_path)}: {e.message}" for v in validators for e in v.iter_errors(credential)]
+    assert errors == []
+    assert isinstance(credential["proof"], list)
+
+
+def test_credential_content(client, certificate):
+    # when
+    credential = fetch_credential(client, certificate)
+
+    # then
+    salt = openbadges.identity_salt(certificate)
+    status_url = f"{BASE}/certificates/status/1.json"
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    assert unsigned == {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"{BASE}/certificates/{certificate.code}/credential.json",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Social media ambassador",
+        "issuer": {
+            "id": f"{BASE}/certificates/issuer.json",
+            "type": ["Profile"],
+            "name": "Acme Industries",
+            "url": "https://acme.example",
+        },
+        "validFrom": "2025-03-14T09:26:53Z",
+        "validUntil": "2026-03-14T09:26:53Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": "sha256$" + hashlib.sha256((EMAIL + salt).encode()).hexdigest(),
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": salt,
+                },
+                {
+                    "type": "IdentityObject",
+                    "identityHash": "Jeanne Martin",
+                    "identityType": "name",
+                    "hashed": False,
+                },
+            ],
+            "achievement": {
+                "id": f"{BASE}/certificates/programs/social-media-ambassador",
+                "type": ["Achievement"],
+                "achievementType": "Certification",
+                "name": "Social media ambassador",
+                "description": "Trained in the social media policy.",
+                "criteria": {"narrative": "Pass the final quiz and acknowledge the policy."},
+                "inLanguage": "en",
+            },
+        },
+        "credentialStatus": {
+            "id": f"{status_url}#42",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "42",
+            "statusListCredential": status_url,
+        },
+    }
+    [proof] = credential["proof"]
+    assert {k: v for k, v in proof.items() if k not in ("created", "proofValue")} == {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "verificationMethod": f"{BASE}/certificates/issuer-key.json#key-1",
+        "proofPurpose": "assertionMethod",
+    }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", proof["created"])
+
+
+def test_email_is_only_present_hashed_with_a_stable_salt(client, certificate, holder, program):
+    # given
+    other = make_certificate(
+        User.objects.create_user("paul@example.com", "pass-word-42", display_name="Paul"), program, index=43
+    )
+
+    # when
+    served = client.get(f"/certificates/{certificate.code}/credential.json").content.decode()
+    first = openbadges.build_credential(certificate)
+    second = openbadges.build_credential(Certificate.objects.get(pk=certificate.pk))
+
+    # then
+    assert EMAIL not in served and "jeanne.martin" not in served.lower()
+    assert first == second
+    identity = first["credentialSubject"]["identifier"][0]
+    assert re.fullmatch(r"[0-9a-f]{32}", identity["salt"])
+    assert identity["identityHash"] == "sha256$" + hashlib.sha256((EMAIL + identity["salt"]).encode()).hexdigest()
+    assert openbadges.identity_salt(other) != identity["salt"]
+
+
+def test_credential_without_expiry_has_no_valid_until(holder, program):
+    # given
+    certificate = make_certificate(holder, program, index=7, cycle=2, expires_at=None)
+
+    # when
+    credential = openbadges.build_credential(certificate)
+
+    # then
+    assert "validUntil" not in credential
+    assert credential["validFrom"] == "2025-03-14T09:26:53Z"
+
+
+def test_criteria_fall_back_to_the_requirements(holder, program):
+    # given
+    program.criteria = program.criteria_en = ""
+    program.save()
+    certificate = make_certificate(holder, program, index=8, cycle=2)
+
+    # when
+    narrative = openbadges.build_credential(certificate)["credentialSubject"]["achievement"]["criteria"]["narrative"]
+
+    # then
+    assert narrative == "Complete: Policy essentials. Acknowledge the current social media policy."
+
+
+# --- the proof ------------------------------------------------------------------------------
+
+
+def test_signature_verifies_with_the_published_key(client, certificate, verifier, published_key):
+    # given
+    credential = fetch_credential(client, certificate)
+    public_key = multikey_to_ed25519(published_key["publicKeyMultibase"])
+
+    # when
+    valid = verifier.verify(credential, public_key)
+
+    # then
+    assert valid is True
+    assert set(verifier.loaded) == set(OFFLINE_CONTEXTS)
+    assert credential["proof"][0]["verificationMethod"] == published_key["id"]
+    assert published_key["controller"] == credential["issuer"]["id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("credentialSubject", "identifier", 0, "identityHash"), "sha256$" + "0" * 64),
+        (("validUntil",), "2099-01-01T00:00:00Z"),
+        (("credentialSubject", "achievement", "name"), "Chief social media officer"),
+        (("credentialStatus", "statusListIndex"), "41"),
+        (("issuer", "id"), "https://evil.example/issuer.json"),
+        (("proof", 0, "created"), "2020-01-01T00:00:00Z"),
+    ],
+    ids=["holder", "validUntil", "achievement-name", "status-index", "issuer", "proof-created"],
+)
+def test_tampering_breaks_the_signature(client, certificate, verifier, published_key, path, value):
+    # given
+    credential = fetch_credential(client, certificate)
+    public_key = multikey_to_ed25519(published_key["publicKeyMultibase"])
+
+    # when
+    valid = verifier.verify(tampered(credential, path, value), public_key)
+
+    # then
+    assert valid is False
+
+
+def test_every_value_is_covered_by_the_signature(certificate, verifier, published_key):
+    """The shipped credentials context has no @vocab: a term no context defines would be
+    dropped by JSON-LD and silently left unsigned. Changing any value must break the proof."""
+    # given
+    credential = openbadges.signed_credential(certificate)
+    public_key = multikey_to_ed25519(published_key["publicKeyMultibase"])
+    paths = [(p, v) for p, v in leaf_paths(credential) if p[-1] != "proofValue"]
+
+    # when
+    unsigned = [p for p, v in paths if verifier.verify(tampered(credential, p, other_value(v)), public_key)]
+
+    # then
+    assert len(paths) == 37
+    assert unsigned == []
+
+
+def test_sign_does_not_modify_its_input_and_replaces_a_proof(certificate):
+    # given
+    unsigned = openbadges.build_credential(certificate)
+    before = copy.deepcopy(unsigned)
+
+    # when
+    signed = openbadges.sign(unsigned)
+    resigned = openbadges.sign(signed)
+
+    # then
+    assert unsigned == before
+    assert len(resigned["proof"]) == 1
+
+
+# --- the independent verifier against the official fixtures ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("simple.json", True),
+        ("simple-multiple-proofs.json", True),
+        ("simple-err-proof-value.json", False),
+        ("simple-did-key-method.json", True),
+        ("simple-eddsa-2022.json", True),
+    ],
+)
+def test_verifier_agrees_with_the_conformance_fixtures(verifier, conformance, fixture, expected):
+    # given
+    document = json.loads((conformance / "fixtures" / fixture).read_text(encoding="utf-8"))
+    proofs = document["proof"] if isinstance(document["proof"], list) else [document["proof"]]
+    index = next(i for i, p in enumerate(proofs) if p.get("cryptosuite", "").startswith("eddsa"))
+    proof = proofs[index]
+    missing = [url for url in document["@context"] if url not in OFFLINE_CONTEXTS]
+    if missing or proof["cryptosuite"] != "eddsa-rdfc-2022":
+        pytest.skip(
+            f"{fixture} cannot be checked offline: cryptosuite {proof['cryptosuite']!r}, "
+            f"contexts not in the conformance folder: {missing}"
+        )
+    public_key = key_of_verification_method(proof["verificationMethod"])
+
+    # when
+    valid = verifier.verify(document, public_key, proof_index=index)
+
+    # then
+    assert valid is expected
+
+
+# --- issuer profile and key -----------------------------------------------------------------
+
+
+def test_issuer_profile_and_key_document(client, conformance):
+    # given
+    validator = schema_validator("ob_v3p0_profile_schema.json")
+
+    # when
+    profile = client.get("/certificates/issuer.json").json()
+    key = client.get("/certificates/issuer-key.json").json()
+
+    # then
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(profile)] == []
+    assert profile["id"] == f"{BASE}/certificates/issuer.json"
+    assert profile["type"] == ["Profile"]
+    assert profile["name"] == "Acme Industries"
+    assert profile["assertionMethod"] == [f"{BASE}/certificates/issuer-key.json#key-1"]
+    assert profile["verificationMethod"] == [{k: v for k, v in key.items() if k != "@context"}]
+    assert key == {
+        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "id": f"{BASE}/certificates/issuer-key.json#key-1",
+        "type": "Multikey",
+        "controller": f"{BASE}/certificates/issuer.json",
+        "publicKeyMultibase": key["publicKeyMultibase"],
+    }
+    assert key["publicKeyMultibase"].startswith("z6Mk")
+    assert len(multikey_to_ed25519(key["publicKeyMultibase"])) == 32
+
+
+def test_signing_key_is_generated_once_private_and_reused(issuer_settings):
+    # given
+    path = Path(issuer_settings.PORTE_VOIX_SIGNING_KEY_FILE)
+    assert not path.exists()
+
+    # when
+    first = openbadges.public_key_multibase()
+    openbadges._keys.clear()
+    second = openbadges.public_key_multibase()
+
+    # then
+    assert first == second
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_production_refuses_to_generate_a_key(issuer_settings):
+    # given
+    issuer_settings.SETTINGS_MODULE = "lms.settings.production"
+    path = Path(issuer_settings.PORTE_VOIX_SIGNING_KEY_FILE)
+
+    # when
+    with pytest.raises(ImproperlyConfigured):
+        openbadges.signing_key()
+
+    # then
+    assert not path.exists()
+
+
+# --- revocation and the status list ---------------------------------------------------------
+
+
+def fetch_status_list(client) -> dict:
+    response = client.get("/certificates/status/1.json")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    return response.json()
+
+
+def test_status_list_before_any_revocation(client, certificate, conformance):
+    # given
+    validator = schema_validator("vc2_credential_schema.json")
+
+    # when
+    status_list = fetch_status_list(client)
+
+    # then
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(status_list)] == []
+    bits = decode_status_list(status_list["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == 131_072
+    assert not any(bits)
+
+
+def test_revocation_sets_the_bit_in_a_signed_status_list(client, certificate, holder, program, verifier):
+    # given
+    for cycle, index in enumerate((41, 43), start=2):
+        make_certificate(holder, program, index=index, cycle=cycle)
+    credential = fetch_credential(client, certificate)
+    public_key = multikey_to_ed25519(client.get("/certificates/issuer-key.json").json()["publicKeyMultibase"])
+
+    # when
+    certificate_revoke(certificate=certificate, actor=None, reason="x")
+    status_list = fetch_status_list(client)
+
+    # then
+    entry = credential["credentialStatus"]
+    assert entry["statusListCredential"] == status_list["id"] == f"{BASE}/certificates/status/1.json"
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status_list["issuer"] == credential["issuer"]["id"]
+    subject = status_list["credentialSubject"]
+    assert subject["id"] == f"{BASE}/certificates/status/1.json#list"
+    assert subject["type"] == "BitstringStatusList"
+    assert subject["statusPurpose"] == entry["statusPurpose"] == "revocation"
+    bits = decode_status_list(subject["encodedList"])
+    assert len(bits) * 8 >= 131_072
+    assert bit(bits, int(entry["statusListIndex"])) == 1
+    assert sum(bin(byte).count("1") for byte in bits) == 1
+    assert bits[5] == 0b0010_0000  # index 42: byte 5, third bit from the left
+    assert verifier.verify(status_list, public_key) is True
+    assert verifier.verify(tampered(status_list, ("credentialSubject", "encodedList"), "uH4sI"), public_key) is False
+
+
+def test_revoked_credential_answers_410(client, certificate):
+    # given
+    certificate_revoke(certificate=certificate, actor=None, reason="left the company")
+
+    # when
+    response = client.get(f"/certificates/{certificate.code}/credential.json")
+
+    # then
+    assert response.status_code == 410
+    body = response.json()
+    assert body["revoked"] is True
+    assert body["error"]["code"] == "revoked"
+
+
+def test_status_list_grows_by_whole_blocks():
+    # when
+    bits = openbadges.status_bitstring([0, 131_073], size_bits=openbadges._status_list_size(131_073))
+
+    # then
+    assert len(bits) * 8 == 2 * 131_072
+    assert bit(bits, 0) == 1 and bits[0] == 0x80
+    assert bit(bits, 131_073) == 1
+    assert sum(bin(byte).count("1") for byte in bits) == 2
+
+
+# --- no network -----------------------------------------------------------------------------
+
+
+def test_loader_refuses_every_other_url_without_touching_the_network(monkeypatch):
+    # given
+    def no_network(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://example.com/context.jsonld"],
+        "type": ["VerifiableCredential"],
+    }
+
+    # when / then
+    with pytest.raises(openbadges.ContextNotAvailable):
+        openbadges.document_loader("https://example.com/context.jsonld")
+    with pytest.raises(openbadges.ContextNotAvailable):
+        openbadges.document_loader("https://www.w3.org/2018/credentials/v1")
+    with pytest.raises(jsonld.JsonLdError) as raised:
+        openbadges.canonicalize(document)
+    assert "network access attempted" not in repr(raised.value)
+    assert openbadges.document_loader("https://www.w3.org/ns/credentials/v2")["document"]["@context"]["@protected"]
+
+
+def test_issuer_key_command_generates_a_key_once(tmp_path):
+    # given
+    path = tmp_path / "provisioned" / "issuer.pem"
+    out = io.StringIO()
+
+    # when
+    call_command("issuer_key", generate=str(path), stdout=out)
+
+    # then
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "Public key: z6Mk" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("issuer_key", generate=str(path), stdout=io.StringIO())
