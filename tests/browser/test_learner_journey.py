@@ -1,0 +1,108 @@
+"""End to end in a real browser (Debian's chromium driven by Playwright): an employee signs in,
+reads the lessons of a course in order, passes the final quiz and sees the course complete.
+
+The test never reads answers from the page (that is the point of the product): it takes the
+keys from the attempt's server-side snapshot, as a well-prepared learner would know them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from courses.models import Attempt, Enrollment
+from tests.factories.people import UserFactory
+
+CHROMIUM = os.environ.get("PORTE_VOIX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium package is not installed"),
+]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself between browser steps are ordinary synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.console_messages = []
+        page.on("console", lambda message: page.console_messages.append((message.type, message.text)))
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_employee_reads_lessons_passes_quiz_and_sees_course_complete(site, quiz_factory, live_server, browser_page):
+    # given a course with two lessons and a two-question quiz, and an employee
+    quiz = quiz_factory(types=("single_choice", "true_false"), lessons=2, review_policy="after_submit")
+    course = quiz.course_page
+    UserFactory(email="learner@example.com", password="a-long-password-1", preferred_language="en")
+    page = browser_page
+
+    # when they sign in and open the catalogue
+    page.goto(f"{live_server.url}/accounts/login/?next=/courses/")
+    page.fill("input[name=username]", "learner@example.com")
+    page.fill("input[name=password]", "a-long-password-1")
+    page.click("form button[type=submit], form input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/courses/")
+    # then the course is listed
+    assert page.get_by_role("link", name=course.title).count() >= 1
+
+    # when they open the course and read both lessons in order
+    page.get_by_role("link", name=course.title).first.click()
+    page.wait_for_url(f"{live_server.url}{course.url}")
+    for lesson in quiz.lesson_pages:
+        page.goto(f"{live_server.url}{lesson.url}")
+        assert page.locator("progress, [role=progressbar]").count() >= 1
+        page.locator("form[action$='complete/'] button[type=submit]").click()
+        page.wait_for_load_state()
+
+    # then the last lesson leads to the quiz; they start an attempt
+    page.goto(f"{live_server.url}{quiz.url}")
+    page.locator("form[action$='start/'] button[type=submit]").click()
+    page.wait_for_url("**/attempt/**")
+    attempt = Attempt.objects.get(user__email="learner@example.com")
+
+    # when they answer every question correctly and submit
+    for question in attempt.questions:
+        page.check(f"input[name='q{question['position']}'][value='{question['key']}']")
+    page.locator("button[name=action][value=submit]").click()
+    page.wait_for_url("**/result/")
+
+    # then the result says passed, with the full score
+    attempt.refresh_from_db()
+    assert (attempt.status, str(attempt.score), attempt.passed) == ("submitted", "100.00", True)
+    assert "100" in page.inner_text("main")
+
+    # and the dashboard shows the course complete
+    page.goto(f"{live_server.url}/me/")
+    assert Enrollment.objects.get(user__email="learner@example.com", course=course).completed_at is not None
+    assert course.title in page.inner_text("main")
+    assert "100" in page.inner_text("main")
+
+    # and no page broke the content security policy or logged an error
+    errors = [text for kind, text in page.console_messages if kind == "error"]
+    assert errors == []
