@@ -99,7 +99,14 @@ def _original_span(index: list[int] | None, start: int, end: int, length: int) -
         return start, end
     if start >= len(index):
         return length, length
-    return index[start], (index[end - 1] + 1) if end > start else index[start]
+    if end <= start:
+        return index[start], index[start]
+    # Stop where the next folded character starts, so that the combining marks following the
+    # last matched character (they fold to nothing) stay with it; a match ending inside a
+    # character that folds to several ("ß" → "ss") covers that whole character.
+    last = index[end - 1]
+    following = index[end] if end < len(index) else length
+    return index[start], following if following > last else last + 1
 
 
 def _find_phrases(folded: str, token_set: set[str], index: dict[str, list[_Entry]]):
