@@ -238,3 +238,38 @@ def status_list(request):
             openbadges.status_list_credential(), content_type="application/vc+ld+json", json_dumps_params={"indent": 2}
         )
     )
+
+
+@require_GET
+def achievement(request, slug: str):
+    """The Open Badges ``Achievement`` a programme awards (the ``achievement.id`` of credentials)."""
+    from django.shortcuts import get_object_or_404
+    from django.utils.translation import get_language
+
+    from certification.models import CertificationProgram
+
+    program = get_object_or_404(CertificationProgram, slug=slug, active=True)
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    body = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"{selectors.base_url()}/certificates/programs/{program.slug}",
+        "type": ["Achievement"],
+        "achievementType": "Certification",
+        "name": program.localised("name", language),
+        "description": program.localised("description", language),
+        "criteria": {
+            "narrative": program.localised("criteria", language) or program.localised("description", language)
+        },
+        "inLanguage": language,
+        "creator": {
+            "id": f"{selectors.base_url()}/certificates/issuer.json",
+            "type": ["Profile"],
+            "name": selectors.issuer_name(),
+        },
+    }
+    return JsonResponse(
+        body, content_type="application/ld+json", json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )

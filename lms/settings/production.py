@@ -19,6 +19,14 @@ SECRET_KEY = required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 required("DATABASE_URL")
 required("CELERY_BROKER_URL")
+PORTE_VOIX_BASE_URL = required("PORTE_VOIX_BASE_URL").rstrip("/")
+# The Open Badges signing key must exist before the first request: never generated in production.
+PORTE_VOIX_SIGNING_KEY_FILE = required("PORTE_VOIX_SIGNING_KEY_FILE")
+if not os.path.isfile(PORTE_VOIX_SIGNING_KEY_FILE):
+    raise ImproperlyConfigured(
+        f"PORTE_VOIX_SIGNING_KEY_FILE points to {PORTE_VOIX_SIGNING_KEY_FILE!r}, which does not exist. "
+        "Create it with `manage.py issuer_key --generate PATH`."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "true").lower() != "false"
