@@ -7,6 +7,7 @@ error contract (HTML page or ``{"error": {...}}``).
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ from courses.models import (
 from courses.models.questions import InvalidAnswer
 
 logger = logging.getLogger(__name__)
+
+ANSWER_KEY = re.compile(r"q(?:0|[1-9][0-9]{0,4})")
 
 
 @dataclass
@@ -208,11 +211,11 @@ def parse_answers(*, attempt: Attempt, data: dict[str, list[str]]) -> dict[int, 
     questions = attempt.questions
     parsed: dict[int, Any] = {}
     for key, values in data.items():
-        if not key.startswith("q") or not key[1:].isdigit() or len(key) > 6:
+        # ASCII digits without leading zeros only: "q²" or "q٣" pass str.isdigit() (the first
+        # then crashes int()), and "q00" or "q٠" would alias q0.
+        if not ANSWER_KEY.fullmatch(key) or int(key[1:]) >= len(questions):
             raise QuizError("invalid_choice", _("The answer %(key)s does not match any question.") % {"key": key[:40]}, 400)
         position = int(key[1:])
-        if position >= len(questions):
-            raise QuizError("invalid_choice", _("The answer %(key)s does not match any question.") % {"key": key}, 400)
         snapshot = questions[position]
         values = [v for v in values if isinstance(v, str) and v != ""]
         if not values:

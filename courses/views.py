@@ -134,12 +134,26 @@ def attempt_save(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     return JsonResponse({"saved": saved})
 
 
+class DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads`` keeps the last of duplicated keys; refuse them instead."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise DuplicateKey
+    return result
+
+
 def _json_answers(request) -> dict[str, list[str]]:
     if len(request.body) > MAX_JSON_BYTES:
         raise QuizError("invalid_json", _("The request is too large."), 400)
     try:
-        payload: Any = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        payload: Any = json.loads(request.body or b"{}", object_pairs_hook=_unique_keys)
+    except DuplicateKey:
+        raise QuizError("invalid_choice", _("An answer was sent twice."), 400) from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise QuizError("invalid_json", _("The request body is not valid JSON."), 400) from None
     if not isinstance(payload, dict):
         raise QuizError("invalid_json", _("The request body must be a JSON object."), 400)
