@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -125,7 +125,10 @@ def attempt_save(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if not request.user.is_authenticated:
         return JsonResponse({"error": {"code": "not_authenticated", "message": _("Sign in first.")}}, status=403)
-    attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
+    try:
+        attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
+    except Http404:
+        return JsonResponse({"error": {"code": "not_found", "message": _("This attempt does not exist.")}}, status=404)
     try:
         data = _json_answers(request)
         saved = services.attempt_save_answers(attempt=attempt, data=data)
