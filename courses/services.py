@@ -153,13 +153,14 @@ def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attem
     """
     now = now or timezone.now()
     course = quiz.get_parent().specific
+    current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
+    if current is not None:
+        # Closed in its own transaction, so that it stays closed even if no new attempt may start.
+        attempt_close_if_expired(attempt=current, now=now)
     with transaction.atomic():
         current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
         if current is not None:
-            if _past_deadline(current, now):
-                attempt_finalise(attempt=current, now=now, timed_out=True)
-            else:
-                return current
+            return current
         previous = list(
             Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no").values("attempt_no", "finished_at")[:1]
         )
@@ -231,11 +232,21 @@ def parse_answers(*, attempt: Attempt, data: dict[str, list[str]]) -> dict[int, 
     return parsed
 
 
+def _time_expired() -> QuizError:
+    return QuizError("attempt_time_expired", _("The time limit for this attempt has passed."), 409)
+
+
+def _finished_error(attempt: Attempt) -> QuizError:
+    if attempt.status == Attempt.Status.TIMED_OUT:
+        return _time_expired()
+    return QuizError("attempt_already_submitted", _("This attempt is already finished."), 409)
+
+
 def _check_writable(attempt: Attempt, now: datetime) -> None:
     if attempt.status != Attempt.Status.IN_PROGRESS:
-        raise QuizError("attempt_already_submitted", _("This attempt is already finished."), 409)
+        raise _finished_error(attempt)
     if _past_deadline(attempt, now):
-        raise QuizError("attempt_time_expired", _("The time limit for this attempt has passed."), 409)
+        raise _time_expired()
 
 
 def _store_answers(attempt: Attempt, answers: dict[int, Any], now: datetime) -> int:
@@ -263,21 +274,27 @@ def attempt_save_answers(*, attempt: Attempt, data: dict[str, list[str]], now: d
 def attempt_submit(*, attempt: Attempt, data: dict[str, list[str]] | None = None, now: datetime | None = None) -> Attempt:
     """Store the final answers and grade the attempt. Idempotent.
 
-    A second submit (double click, replay) changes nothing and returns the graded attempt.
-    A submit after the deadline keeps only the answers saved before it, and closes the
-    attempt as timed out. Client-sent scores are never read: the grade comes from the
-    stored answers and the snapshot.
+    A second submit (double click, replay) with the same answers changes nothing and returns
+    the graded attempt; one that would change an answer raises 409
+    ``attempt_already_submitted`` (``attempt_time_expired`` if the attempt was closed at its
+    time limit). A submit after the deadline stores nothing, closes the attempt as timed out
+    with the answers saved before it, and raises 409 ``attempt_time_expired``. Client-sent
+    scores are never read: the grade comes from the stored answers and the snapshot.
     """
     now = now or timezone.now()
     answers = parse_answers(attempt=attempt, data=data or {})
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.status != Attempt.Status.IN_PROGRESS:
+            stored = dict(locked.answers.values_list("position", "response"))
+            if any(stored.get(position) != response for position, response in answers.items()):
+                raise _finished_error(locked)
             return locked
-        timed_out = _past_deadline(locked, now)
-        if not timed_out:
+        if not _past_deadline(locked, now):
             _store_answers(locked, answers, now)
-        return attempt_finalise(attempt=locked, now=now, timed_out=timed_out)
+            return attempt_finalise(attempt=locked, now=now, timed_out=False)
+        attempt_finalise(attempt=locked, now=now, timed_out=True)
+    raise _time_expired()
 
 
 def attempt_finalise(*, attempt: Attempt, now: datetime, timed_out: bool) -> Attempt:
@@ -311,6 +328,23 @@ def attempt_finalise(*, attempt: Attempt, now: datetime, timed_out: bool) -> Att
     return attempt
 
 
+def attempt_close_if_expired(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Close ``attempt`` as timed out if it is in progress and past its deadline (+ grace),
+    grading the answers saved in time. Idempotent; returns the attempt as it now is.
+
+    Used by the beat job, by a new start, and when the learner comes back to an attempt whose
+    time is over.
+    """
+    now = now or timezone.now()
+    if attempt.status != Attempt.Status.IN_PROGRESS or not _past_deadline(attempt, now):
+        return attempt
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status == Attempt.Status.IN_PROGRESS and _past_deadline(locked, now):
+            return attempt_finalise(attempt=locked, now=now, timed_out=True)
+        return locked
+
+
 def attempt_close_expired(*, now: datetime | None = None) -> int:
     """Close every attempt past its deadline (beat job), grading the answers saved in time.
 
@@ -322,11 +356,8 @@ def attempt_close_expired(*, now: datetime | None = None) -> int:
         status=Attempt.Status.IN_PROGRESS, deadline__isnull=False, deadline__lt=now - _grace()
     ).values_list("pk", flat=True)
     for pk in list(expired):
-        with transaction.atomic():
-            attempt = Attempt.objects.select_for_update().get(pk=pk)
-            if attempt.status == Attempt.Status.IN_PROGRESS:
-                attempt_finalise(attempt=attempt, now=now, timed_out=True)
-                closed += 1
+        attempt = attempt_close_if_expired(attempt=Attempt.objects.get(pk=pk), now=now)
+        closed += attempt.status == Attempt.Status.TIMED_OUT and attempt.finished_at == now
     return closed
 
 

@@ -102,6 +102,8 @@ def attempt_take(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
         return redirect(result_url)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
+    # Coming back after the time limit: close the attempt with the answers saved in time.
+    attempt = services.attempt_close_if_expired(attempt=attempt)
     if not attempt.is_open:
         return redirect(result_url)
     context = {
@@ -180,6 +182,7 @@ def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     if (response := _login_required(request)) is not None:
         return response
     attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
+    attempt = services.attempt_close_if_expired(attempt=attempt)
     if attempt.is_open:
         return redirect(quiz.url + quiz.reverse_subpage("attempt", kwargs={"attempt_id": attempt.public_id}))
     landing = selectors.quiz_landing(quiz=quiz, user=request.user)
