@@ -250,10 +250,22 @@ def _check_writable(attempt: Attempt, now: datetime) -> None:
 
 
 def _store_answers(attempt: Attempt, answers: dict[int, Any], now: datetime) -> int:
+    """Upsert the answers in a constant number of queries. The caller holds the attempt's row
+    lock, so no other writer adds answers to this attempt meanwhile."""
+    if not answers:
+        return 0
+    existing = {a.position: a for a in AttemptAnswer.objects.filter(attempt=attempt, position__in=list(answers))}
+    new = []
     for position, response in answers.items():
-        AttemptAnswer.objects.update_or_create(
-            attempt=attempt, position=position, defaults={"response": response, "saved_at": now}
-        )
+        answer = existing.get(position)
+        if answer is None:
+            new.append(AttemptAnswer(attempt=attempt, position=position, response=response, saved_at=now))
+        else:
+            answer.response, answer.saved_at = response, now
+    if existing:
+        AttemptAnswer.objects.bulk_update(list(existing.values()), ["response", "saved_at"])
+    if new:
+        AttemptAnswer.objects.bulk_create(new)
     return len(answers)
 
 
