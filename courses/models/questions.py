@@ -37,8 +37,9 @@ ONE = Decimal("1")
 QUESTION_TYPES: dict[str, type[Question]] = {}
 
 # Fields a learner may see before the review policy allows more (TESTPLAN 1). Anything a
-# public_view returns outside these keys fails the leakage tests.
-PUBLIC_QUESTION_KEYS = frozenset({"position", "type", "prompt", "points", "options", "post", "multiple"})
+# public_view returns outside these keys fails the leakage tests. ``saved`` is the learner's
+# own answer, added by ``selectors.public_questions``.
+PUBLIC_QUESTION_KEYS = frozenset({"position", "type", "prompt", "points", "options", "post", "multiple", "saved"})
 PUBLIC_OPTION_KEYS = frozenset({"token", "text"})
 PUBLIC_POST_KEYS = frozenset({"author", "author_title", "network", "network_label", "text", "image_url"})
 
