@@ -13,9 +13,11 @@ import base64
 import hashlib
 import io
 import mimetypes
+import time
 from collections.abc import Callable
 
 import segno
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -105,6 +107,10 @@ def render_html(certificate, language: str | None = None) -> str:
 
 def render_certificate_pdf(certificate, *, spy: Callable[[str], None] | None = None) -> bytes:
     """The certificate as PDF bytes. Pure: reads the certificate, writes nothing."""
+    # Chaos tests only: a worker can be killed while it renders. 0 everywhere else.
+    delay = getattr(settings, "PORTE_VOIX_TEST_RENDER_DELAY", 0)
+    if delay:
+        time.sleep(delay)
     html = render_html(certificate)
     return HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=StaticOnlyFetcher(spy)).write_pdf()
 
