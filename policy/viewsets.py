@@ -163,6 +163,9 @@ class AcknowledgementFilterSet(WagtailFilterSet):
         fields = ["department"]
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 class AcknowledgementReportView(ReportView):
     """Who acknowledged the current version, by department; CSV and XLSX export."""
 
@@ -186,6 +189,14 @@ class AcknowledgementReportView(ReportView):
         Column("department", label=_("Department")),
         BooleanColumn("has_acknowledged", label=_("Acknowledged")),
     ]
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        # Spreadsheets run a CSV cell starting with one of these as a formula (CSV injection);
+        # a leading quote keeps it text. The XLSX export already stores such cells as text.
+        if export_format == self.FORMAT_CSV and isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
 
     def get_filename(self):
         return f"policy-acknowledgements-{timezone.localdate().isoformat()}"
