@@ -94,7 +94,11 @@ def rules_import(*, rules: list[dict[str, Any]]) -> int:
         else:
             raise ValueError(f"rules[{i}]: unknown rule kind {kind!r}")
         rule = model.objects.filter(name=data["name"]).first() or model(name=data["name"])
-        for key, value in {**common, **extra}.items():
+        values = {**common, **extra}
+        if rule.pk is not None and all(getattr(rule, key) == value for key, value in values.items()):
+            # Unchanged: saving would only move updated_at and rebuild every process's rules.
+            continue
+        for key, value in values.items():
             setattr(rule, key, value)
         rule.full_clean()
         rule.save()
