@@ -5,6 +5,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+STATIC_STAMP := var/static/.collected
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test ARGS="-k quiz -x"`.
 ARGS ?=
@@ -43,10 +44,15 @@ $(STAMP): requirements.lock requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	@touch $@
 
-run: $(STAMP)
+# collectstatic compresses every file (whitenoise), which takes a while: only run it again when
+# static/ or the installed packages changed.
+$(STATIC_STAMP): $(STAMP) $(shell find static -type f 2>/dev/null)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+run: $(STAMP) $(STATIC_STAMP)
 	@mkdir -p var/broker/queue var/broker/processed var/media
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	PORT=$(PORT) exec $(PY) bin/run
 
