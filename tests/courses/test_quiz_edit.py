@@ -1,0 +1,134 @@
+"""HR edits a quiz while attempts run: a running attempt keeps the version it started with
+(TESTPLAN 11); new attempts get the new one."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from courses import services
+from courses.models import QuizPage, SingleChoiceQuestion
+from tests.factories.answers import correct_answers, route, wrong_answers
+from tests.factories.courses import choice
+
+
+def publish_through_admin(client, quiz: QuizPage, *, keep_questions: list, **rules):
+    """POST the page editor's form, as HR does, with the given slots kept, and publish."""
+    slots = {slot.question_id: slot for slot in quiz.slots.all()}
+    forms = []
+    for order, question in enumerate(keep_questions):
+        slot = slots.get(question.pk)
+        forms.append({"id": slot.pk if slot else "", "question": question.pk, "category": "", "count": 1, "ORDER": order})
+    for question_id, slot in slots.items():
+        if question_id not in {q.pk for q in keep_questions}:
+            forms.append({"id": slot.pk, "question": question_id, "category": "", "count": 1, "ORDER": len(forms), "DELETE": "1"})
+    values = {
+        "title": quiz.title,
+        "slug": quiz.slug,
+        "intro": rich_text(""),
+        "pass_mark": str(rules.get("pass_mark", quiz.pass_mark)),
+        "max_attempts": str(rules.get("max_attempts", quiz.max_attempts)),
+        "time_limit_minutes": "",
+        "delay_between_attempts_minutes": "0",
+        "review_policy": rules.get("review_policy", quiz.review_policy),
+        "slots": inline_formset(forms, initial=len(slots)),
+        "comments": inline_formset([]),
+        "action-publish": "action-publish",
+    }
+    if rules.get("shuffle_questions", quiz.shuffle_questions):
+        values["shuffle_questions"] = "on"
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[quiz.pk]), nested_form_data(values))
+    form = response.context["form"] if response.context and "form" in response.context else None
+    assert response.status_code == 302, (form.errors, [f.errors for f in form.formsets["slots"].forms]) if form else response
+    return QuizPage.objects.get(pk=quiz.pk)
+
+
+@pytest.fixture
+def three_question_quiz(quiz_factory):
+    return quiz_factory(types=["single_choice", "single_choice", "true_false"], pass_mark=Decimal("100"))
+
+
+def test_a_running_attempt_is_graded_against_the_version_it_started_with(
+    three_question_quiz, employee, other_employee, hr_editor_client
+):
+    # given: an attempt served the three questions
+    quiz = three_question_quiz
+    changed, removed, kept = quiz.bank
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    answers = correct_answers(attempt)
+    old_revision = quiz.latest_revision_id
+
+    # when: HR removes a question from the quiz and moves the key of another one
+    quiz = publish_through_admin(hr_editor_client, quiz, keep_questions=[changed, kept])
+    changed = SingleChoiceQuestion.objects.get(pk=changed.pk)
+    changed.choices = [choice("now wrong"), choice("now right", correct=True), choice("c"), choice("d")]
+    changed.full_clean()
+    changed.save()
+    graded = services.attempt_submit(attempt=attempt, data=answers)
+
+    # then: full marks on the questions as they were served, including the removed one
+    assert (graded.status, graded.score, graded.passed) == ("submitted", Decimal("100.00"), True)
+    assert graded.snapshot["revision_id"] == old_revision
+    assert sorted(q["question_id"] for q in graded.questions) == sorted([changed.pk, removed.pk, kept.pk])
+
+    # and a new attempt gets the new version
+    new = services.attempt_start(user=other_employee, quiz=quiz)
+    assert new.snapshot["revision_id"] == quiz.latest_revision_id != old_revision
+    assert sorted(q["question_id"] for q in new.questions) == sorted([changed.pk, kept.pk])
+    served = next(q for q in new.questions if q["question_id"] == changed.pk)
+    assert {o["token"]: o["text"] for o in served["options"]}[served["key"]] == "now right"
+
+
+def test_an_edited_key_does_not_change_a_running_attempts_grade(three_question_quiz, employee):
+    # given: the learner answers following the key they were served
+    quiz = three_question_quiz
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    services.attempt_save_answers(attempt=attempt, data=correct_answers(attempt))
+
+    # when: every question's correct option moves
+    for question in quiz.bank[:2]:
+        question = SingleChoiceQuestion.objects.get(pk=question.pk)
+        question.choices = [choice("x", correct=True), choice("y"), choice("z")]
+        question.save()
+    graded = services.attempt_submit(attempt=attempt)
+
+    # then
+    assert graded.score == Decimal("100.00")
+
+
+def test_a_question_deleted_from_the_bank_still_reviews_and_grades(three_question_quiz, employee, employee_client, hr_editor_client):
+    # given: a failed attempt started before HR removed and deleted a question
+    quiz = three_question_quiz
+    removed = quiz.bank[1]
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    services.attempt_save_answers(attempt=attempt, data=wrong_answers(attempt))
+    quiz = publish_through_admin(hr_editor_client, quiz, keep_questions=[quiz.bank[0], quiz.bank[2]])
+    removed.delete()
+
+    # when
+    graded = services.attempt_submit(attempt=attempt)
+    review = employee_client.get(route(quiz, "attempt_review", attempt))
+
+    # then
+    assert (graded.status, graded.score) == ("submitted", Decimal("0.00"))
+    assert review.status_code == 200
+    assert removed.prompt.encode() in review.content
+
+
+def test_changed_rules_apply_to_new_attempts_only(three_question_quiz, employee, other_employee, hr_editor_client):
+    # given: pass mark 100 at start
+    quiz = three_question_quiz
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    answers = correct_answers(attempt)
+    first_question = next(q for q in attempt.questions if q["type"] == "true_false")
+    answers[f"q{first_question['position']}"] = wrong_answers(attempt)[f"q{first_question['position']}"]
+
+    # when: HR lowers the pass mark to 50 mid-attempt
+    quiz = publish_through_admin(hr_editor_client, quiz, keep_questions=quiz.bank, pass_mark=Decimal("50"))
+    graded = services.attempt_submit(attempt=attempt, data=answers)
+    new = services.attempt_start(user=other_employee, quiz=quiz)
+
+    # then: 2 of 3 is judged against the pass mark the attempt started with
+    assert (graded.score, graded.passed) == (Decimal("66.66"), False)
+    assert (attempt.snapshot["pass_mark"], new.snapshot["pass_mark"]) == ("100.00", "50.00")
