@@ -5,40 +5,19 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from courses import services
 from courses.models import QuizPage, SingleChoiceQuestion
+from tests.factories.admin_forms import quiz_page_form
 from tests.factories.answers import correct_answers, route, wrong_answers
 from tests.factories.courses import choice
 
 
-def publish_through_admin(client, quiz: QuizPage, *, keep_questions: list, **rules):
+def publish_through_admin(client, quiz: QuizPage, *, keep_questions: list, **rules) -> QuizPage:
     """POST the page editor's form, as HR does, with the given slots kept, and publish."""
-    slots = {slot.question_id: slot for slot in quiz.slots.all()}
-    forms = []
-    for order, question in enumerate(keep_questions):
-        slot = slots.get(question.pk)
-        forms.append({"id": slot.pk if slot else "", "question": question.pk, "category": "", "count": 1, "ORDER": order})
-    for question_id, slot in slots.items():
-        if question_id not in {q.pk for q in keep_questions}:
-            forms.append({"id": slot.pk, "question": question_id, "category": "", "count": 1, "ORDER": len(forms), "DELETE": "1"})
-    values = {
-        "title": quiz.title,
-        "slug": quiz.slug,
-        "intro": rich_text(""),
-        "pass_mark": str(rules.get("pass_mark", quiz.pass_mark)),
-        "max_attempts": str(rules.get("max_attempts", quiz.max_attempts)),
-        "time_limit_minutes": "",
-        "delay_between_attempts_minutes": "0",
-        "review_policy": rules.get("review_policy", quiz.review_policy),
-        "slots": inline_formset(forms, initial=len(slots)),
-        "comments": inline_formset([]),
-        "action-publish": "action-publish",
-    }
-    if rules.get("shuffle_questions", quiz.shuffle_questions):
-        values["shuffle_questions"] = "on"
-    response = client.post(reverse("wagtailadmin_pages:edit", args=[quiz.pk]), nested_form_data(values))
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[quiz.pk]), quiz_page_form(quiz, keep_questions=keep_questions, **rules)
+    )
     form = response.context["form"] if response.context and "form" in response.context else None
     assert response.status_code == 302, (form.errors, [f.errors for f in form.formsets["slots"].forms]) if form else response
     return QuizPage.objects.get(pk=quiz.pk)
