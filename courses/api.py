@@ -65,3 +65,17 @@ def course_completions(user_id: int) -> dict[int, datetime]:
 def users_with_completions_since(since: datetime) -> set[int]:
     """Users who completed a course at or after ``since`` (for reconciliation jobs)."""
     return selectors.users_with_completions_since(since=since)
+
+
+def enrollment_restart(user_id: int, course_id: int) -> None:
+    """Send the user through the course again (certificate renewal): the enrolment is no
+    longer complete, its lessons are to be read again, and only quiz attempts started from
+    now count against the attempt limit. Enrols the user if needed. See
+    ``courses.services.enrollment_restart``."""
+    from django.contrib.auth import get_user_model
+
+    from courses import services
+
+    user = get_user_model().objects.get(pk=user_id)
+    services.enrollment_restart(user=user, course=CoursePage.objects.get(pk=course_id))
+

@@ -116,8 +116,19 @@ def course_quiz(course: CoursePage) -> QuizPage | None:
     return QuizPage.objects.live().child_of(course).order_by("path").first()
 
 
+def attempts_since_restart(*, user, quiz: QuizPage, course: CoursePage):
+    """The user's attempts on ``quiz`` that count now: all of them, or, once the enrolment was
+    restarted (certificate renewal), those started since."""
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    restarted_at = Enrollment.objects.filter(user=user, course=course).values_list("restarted_at", flat=True).first()
+    if restarted_at is not None:
+        attempts = attempts.filter(started_at__gte=restarted_at)
+    return attempts
+
+
 def course_requirements_met(*, user, course: CoursePage) -> bool:
-    """Every live lesson read and a passed attempt on the course's quiz."""
+    """Every live lesson read and a passed attempt on the course's quiz (since the last
+    restart of the enrolment, if any)."""
     lesson_ids = set(course_lessons(course).values_list("pk", flat=True))
     read = set(LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
     if lesson_ids - read:
@@ -125,7 +136,7 @@ def course_requirements_met(*, user, course: CoursePage) -> bool:
     quiz = course_quiz(course)
     if quiz is None:
         return bool(lesson_ids)
-    return Attempt.objects.filter(user=user, quiz=quiz, passed=True).exists()
+    return attempts_since_restart(user=user, quiz=quiz, course=course).filter(passed=True).exists()
 
 
 def course_detail(*, course: CoursePage, user) -> dict[str, Any]:
@@ -185,14 +196,21 @@ def attempt_for_user(*, quiz: QuizPage, user, attempt_id: UUID) -> Attempt:
 def quiz_landing(*, quiz: QuizPage, user) -> dict[str, Any]:
     attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no")) if user.is_authenticated else []
     in_progress = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
-    used = len(attempts)
+    # After a restart (certificate renewal) only the attempts started since then count.
+    counted = attempts
+    if attempts:
+        course = quiz.get_parent()
+        restarted_at = Enrollment.objects.filter(user=user, course_id=course.pk).values_list("restarted_at", flat=True).first()
+        if restarted_at is not None:
+            counted = [a for a in attempts if a.started_at >= restarted_at]
+    used = len(counted)
     remaining = None if not quiz.max_attempts else max(0, quiz.max_attempts - used)
     return {
         "attempts": attempts,
         "in_progress": in_progress,
         "attempts_remaining": remaining,
-        "best_score": max((a.score for a in attempts if a.score is not None), default=None),
-        "has_passed": any(a.passed for a in attempts),
+        "best_score": max((a.score for a in counted if a.score is not None), default=None),
+        "has_passed": any(a.passed for a in counted),
     }
 
 

@@ -78,6 +78,30 @@ def lesson_complete(*, user, lesson: LessonPage) -> bool:
     return enrollment_check_completion(user=user, course=course)
 
 
+@transaction.atomic
+def enrollment_restart(*, user, course: CoursePage, now: datetime | None = None) -> Enrollment:
+    """Send ``user`` through ``course`` again (certificate renewal), enrolling them if needed.
+
+    Side effects: the enrolment is no longer complete (``completed_at`` cleared),
+    ``restarted_at`` is set to ``now``, and the user's lesson progress in the course is
+    deleted, so every lesson is read again. Quiz attempts are kept (their numbers keep
+    increasing); only attempts started from ``restarted_at`` count against the attempt limit,
+    and only an attempt passed since then completes the course again.
+    Not idempotent in time: each call restarts from its own ``now``; callers guard it (the
+    certification layer restarts once per renewal).
+    """
+    now = now or timezone.now()
+    enrollment = enrollment_ensure(user=user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=None, restarted_at=now)
+    LessonProgress.objects.filter(user=user, lesson__in=LessonPage.objects.child_of(course)).delete()
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def _restarted_at(*, user, course: CoursePage) -> datetime | None:
+    return Enrollment.objects.filter(user=user, course=course).values_list("restarted_at", flat=True).first()
+
+
 def enrollment_check_completion(*, user, course: CoursePage) -> bool:
     """Complete the enrolment when every live lesson is read and the quiz is passed.
 
@@ -145,7 +169,8 @@ def quiz_snapshot(quiz: QuizPage) -> dict[str, Any]:
 def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attempt:
     """Start an attempt, or return the one already in progress.
 
-    Enforces the attempt limit and the delay between attempts. The limit holds under
+    Enforces the attempt limit (attempts started since the enrolment's last restart, see
+    ``enrollment_restart``) and the delay between attempts. The limit holds under
     concurrency because attempt numbers are unique per (user, quiz): of N parallel starts
     one inserts number k, the others hit the constraint and are answered 409.
 
@@ -165,7 +190,14 @@ def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attem
             Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no").values("attempt_no", "finished_at")[:1]
         )
         number = previous[0]["attempt_no"] + 1 if previous else 1
-        if quiz.max_attempts and number > quiz.max_attempts:
+        # Numbers keep increasing across a restart (renewal); the limit counts only the
+        # attempts started since the restart.
+        restarted_at = _restarted_at(user=user, course=course)
+        counted = Attempt.objects.filter(user=user, quiz=quiz)
+        if restarted_at is not None:
+            counted = counted.filter(started_at__gte=restarted_at)
+        used = counted.count()
+        if quiz.max_attempts and used >= quiz.max_attempts:
             raise QuizError("attempt_limit_reached", _("You have used all your attempts for this quiz."), 409)
         if previous and quiz.delay_between_attempts_minutes and previous[0]["finished_at"]:
             ready_at = previous[0]["finished_at"] + timedelta(minutes=quiz.delay_between_attempts_minutes)
@@ -191,7 +223,7 @@ def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attem
             )
     except IntegrityError:
         # Someone else (another tab, a double click) started one at the same moment.
-        if quiz.max_attempts and number >= quiz.max_attempts:
+        if quiz.max_attempts and used + 1 >= quiz.max_attempts:
             raise QuizError("attempt_limit_reached", _("You have used all your attempts for this quiz."), 409) from None
         current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
         if current is not None:

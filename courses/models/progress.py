@@ -23,6 +23,9 @@ class Enrollment(models.Model):
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="enrollments")
     enrolled_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the learner is sent through the course again (certificate renewal): lessons
+    # are re-read, and only quiz attempts started from then on count.
+    restarted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")
