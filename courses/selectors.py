@@ -50,7 +50,8 @@ def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
         matches = CoursePage.objects.live().descendant_of(index_page).search(query, operator="or")
         ids = [page.pk for page in matches]
         courses = courses.filter(pk__in=ids)
-    courses = courses.select_related("cover_image").prefetch_related("tags")
+    # The cover renditions come with the page of courses: one query, not one per card.
+    courses = courses.select_related("cover_image").prefetch_related("tags", "cover_image__renditions")
     paginator = Paginator(courses, CATALOGUE_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     progress = course_progress_map(user=user, course_ids=[c.pk for c in page.object_list])
