@@ -174,19 +174,27 @@ def certificates_issue_for_user(*, user_id: int) -> list[Certificate]:
 # --- rendering and email ---------------------------------------------------------------------
 
 
-def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> bool:
+def certificate_render_pdf(*, certificate_id: int, force: bool = False, event_key: str = "") -> bool:
     """Render and store the PDF and its Open Graph PNG once. Returns whether it rendered.
 
     Skips a certificate already rendered unless ``force`` (bulk reissue). The file is written
     under a name derived from the code, so a redelivered task overwrites nothing new.
+    ``event_key`` makes the audit entry unique (a bulk re-issue counts each certificate once).
+    A failed render is recorded in ``render_error`` (shown to HR; the reconciliation job
+    leaves such certificates alone) and re-raised; a later success clears it.
     """
     from certification import pdf
 
     certificate = Certificate.objects.select_related("program", "user").get(pk=certificate_id)
     if certificate.pdf and not force:
         return False
-    data = pdf.render_certificate_pdf(certificate)
-    png = pdf.render_og_png(data)
+    try:
+        data = pdf.render_certificate_pdf(certificate)
+        png = pdf.render_og_png(data)
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"[:2000]
+        Certificate.objects.filter(pk=certificate_id).update(render_error=message)
+        raise
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate_id)
         if locked.pdf and not force:
@@ -204,6 +212,7 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> bool:
         CertificateEvent.objects.create(
             certificate=locked,
             action=CertificateEvent.Action.PDF_REISSUED if force else CertificateEvent.Action.PDF_RENDERED,
+            key=event_key,
         )
     return True
 

@@ -1,0 +1,324 @@
+"""The life of a certificate after issuance: reconciliation, expiry reminders, renewal,
+bulk PDF re-issue. Called by beat jobs and tasks (see ``certification.tasks``).
+
+Every function is idempotent: the database remembers what was done (unique event keys,
+``RenewalEnrolment`` one-to-one, conditional updates), so a job run twice, or a message
+delivered twice, does the work once.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from certification import services, tasks
+from certification.models import BulkRender, Certificate, CertificateEvent, CertificationProgram, RenewalEnrolment
+from certification.selectors import base_url
+from courses import api as courses_api
+from policy import api as policy_api
+
+logger = logging.getLogger(__name__)
+
+RECONCILE_LOOKBACK = timedelta(days=30)
+# Work younger than this is still in flight (the task was enqueued on commit); older work
+# whose result is missing was lost (broker down, worker killed before it ran).
+RECONCILE_GRACE = timedelta(minutes=10)
+REMINDER_DAYS = (90, 60, 30, 7)
+EMAIL_ISSUED_KEY = "email:issued"
+RENEWAL_KEY = "renewal:started"
+
+
+def reminder_key(days: int) -> str:
+    return f"reminder:{days}"
+
+
+def bulk_key(bulk_id: int) -> str:
+    return f"bulk:{bulk_id}"
+
+
+# --- reconciliation ------------------------------------------------------------------------
+
+
+def reconcile(now: datetime | None = None) -> dict[str, int]:
+    """Finish certification work whose message was lost (beat, every 5 minutes).
+
+    - Users who completed a course or acknowledged the policy in the last 30 days get every
+      certificate they now qualify for (``certificates_issue_for_user``: exactly once).
+    - Certificates issued more than 10 minutes ago without a PDF and without a recorded
+      render error get their render enqueued again.
+    - Valid certificates issued more than 10 minutes ago whose holder was never emailed get
+      the email enqueued again.
+    Idempotent: issuance and the tasks it enqueues are. Returns counts:
+    ``issued`` (new certificates), ``pdf_enqueued``, ``email_enqueued``, ``errors``.
+    """
+    now = now or timezone.now()
+    counts = {"issued": 0, "pdf_enqueued": 0, "email_enqueued": 0, "errors": 0}
+    since = now - RECONCILE_LOOKBACK
+    user_ids = courses_api.users_with_completions_since(since) | policy_api.users_with_acknowledgements_since(since)
+    for user_id in sorted(user_ids):
+        held = set(Certificate.objects.filter(user_id=user_id).values_list("pk", flat=True))
+        try:
+            certificates = services.certificates_issue_for_user(user_id=user_id)
+        except Exception:
+            # One user's problem must not stop the others; the next run tries again.
+            logger.exception("reconcile: issuance failed for user %s", user_id)
+            counts["errors"] += 1
+            continue
+        counts["issued"] += sum(1 for certificate in certificates if certificate.pk not in held)
+
+    settled = now - RECONCILE_GRACE
+    without_pdf = (
+        Certificate.objects.not_revoked()
+        .filter(pdf="", render_error="", issued_at__lte=settled)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for certificate_id in without_pdf:
+        counts["pdf_enqueued"] += tasks.enqueue(tasks.certificate_render_pdf_task, certificate_id)
+
+    not_emailed = (
+        Certificate.objects.current(now)
+        .filter(issued_at__lte=settled)
+        .exclude(events__key=EMAIL_ISSUED_KEY)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for certificate_id in not_emailed:
+        counts["email_enqueued"] += tasks.enqueue(tasks.certificate_email_task, certificate_id)
+    return counts
+
+
+# --- expiry reminders and renewal -------------------------------------------------------------
+
+
+def renewal_url(program: CertificationProgram) -> str:
+    """Where a holder renews: the refresher course, or the catalogue for a full renewal."""
+    url = "/courses/"
+    if program.renewal_mode == CertificationProgram.RenewalMode.REFRESHER and program.refresher_course_id:
+        summaries = courses_api.course_summaries([program.refresher_course_id])
+        if summaries and summaries[0].url:
+            url = summaries[0].url
+    return url if url.startswith("http") else f"{base_url()}{url}"
+
+
+def _renewal_course_ids(certificate: Certificate) -> list[int]:
+    """The courses the holder goes through again: the refresher, or for a full renewal every
+    course of every requirement they had completed."""
+    program = certificate.program
+    if program.renewal_mode == CertificationProgram.RenewalMode.REFRESHER and program.refresher_course_id:
+        return [program.refresher_course_id]
+    completed = courses_api.course_completions(certificate.user_id)
+    course_ids: list[int] = []
+    for requirement in program.requirements.all():
+        for course in requirement.courses.all():
+            if course.pk in completed and course.pk not in course_ids:
+                course_ids.append(course.pk)
+    return course_ids
+
+
+def renewal_start(*, certificate: Certificate, now: datetime | None = None) -> RenewalEnrolment | None:
+    """Start the renewal of ``certificate`` once: a ``RenewalEnrolment`` from ``now``, an audit
+    entry, and the holder re-enrolled in the renewal path (``courses.api.enrollment_restart``).
+
+    Idempotent: returns ``None`` when the renewal had already started. All or nothing: if a
+    re-enrolment fails, no renewal is recorded and the next run tries again.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            renewal = RenewalEnrolment.objects.create(certificate=certificate, started_at=now)
+            course_ids = _renewal_course_ids(certificate)
+            CertificateEvent.objects.create(
+                certificate=certificate,
+                action=CertificateEvent.Action.RENEWAL_STARTED,
+                at=now,
+                key=RENEWAL_KEY,
+                after={"mode": certificate.program.renewal_mode, "courses": course_ids},
+            )
+            for course_id in course_ids:
+                courses_api.enrollment_restart(certificate.user_id, course_id)
+    except IntegrityError:
+        return None
+    return renewal
+
+
+def _reminder_claim(certificate: Certificate, days: int, now: datetime) -> bool:
+    """Record that the ``days`` reminder is being sent; False if it already was."""
+    try:
+        with transaction.atomic():
+            CertificateEvent.objects.create(
+                certificate=certificate,
+                action=CertificateEvent.Action.REMINDED,
+                at=now,
+                key=reminder_key(days),
+                after={"days": days},
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_expiry_reminders(now: datetime | None = None) -> int:
+    """Expiry reminders at 90, 60, 30 and 7 days, and the start of the renewal (beat job).
+
+    For each certificate that is not revoked, not yet renewed, and expires within 90 days:
+    every threshold crossed is recorded once (event key ``reminder:<days>``, unique, and
+    ``reminders_sent``). A run that crosses several thresholds at once (the job was down, or
+    the certificate is short-lived) sends one email, for the nearest one, never a burst.
+    The email goes out in the holder's language. The first reminder also starts the renewal
+    (``renewal_start``). A certificate that expired without a renewal (e.g. the job never
+    saw its window) gets the renewal started, without an email.
+
+    Idempotent: a second run sends nothing and starts nothing. If an email cannot be sent,
+    its record is removed, so the next run tries again. Returns the number of emails sent.
+    """
+    from certification import notifications
+
+    now = now or timezone.now()
+    sent = 0
+    horizon = now + timedelta(days=max(REMINDER_DAYS))
+    due = (
+        Certificate.objects.not_revoked()
+        .filter(expires_at__isnull=False, expires_at__lte=horizon, superseded_by__isnull=True)
+        .filter(Q(expires_at__gt=now) | Q(renewal__isnull=True))
+        .select_related("program", "user", "renewal")
+        .prefetch_related("program__requirements__courses")
+        .order_by("expires_at", "pk")
+    )
+    for certificate in due:
+        if not certificate.program.active:
+            continue
+        if certificate.expires_at <= now:
+            if not hasattr(certificate, "renewal"):
+                renewal_start(certificate=certificate, now=now)
+            continue
+        remaining = certificate.expires_at - now
+        crossed = [days for days in REMINDER_DAYS if remaining <= timedelta(days=days)]
+        claimed = [days for days in crossed if _reminder_claim(certificate, days, now)]
+        if claimed:
+            nearest = min(claimed)
+            try:
+                notifications.send_expiry_reminder(
+                    certificate, math.ceil(remaining / timedelta(days=1)), renewal_url(certificate.program)
+                )
+            except Exception:
+                # Forget the claims so that the next run sends the reminder.
+                logger.exception("expiry reminder for certificate %s failed", certificate.pk)
+                CertificateEvent.objects.filter(
+                    certificate=certificate, key__in=[reminder_key(days) for days in claimed]
+                ).delete()
+                continue
+            sent += 1
+            recorded = sorted(set(certificate.reminders_sent) | set(claimed), reverse=True)
+            Certificate.objects.filter(pk=certificate.pk).update(reminders_sent=recorded)
+            logger.info("expiry reminder (%s days) sent for certificate %s", nearest, certificate.pk)
+        if crossed and not hasattr(certificate, "renewal"):
+            renewal_start(certificate=certificate, now=now)
+    return sent
+
+
+# --- bulk PDF re-issue ----------------------------------------------------------------------
+
+
+def bulk_render_create(*, program: CertificationProgram, requested_by=None) -> BulkRender:
+    """HR asks for every PDF of ``program`` to be rendered again: a ``BulkRender`` row, and
+    the fan-out task enqueued on commit (``bulk_render_start`` does the work)."""
+    bulk = BulkRender.objects.create(program=program, requested_by=requested_by)
+    tasks.enqueue_on_commit(tasks.bulk_render_task, bulk.pk)
+    return bulk
+
+
+def _finish_if_done(bulk_id: int) -> None:
+    BulkRender.objects.filter(pk=bulk_id, finished_at__isnull=True, total__lte=F("done") + F("failed")).update(
+        finished_at=timezone.now()
+    )
+
+
+def bulk_render_start(bulk_id: int) -> int:
+    """Count the programme's certificates that are not revoked, store the total, and enqueue
+    one ``bulk_render_one_task`` per certificate. Returns the total.
+
+    Idempotent: a bulk render that has already started is not fanned out again. A message
+    the broker refuses is rendered here, in this worker, so progress always reaches the total.
+    """
+    bulk = BulkRender.objects.get(pk=bulk_id)
+    certificate_ids = list(
+        Certificate.objects.not_revoked().filter(program_id=bulk.program_id).order_by("pk").values_list("pk", flat=True)
+    )
+    started = BulkRender.objects.filter(pk=bulk_id, total=0, done=0, failed=0, finished_at__isnull=True).update(
+        total=len(certificate_ids)
+    )
+    if not started:
+        return BulkRender.objects.get(pk=bulk_id).total
+    if not certificate_ids:
+        _finish_if_done(bulk_id)
+        return 0
+    for certificate_id in certificate_ids:
+        if not tasks.enqueue(tasks.bulk_render_one_task, bulk_id, certificate_id):
+            bulk_render_one(bulk_id, certificate_id)
+    return len(certificate_ids)
+
+
+def bulk_render_one(bulk_id: int, certificate_id: int) -> bool:
+    """Render one certificate of a bulk re-issue (``force=True``) and count it: ``done``, or
+    ``failed`` with the error kept on the certificate (``render_error``, shown in the admin).
+    Sets ``finished_at`` when ``done + failed`` reaches ``total``. Counters move with F().
+
+    Idempotent: the re-issue is recorded with the event key ``bulk:<id>``, so a redelivered
+    message neither renders nor counts the certificate twice. Returns whether it rendered.
+    """
+    key = bulk_key(bulk_id)
+    if CertificateEvent.objects.filter(certificate_id=certificate_id, key=key).exists():
+        return False
+    try:
+        services.certificate_render_pdf(certificate_id=certificate_id, force=True, event_key=key)
+    except IntegrityError:
+        return False  # a duplicate delivery finished first and counted it
+    except Exception:
+        logger.exception("bulk render %s: certificate %s failed", bulk_id, certificate_id)
+        BulkRender.objects.filter(pk=bulk_id).update(failed=F("failed") + 1)
+        _finish_if_done(bulk_id)
+        return False
+    BulkRender.objects.filter(pk=bulk_id).update(done=F("done") + 1)
+    _finish_if_done(bulk_id)
+    return True
+
+
+def bulk_render_progress(bulk: BulkRender) -> dict[str, Any]:
+    """What the admin progress page shows: counts, percent, and the certificates that failed."""
+    processed = bulk.done + bulk.failed
+    if bulk.total:
+        percent = min(100, processed * 100 // bulk.total)
+    else:
+        percent = 100 if bulk.finished_at else 0
+    failures = []
+    if bulk.failed:
+        failures = list(
+            Certificate.objects.filter(program_id=bulk.program_id)
+            .exclude(render_error="")
+            .order_by("pk")
+            .values("pk", "code", "holder_name", "render_error")[:50]
+        )
+    return {
+        "processed": processed,
+        "percent": percent,
+        "finished": bulk.finished_at is not None,
+        "failures": failures,
+    }
+
+
+__all__ = [
+    "bulk_render_create",
+    "bulk_render_one",
+    "bulk_render_progress",
+    "bulk_render_start",
+    "reconcile",
+    "renewal_start",
+    "send_expiry_reminders",
+]

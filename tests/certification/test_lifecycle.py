@@ -1,0 +1,520 @@
+"""After issuance: reconciliation of lost work (TESTPLAN 14, 44, 46), expiry reminders at
+90/60/30/7 days and renewal, the attempt limit after a restart, bulk PDF re-issue (20)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from dateutil.relativedelta import relativedelta
+from django.core import mail
+from kombu.exceptions import OperationalError as BrokerError
+
+from certification import lifecycle, services, sharing, tasks
+from certification.models import (
+    BulkRender,
+    Certificate,
+    CertificateEvent,
+    CertificationProgram,
+    ProgramRequirement,
+    RenewalEnrolment,
+)
+from courses import api as courses_api
+from courses import services as courses_services
+from courses.models import Attempt, Enrollment, LessonProgress
+from tests.factories.answers import correct_answers, wrong_answers
+from tests.factories.courses import CoursePageFactory, LessonPageFactory
+from tests.factories.people import UserFactory
+
+ISSUED_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+
+
+# --- builders ------------------------------------------------------------------------------------
+
+
+def make_program(*, courses, refresher=None, mode=CertificationProgram.RenewalMode.REFRESHER, validity=12):
+    program = CertificationProgram.objects.create(
+        name="Ambassadeur certifié",
+        name_en="Certified Social Advocate",
+        slug=f"programme-{CertificationProgram.objects.count() + 1}",
+        description="Description",
+        validity_months=validity,
+        requires_policy_acknowledgement=False,
+        renewal_mode=mode,
+        refresher_course=refresher,
+    )
+    for order, course in enumerate(courses):
+        requirement = ProgramRequirement.objects.create(program=program, title=course.title, sort_order=order)
+        requirement.courses.set([course])
+        requirement.save()
+    return program
+
+
+def complete(user, course, at=None):
+    """A completion recorded without its signal, as if the message had been lost."""
+    Enrollment.objects.update_or_create(user=user, course=course, defaults={"completed_at": at or ISSUED_AT})
+
+
+def pass_quiz(user, quiz):
+    attempt = courses_services.attempt_start(user=user, quiz=quiz)
+    return courses_services.attempt_submit(attempt=attempt, data=correct_answers(attempt))
+
+
+def fail_quiz(user, quiz):
+    attempt = courses_services.attempt_start(user=user, quiz=quiz)
+    return courses_services.attempt_submit(attempt=attempt, data=wrong_answers(attempt))
+
+
+@pytest.fixture
+def refresher_quiz(quiz_factory):
+    """A refresher course: one lesson and a one-question quiz (3 attempts)."""
+    return quiz_factory(lessons=1, max_attempts=3)
+
+
+@pytest.fixture
+def main_course(course_index):
+    return CoursePageFactory(parent=course_index, title="Main course")
+
+
+@pytest.fixture
+def program(main_course, refresher_quiz):
+    return make_program(courses=[main_course], refresher=refresher_quiz.course_page)
+
+
+@pytest.fixture
+def holder(db):
+    return UserFactory(email="camille@example.com", first_name="Camille", last_name="Martin", preferred_language="fr")
+
+
+@pytest.fixture
+def certificate(holder, main_course, program):
+    complete(holder, main_course)
+    with time_machine.travel(ISSUED_AT, tick=False):
+        return services.certificate_issue(user_id=holder.pk, program_id=program.pk)
+
+
+def at(moment):
+    return time_machine.travel(moment, tick=False)
+
+
+# --- reconciliation ------------------------------------------------------------------------------
+
+
+def test_reconcile_issues_once_a_certificate_lost_while_the_broker_was_down(
+    course_index, program, main_course, holder, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: a course with one lesson and no quiz; the broker refuses every message
+    course = CoursePageFactory(parent=course_index)
+    lesson = LessonPageFactory(parent=course)
+    requirement = program.requirements.get()
+    requirement.courses.set([course])
+    requirement.save()
+
+    def broker_down(*args, **kwargs):
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(tasks.certificates_issue_for_user_task, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert courses_services.lesson_complete(user=holder, lesson=lesson) is True
+    assert Certificate.objects.filter(user=holder).count() == 0
+    monkeypatch.undo()
+
+    # when
+    first = lifecycle.reconcile()
+    second = lifecycle.reconcile()
+
+    # then
+    assert first["issued"] == 1
+    assert second["issued"] == 0
+    certificate = Certificate.objects.get(user=holder)
+    assert (certificate.program_id, certificate.cycle, certificate.status) == (program.pk, 1, "issued")
+
+
+def test_reconcile_ignores_users_whose_completion_is_older_than_30_days(program, main_course, holder):
+    # given
+    with at(ISSUED_AT):
+        complete(holder, main_course, at=ISSUED_AT - timedelta(days=31))
+
+        # when
+        counts = lifecycle.reconcile()
+
+    # then
+    assert counts["issued"] == 0
+    assert not Certificate.objects.exists()
+
+
+def test_reconcile_enqueues_missing_pdfs_and_emails_after_ten_minutes(certificate, program, monkeypatch):
+    # given: four certificates, all without a PDF or an email
+    other = UserFactory()
+    failed = Certificate.objects.create(
+        user=other, program=program, holder_name="X", issued_at=ISSUED_AT, status_list_index=900, render_error="boom"
+    )
+    revoked = Certificate.objects.create(
+        user=UserFactory(),
+        program=program,
+        holder_name="Y",
+        issued_at=ISSUED_AT,
+        status_list_index=901,
+        status=Certificate.Status.REVOKED,
+    )
+    emailed = Certificate.objects.create(
+        user=UserFactory(), program=program, holder_name="Z", issued_at=ISSUED_AT, status_list_index=902, pdf="x.pdf"
+    )
+    CertificateEvent.objects.create(certificate=emailed, action=CertificateEvent.Action.EMAILED, key="email:issued")
+    published = []
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: published.append((task.name, *args)) or True)
+
+    # when: five minutes after issuance, then eleven
+    with at(ISSUED_AT + timedelta(minutes=5)):
+        early = lifecycle.reconcile()
+    with at(ISSUED_AT + timedelta(minutes=11)):
+        late = lifecycle.reconcile()
+
+    # then
+    assert (early["pdf_enqueued"], early["email_enqueued"]) == (0, 0)
+    assert (late["pdf_enqueued"], late["email_enqueued"]) == (1, 2)
+    assert sorted(published) == sorted(
+        [
+            ("certification.tasks.certificate_render_pdf_task", certificate.pk),
+            ("certification.tasks.certificate_email_task", certificate.pk),
+            ("certification.tasks.certificate_email_task", failed.pk),
+        ]
+    )
+    assert revoked.pk not in {args[1] for args in published}
+
+
+def test_a_failed_render_is_recorded_for_hr_and_left_alone_by_reconciliation(certificate, monkeypatch):
+    # given
+    def broken(certificate):
+        raise ValueError("unsupported image")
+
+    monkeypatch.setattr("certification.pdf.render_certificate_pdf", broken)
+
+    # when
+    with pytest.raises(ValueError):
+        services.certificate_render_pdf(certificate_id=certificate.pk)
+
+    # then
+    certificate.refresh_from_db()
+    assert certificate.render_error == "ValueError: unsupported image"
+    assert not certificate.pdf
+    with at(ISSUED_AT + timedelta(hours=1)):
+        assert lifecycle.reconcile()["pdf_enqueued"] == 0
+
+
+# --- expiry reminders and renewal ------------------------------------------------------------------
+
+
+def test_reminders_at_90_60_30_and_7_days_one_email_each_in_the_holders_language(certificate, holder):
+    # given
+    expires = certificate.expires_at
+    assert expires == ISSUED_AT + relativedelta(months=12)
+
+    # when / then: nothing before 90 days
+    with at(expires - timedelta(days=90, hours=1)):
+        assert lifecycle.send_expiry_reminders() == 0
+    assert mail.outbox == []
+    for days in (90, 60, 30, 7):
+        with at(expires - timedelta(days=days) + timedelta(hours=1)):
+            assert lifecycle.send_expiry_reminders() == 1
+            assert lifecycle.send_expiry_reminders() == 0
+        assert len(mail.outbox) == 1
+        message = mail.outbox.pop()
+        assert message.to == ["camille@example.com"]
+        assert message.subject == f"Votre certificat expire dans {days} jours"
+        # French: the programme's French name, a French month name, the renewal link.
+        assert "Ambassadeur certifié" in message.body
+        assert "15 janvier 2027" in message.body
+        assert "Certified Social Advocate" not in message.body
+        assert "http://testserver/courses/" in message.body
+
+    certificate.refresh_from_db()
+    assert certificate.reminders_sent == [90, 60, 30, 7]
+    assert sorted(
+        CertificateEvent.objects.filter(certificate=certificate, action="reminded").values_list("key", flat=True)
+    ) == ["reminder:30", "reminder:60", "reminder:7", "reminder:90"]
+
+
+def test_reminder_in_english_for_an_english_holder(program, main_course):
+    # given
+    holder = UserFactory(email="jordan@example.com", preferred_language="en")
+    complete(holder, main_course)
+    with at(ISSUED_AT):
+        certificate = services.certificate_issue(user_id=holder.pk, program_id=program.pk)
+
+    # when
+    with at(certificate.expires_at - timedelta(days=60)):
+        sent = lifecycle.send_expiry_reminders()
+
+    # then
+    assert sent == 1
+    (message,) = mail.outbox
+    assert message.subject == "Your certificate expires in 60 days"
+    assert "Certified Social Advocate" in message.body
+    assert "January 2027" in message.body
+
+
+def test_a_late_first_run_sends_one_email_for_the_nearest_threshold(certificate):
+    # given: the job did not run between 90 and 20 days before expiry
+    with at(certificate.expires_at - timedelta(days=20)):
+        # when
+        sent = lifecycle.send_expiry_reminders()
+        again = lifecycle.send_expiry_reminders()
+
+    # then: one email, every crossed threshold recorded
+    assert (sent, again) == (1, 0)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Votre certificat expire dans 20 jours"
+    certificate.refresh_from_db()
+    assert certificate.reminders_sent == [90, 60, 30]
+
+
+def test_an_email_failure_leaves_the_reminder_to_the_next_run(certificate, monkeypatch):
+    # given
+    def smtp_down(*args, **kwargs):
+        raise ConnectionError("smtp down")
+
+    monkeypatch.setattr("certification.notifications.send_expiry_reminder", smtp_down)
+    moment = certificate.expires_at - timedelta(days=89)
+
+    # when
+    with at(moment):
+        assert lifecycle.send_expiry_reminders() == 0
+    monkeypatch.undo()
+    with at(moment + timedelta(hours=6)):
+        assert lifecycle.send_expiry_reminders() == 1
+
+    # then
+    assert len(mail.outbox) == 1
+    assert CertificateEvent.objects.filter(certificate=certificate, key="reminder:90").count() == 1
+    assert RenewalEnrolment.objects.filter(certificate=certificate).count() == 1
+
+
+def test_the_first_reminder_starts_the_renewal_once_and_restarts_the_refresher(certificate, holder, refresher_quiz):
+    # given: the holder had done the refresher course before
+    refresher = refresher_quiz.course_page
+    lesson = refresher_quiz.lesson_pages[0]
+    courses_services.lesson_complete(user=holder, lesson=lesson)
+    pass_quiz(holder, refresher_quiz)
+    assert Enrollment.objects.get(user=holder, course=refresher).completed_at is not None
+    moment = certificate.expires_at - timedelta(days=89)
+
+    # when
+    with at(moment):
+        lifecycle.send_expiry_reminders()
+        lifecycle.send_expiry_reminders()
+    with at(moment + timedelta(days=30)):
+        lifecycle.send_expiry_reminders()
+
+    # then
+    renewal = RenewalEnrolment.objects.get()
+    assert (renewal.certificate_id, renewal.started_at, renewal.completed_at) == (certificate.pk, moment, None)
+    enrollment = Enrollment.objects.get(user=holder, course=refresher)
+    assert (enrollment.completed_at, enrollment.restarted_at) == (None, moment)
+    assert not LessonProgress.objects.filter(user=holder, lesson=lesson).exists()
+    event = CertificateEvent.objects.get(certificate=certificate, action="renewal_started")
+    assert (event.key, event.after) == ("renewal:started", {"mode": "refresher", "courses": [refresher.pk]})
+
+
+def test_full_renewal_restarts_every_completed_course_of_the_programme(course_index, holder):
+    # given
+    first, second, unrelated = (CoursePageFactory(parent=course_index) for _ in range(3))
+    program = make_program(courses=[first, second], mode=CertificationProgram.RenewalMode.FULL)
+    for course in (first, second, unrelated):
+        complete(holder, course)
+    with at(ISSUED_AT):
+        certificate = services.certificate_issue(user_id=holder.pk, program_id=program.pk)
+
+    # when
+    with at(certificate.expires_at - timedelta(days=90)):
+        lifecycle.send_expiry_reminders()
+
+    # then
+    restarted = set(
+        Enrollment.objects.filter(user=holder, restarted_at__isnull=False).values_list("course_id", flat=True)
+    )
+    assert restarted == {first.pk, second.pk}
+    assert courses_api.completed_course_ids(holder.pk) == {unrelated.pk}
+
+
+def test_a_renewed_certificate_is_cycle_2_with_new_dates_and_linkedin_link(
+    certificate, holder, refresher_quiz, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the renewal started 80 days before expiry
+    monkeypatch.setattr("certification.pdf.render_certificate_pdf", lambda certificate: b"%PDF-1.7 test")
+    monkeypatch.setattr("certification.pdf.render_og_png", lambda data: b"\x89PNG test")
+    with at(certificate.expires_at - timedelta(days=80)):
+        lifecycle.send_expiry_reminders()
+    renewed_at = certificate.expires_at - timedelta(days=40)
+
+    # when: the holder takes the refresher again; completion issues the certificate on commit
+    with at(renewed_at), django_capture_on_commit_callbacks(execute=True):
+        courses_services.lesson_complete(user=holder, lesson=refresher_quiz.lesson_pages[0])
+        pass_quiz(holder, refresher_quiz)
+
+    # then
+    renewed = Certificate.objects.get(user=holder, cycle=2)
+    assert renewed.supersedes_id == certificate.pk
+    assert renewed.code != certificate.code
+    assert (renewed.issued_at, renewed.expires_at) == (renewed_at, renewed_at + relativedelta(months=12))
+    assert RenewalEnrolment.objects.get(certificate=certificate).completed_at == renewed_at
+    assert Certificate.objects.filter(user=holder).count() == 2
+    links = {}
+    for cert in (certificate, renewed):
+        url = sharing.linkedin_add_to_profile_url(
+            name="Certified Social Advocate",
+            cert_url=f"http://testserver/certificates/{cert.code}/",
+            cert_id=cert.code,
+            issued_at=cert.issued_at,
+            expires_at=cert.expires_at,
+        )
+        links[cert.cycle] = {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+    assert (links[1]["issueYear"], links[1]["issueMonth"]) == ("2026", "1")
+    assert (links[1]["expirationYear"], links[1]["expirationMonth"]) == ("2027", "1")
+    assert (links[2]["issueYear"], links[2]["issueMonth"]) == ("2026", "12")
+    assert (links[2]["expirationYear"], links[2]["expirationMonth"]) == ("2027", "12")
+    assert links[2]["certId"] == renewed.code
+    # and the renewed certificate gets no reminder for the old one's expiry
+    with at(certificate.expires_at - timedelta(days=7)):
+        assert lifecycle.send_expiry_reminders() == 0
+
+
+def test_a_certificate_that_expired_unseen_gets_its_renewal_without_an_email(certificate, holder, refresher_quiz):
+    # when
+    with at(certificate.expires_at + timedelta(days=3)):
+        first = lifecycle.send_expiry_reminders()
+        second = lifecycle.send_expiry_reminders()
+
+    # then
+    assert (first, second) == (0, 0)
+    assert mail.outbox == []
+    assert RenewalEnrolment.objects.filter(certificate=certificate).count() == 1
+    assert Enrollment.objects.get(user=holder, course=refresher_quiz.course_page).restarted_at is not None
+
+
+def test_revoked_certificates_get_no_reminder_and_no_renewal(certificate, holder):
+    # given
+    services.certificate_revoke(certificate=certificate, actor=None, reason="test")
+
+    # when
+    with at(certificate.expires_at - timedelta(days=30)):
+        sent = lifecycle.send_expiry_reminders()
+
+    # then
+    assert sent == 0
+    assert not RenewalEnrolment.objects.exists()
+
+
+# --- attempt limit after a restart ----------------------------------------------------------------
+
+
+def test_the_attempt_limit_counts_only_attempts_since_the_restart(quiz_factory, holder):
+    # given: two attempts allowed, both used
+    quiz = quiz_factory(max_attempts=2)
+    fail_quiz(holder, quiz)
+    fail_quiz(holder, quiz)
+    with pytest.raises(courses_services.QuizError) as error:
+        courses_services.attempt_start(user=holder, quiz=quiz)
+    assert error.value.code == "attempt_limit_reached"
+
+    # when
+    courses_api.enrollment_restart(holder.pk, quiz.course_page.pk)
+
+    # then: two more attempts, numbered on
+    assert fail_quiz(holder, quiz).attempt_no == 3
+    assert pass_quiz(holder, quiz).attempt_no == 4
+    with pytest.raises(courses_services.QuizError) as error:
+        courses_services.attempt_start(user=holder, quiz=quiz)
+    assert error.value.code == "attempt_limit_reached"
+    assert list(Attempt.objects.filter(user=holder, quiz=quiz).values_list("attempt_no", flat=True)) == [4, 3, 2, 1]
+
+
+def test_after_a_restart_only_a_new_pass_completes_the_course(quiz_factory, holder):
+    # given: a course completed with a passed quiz
+    quiz = quiz_factory(lessons=1)
+    course, lesson = quiz.course_page, quiz.lesson_pages[0]
+    courses_services.lesson_complete(user=holder, lesson=lesson)
+    pass_quiz(holder, quiz)
+    assert courses_api.completed_course_ids(holder.pk) == {course.pk}
+
+    # when
+    courses_api.enrollment_restart(holder.pk, course.pk)
+    courses_services.lesson_complete(user=holder, lesson=lesson)
+
+    # then: the old pass does not count; a new one does
+    assert courses_api.completed_course_ids(holder.pk) == set()
+    pass_quiz(holder, quiz)
+    assert courses_api.completed_course_ids(holder.pk) == {course.pk}
+
+
+# --- bulk PDF re-issue -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_renderer(monkeypatch):
+    """A renderer that fails for holders named "Broken"."""
+
+    def render(certificate):
+        if certificate.holder_name == "Broken":
+            raise ValueError("font missing")
+        return b"%PDF-1.7 " + certificate.code.encode()
+
+    monkeypatch.setattr("certification.pdf.render_certificate_pdf", render)
+    monkeypatch.setattr("certification.pdf.render_og_png", lambda data: b"\x89PNG test")
+
+
+def test_bulk_render_counts_every_certificate_once_and_finishes(program, fake_renderer):
+    # given: three certificates to render, one that fails, one revoked (left alone)
+    users = UserFactory.create_batch(4)
+    for index, (user, name) in enumerate(zip(users, ["Ann", "Bob", "Broken", "Revoked"], strict=True)):
+        Certificate.objects.create(
+            user=user,
+            program=program,
+            holder_name=name,
+            issued_at=ISSUED_AT,
+            status_list_index=100 + index,
+            status=Certificate.Status.REVOKED if name == "Revoked" else Certificate.Status.ISSUED,
+        )
+    bulk = BulkRender.objects.create(program=program)
+
+    # when: eager Celery runs the fan-out and every render
+    total = tasks.bulk_render_task.delay(bulk.pk).get()
+
+    # then
+    bulk.refresh_from_db()
+    assert (total, bulk.total, bulk.done, bulk.failed) == (3, 3, 2, 1)
+    assert bulk.finished_at is not None
+    broken = Certificate.objects.get(holder_name="Broken")
+    assert broken.render_error == "ValueError: font missing"
+    assert not Certificate.objects.get(holder_name="Revoked").pdf
+    assert (
+        Certificate.objects.get(holder_name="Ann").pdf.read()
+        == b"%PDF-1.7 " + Certificate.objects.get(holder_name="Ann").code.encode()
+    )
+    progress = lifecycle.bulk_render_progress(bulk)
+    assert (progress["processed"], progress["percent"], progress["finished"]) == (3, 100, True)
+    assert [failure["code"] for failure in progress["failures"]] == [broken.code]
+
+    # and a redelivered message or a second start changes nothing
+    ann = Certificate.objects.get(holder_name="Ann")
+    assert lifecycle.bulk_render_one(bulk.pk, ann.pk) is False
+    assert lifecycle.bulk_render_start(bulk.pk) == 3
+    bulk.refresh_from_db()
+    assert (bulk.done, bulk.failed) == (2, 1)
+    assert CertificateEvent.objects.filter(certificate=ann, key=f"bulk:{bulk.pk}", action="pdf_reissued").count() == 1
+
+
+def test_bulk_render_of_a_programme_without_certificates_finishes_at_once(program):
+    # given
+    bulk = BulkRender.objects.create(program=program)
+
+    # when
+    total = lifecycle.bulk_render_start(bulk.pk)
+
+    # then
+    bulk.refresh_from_db()
+    assert (total, bulk.total, bulk.done, bulk.failed) == (0, 0, 0, 0)
+    assert bulk.finished_at is not None
+    assert lifecycle.bulk_render_progress(bulk)["percent"] == 100
