@@ -68,3 +68,23 @@ def acknowledged_current_at(user) -> datetime | None:
 
 def users_with_acknowledgements_since(since: datetime) -> set[int]:
     return selectors.users_with_acknowledgements_since(since=since)
+
+
+def acknowledge_current(user, *, language: str = "fr") -> bool:
+    """Acknowledge the current version as it reads now in ``language`` (demo data, imports).
+
+    Idempotent; sends ``policy_acknowledged`` on commit the first time. Returns whether an
+    acknowledgement was recorded by this call; False when there is no policy version yet.
+    """
+    from policy import services
+    from policy.text import sha256
+
+    current = selectors.current_version_row()
+    if current is None:
+        return False
+    language = "en" if language == "en" else "fr"
+    text = services.shown_text(current.page.specific, language) if current.page.live else ""
+    _ack, created = services.acknowledgement_record(
+        user=user, version_id=current.pk, text_sha256=sha256(text), language=language
+    )
+    return created
