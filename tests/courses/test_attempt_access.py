@@ -20,9 +20,8 @@ METHODS = ["get", "post_form", "post_json"]
 VOLATILE = [
     re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"'),
     re.compile(rb'nonce="[^"]*"'),
-    re.compile(rb'nonce-[A-Za-z0-9+/=_-]+'),
+    re.compile(rb"nonce-[A-Za-z0-9+/=_-]+"),
 ]
-
 
 
 def request(client: Client, method: str, url: str, answers: dict):
@@ -68,7 +67,9 @@ def test_someone_elses_attempt_answers_like_an_unknown_one(
     before = db_state()
 
     # when
-    theirs = request(other_employee_client, method, route(quiz, route_name, attempt.public_id), correct_answers(attempt))
+    theirs = request(
+        other_employee_client, method, route(quiz, route_name, attempt.public_id), correct_answers(attempt)
+    )
     unknown = request(other_employee_client, method, route(quiz, route_name, unknown_id), correct_answers(attempt))
 
     # then
@@ -80,7 +81,9 @@ def test_someone_elses_attempt_answers_like_an_unknown_one(
 
 @pytest.mark.parametrize("method", ["get", "post_form"])
 @pytest.mark.parametrize("route_name", ["attempt", "attempt_result", "attempt_review"])
-def test_html_routes_answer_404_to_someone_elses_attempt(route_name, method, quiz_factory, employee, other_employee_client):
+def test_html_routes_answer_404_to_someone_elses_attempt(
+    route_name, method, quiz_factory, employee, other_employee_client
+):
     # given
     quiz = quiz_factory()
     attempt = services.attempt_start(user=employee, quiz=quiz)
@@ -90,7 +93,12 @@ def test_html_routes_answer_404_to_someone_elses_attempt(route_name, method, qui
 
     # then: nothing about the owner or the attempt's questions
     assert response.status_code == 404
-    for secret in (employee.email, employee.first_name, attempt.questions[0]["prompt"], attempt.questions[0]["options"][0]["token"]):
+    for secret in (
+        employee.email,
+        employee.first_name,
+        attempt.questions[0]["prompt"],
+        attempt.questions[0]["options"][0]["token"],
+    ):
         assert secret.encode() not in response.content
 
 
@@ -100,7 +108,9 @@ def test_autosave_answers_404_not_found_in_json_to_someone_elses_attempt(quiz_fa
     attempt = services.attempt_start(user=employee, quiz=quiz)
 
     # when
-    response = request(other_employee_client, "post_json", route(quiz, "attempt_save", attempt.public_id), correct_answers(attempt))
+    response = request(
+        other_employee_client, "post_json", route(quiz, "attempt_save", attempt.public_id), correct_answers(attempt)
+    )
 
     # then
     assert response.status_code == 404
@@ -116,7 +126,9 @@ def test_an_attempt_is_only_reachable_through_its_own_quiz(quiz_factory, employe
 
     # when
     response = employee_client.get(route(other_quiz, "attempt", attempt.public_id))
-    save = request(employee_client, "post_json", route(other_quiz, "attempt_save", attempt.public_id), correct_answers(attempt))
+    save = request(
+        employee_client, "post_json", route(other_quiz, "attempt_save", attempt.public_id), correct_answers(attempt)
+    )
 
     # then
     assert (response.status_code, save.status_code) == (404, 404)

@@ -35,7 +35,10 @@ def test_single_choice_grades_the_key_only():
     wrong = [token for token in _tokens(snapshot) if token != snapshot["key"]]
 
     # when
-    credits = [QUESTION_TYPES["single_choice"].grade_snapshot(snapshot, response) for response in [snapshot["key"], *wrong, None]]
+    credits = [
+        QUESTION_TYPES["single_choice"].grade_snapshot(snapshot, response)
+        for response in [snapshot["key"], *wrong, None]
+    ]
 
     # then
     assert credits == [ONE, ZERO, ZERO, ZERO, ZERO]
@@ -153,7 +156,9 @@ def test_every_type_refuses_a_token_of_another_snapshot(type_key):
 
     # when / then
     with pytest.raises(InvalidAnswer):
-        QUESTION_TYPES[type_key].parse_response(mine, _tokens(theirs)[:1] if type_key != "ordering" else _tokens(theirs))
+        QUESTION_TYPES[type_key].parse_response(
+            mine, _tokens(theirs)[:1] if type_key != "ordering" else _tokens(theirs)
+        )
 
 
 @pytest.mark.parametrize("type_key", sorted(QUESTION_TYPES))

@@ -30,7 +30,9 @@ def course_completions():
     signals.course_completed.disconnect(receiver)
 
 
-def test_course_completed_waits_for_the_commit(quiz_factory, employee, course_completions, django_capture_on_commit_callbacks):
+def test_course_completed_waits_for_the_commit(
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
+):
     # given
     quiz = quiz_factory(types=["single_choice"])
     attempt = services.attempt_start(user=employee, quiz=quiz)
@@ -66,7 +68,9 @@ def test_course_completed_is_not_sent_when_the_transaction_rolls_back(
     assert Enrollment.objects.get(user=employee).completed_at is None
 
 
-def test_lesson_completion_also_sends_on_commit_only(quiz_factory, employee, course_completions, django_capture_on_commit_callbacks):
+def test_lesson_completion_also_sends_on_commit_only(
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
+):
     # given: the quiz is passed, one lesson left
     quiz = quiz_factory(types=["single_choice"], lessons=1)
     attempt = services.attempt_start(user=employee, quiz=quiz)

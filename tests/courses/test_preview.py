@@ -144,7 +144,9 @@ def test_a_submit_with_switches_counts_like_any_other(switch, quiz, employee, em
     attempt = services.attempt_start(user=employee, quiz=quiz)
 
     # when
-    response = employee_client.post(f"{route(quiz, 'attempt', attempt)}?{switch}", {**correct_answers(attempt), "action": "submit"})
+    response = employee_client.post(
+        f"{route(quiz, 'attempt', attempt)}?{switch}", {**correct_answers(attempt), "action": "submit"}
+    )
 
     # then
     assert response.status_code == 302

@@ -19,7 +19,9 @@ def publish_through_admin(client, quiz: QuizPage, *, keep_questions: list, **rul
         reverse("wagtailadmin_pages:edit", args=[quiz.pk]), quiz_page_form(quiz, keep_questions=keep_questions, **rules)
     )
     form = response.context["form"] if response.context and "form" in response.context else None
-    assert response.status_code == 302, (form.errors, [f.errors for f in form.formsets["slots"].forms]) if form else response
+    assert response.status_code == 302, (
+        (form.errors, [f.errors for f in form.formsets["slots"].forms]) if form else response
+    )
     return QuizPage.objects.get(pk=quiz.pk)
 
 
@@ -76,7 +78,9 @@ def test_an_edited_key_does_not_change_a_running_attempts_grade(three_question_q
     assert graded.score == Decimal("100.00")
 
 
-def test_a_question_deleted_from_the_bank_still_reviews_and_grades(three_question_quiz, employee, employee_client, hr_editor_client):
+def test_a_question_deleted_from_the_bank_still_reviews_and_grades(
+    three_question_quiz, employee, employee_client, hr_editor_client
+):
     # given: a failed attempt started before HR removed and deleted a question
     quiz = three_question_quiz
     removed = quiz.bank[1]

@@ -121,7 +121,9 @@ def test_saves_racing_a_submit_never_change_a_finished_attempt(quiz_factory, emp
     def act(i):
         if i % 2:
             return clients[i].post(route(quiz, "attempt", attempt), {**right, "action": "submit"})
-        return clients[i].post(route(quiz, "attempt_save", attempt), json.dumps({"answers": wrong}), content_type="application/json")
+        return clients[i].post(
+            route(quiz, "attempt_save", attempt), json.dumps({"answers": wrong}), content_type="application/json"
+        )
 
     # when
     responses = run_concurrently(THREADS, act)

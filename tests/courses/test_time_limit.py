@@ -22,7 +22,9 @@ def at(delta: timedelta):
 
 
 def save(client, quiz, attempt, answers):
-    return client.post(route(quiz, "attempt_save", attempt), json.dumps({"answers": answers}), content_type="application/json")
+    return client.post(
+        route(quiz, "attempt_save", attempt), json.dumps({"answers": answers}), content_type="application/json"
+    )
 
 
 def stored(attempt) -> dict:
@@ -31,7 +33,9 @@ def stored(attempt) -> dict:
 
 @pytest.fixture
 def timed_quiz(quiz_factory):
-    return quiz_factory(types=["single_choice", "true_false"], time_limit_minutes=10, max_attempts=1, pass_mark=Decimal("50"))
+    return quiz_factory(
+        types=["single_choice", "true_false"], time_limit_minutes=10, max_attempts=1, pass_mark=Decimal("50")
+    )
 
 
 @pytest.fixture
@@ -74,7 +78,9 @@ def test_writes_after_the_deadline_are_refused_and_not_stored(path, timed_quiz, 
             code = response.json()["error"]["code"]
         else:
             action = "save" if path == "form_save" else "submit"
-            response = employee_client.post(route(timed_quiz, "attempt", timed_attempt), {"q1": right["q1"], "action": action})
+            response = employee_client.post(
+                route(timed_quiz, "attempt", timed_attempt), {"q1": right["q1"], "action": action}
+            )
             code = response.context["code"]
 
     # then
@@ -156,7 +162,9 @@ def test_coming_back_after_the_deadline_shows_the_result_graded_on_time(timed_qu
     assert stored(timed_attempt) == {0: right["q0"][0]}
 
 
-def test_starting_again_after_the_deadline_does_not_reopen_the_attempt(timed_quiz, timed_attempt, employee, employee_client):
+def test_starting_again_after_the_deadline_does_not_reopen_the_attempt(
+    timed_quiz, timed_attempt, employee, employee_client
+):
     # given: one attempt allowed, q0 saved in time
     right = correct_answers(timed_attempt)
     with at(timedelta(minutes=2)):
@@ -172,7 +180,9 @@ def test_starting_again_after_the_deadline_does_not_reopen_the_attempt(timed_qui
     assert attempts == [(1, "timed_out", Decimal("50.00"))]
 
 
-def test_starting_again_after_the_deadline_gives_a_new_attempt_with_its_own_clock(quiz_factory, employee, employee_client):
+def test_starting_again_after_the_deadline_gives_a_new_attempt_with_its_own_clock(
+    quiz_factory, employee, employee_client
+):
     # given: two attempts allowed
     quiz = quiz_factory(types=["single_choice"], time_limit_minutes=10, max_attempts=2)
     with at(timedelta(0)):

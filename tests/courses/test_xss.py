@@ -7,12 +7,12 @@ import re
 import pytest
 from django.urls import reverse
 from wagtail.rich_text import RichText
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from courses import services
 from courses.models import QUESTION_TYPES, LessonPage, Question
 from tests.factories.answers import route, wrong_answers
-from tests.factories.courses import LessonPageFactory, QuizPageFactory
+from tests.factories.courses import CoursePageFactory, LessonPageFactory, QuizPageFactory
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
@@ -33,7 +33,7 @@ def common_fields(label: str) -> dict:
     }
 
 
-def choices(label: str, correct_first=True) -> dict:
+def choices(label: str) -> dict:
     return streamfield(
         [
             ("choice", {"text": f"{label} A {PAYLOAD}", "correct": "on", "feedback": f"{label} feedback A {PAYLOAD}"}),
@@ -51,7 +51,10 @@ ADMIN_FORMS = {
         "feedback_true": f"tf true {PAYLOAD}"[:500],
         "feedback_false": f"tf false {PAYLOAD}"[:500],
     },
-    "ordering": lambda: {**common_fields("or"), "items": streamfield([("item", f"or step 1 {PAYLOAD}"), ("item", f"or step 2 {PAYLOAD}")])},
+    "ordering": lambda: {
+        **common_fields("or"),
+        "items": streamfield([("item", f"or step 1 {PAYLOAD}"), ("item", f"or step 2 {PAYLOAD}")]),
+    },
     "post_scenario": lambda: {
         **common_fields("ps"),
         "post_author": f"ps {IMG}",
@@ -95,10 +98,10 @@ def test_hr_editor_payloads_are_stored_as_plain_text(questions_created_in_the_ad
     assert all(PAYLOAD in question.prompt for question in questions_created_in_the_admin)
 
 
-def test_take_and_review_pages_escape_question_content(questions_created_in_the_admin, course_index, employee, employee_client):
+def test_take_and_review_pages_escape_question_content(
+    questions_created_in_the_admin, course_index, employee, employee_client
+):
     # given: a quiz of the editor's questions
-    from tests.factories.courses import CoursePageFactory
-
     course = CoursePageFactory(parent=course_index)
     quiz = QuizPageFactory(parent=course, questions=questions_created_in_the_admin, review_policy="after_submit")
     attempt = services.attempt_start(user=employee, quiz=quiz)
@@ -119,8 +122,6 @@ def test_take_and_review_pages_escape_question_content(questions_created_in_the_
 
 def test_lesson_rich_text_from_the_admin_drops_javascript_links(hr_editor_client, course_index, employee_client):
     # given: a crafted editor POST with a javascript: link in a paragraph (Draftail content state)
-    from tests.factories.courses import CoursePageFactory
-
     course = CoursePageFactory(parent=course_index)
     contentstate = {
         "blocks": [
@@ -168,15 +169,16 @@ def test_lesson_rich_text_from_the_admin_drops_javascript_links(hr_editor_client
 )
 def test_lesson_rich_text_stored_without_the_editor_is_sanitised_on_render(course_index, employee_client):
     # given: rich text that bypassed the editor (an import, a script, an old row)
-    from tests.factories.courses import CoursePageFactory
-
     course = CoursePageFactory(parent=course_index)
     lesson = LessonPageFactory(
         parent=course,
         intro=f"intro {IMG}",
         body=[
             ("paragraph", RichText(f'<p><a href="{JS_URL}">click me</a> <a href=" JaVaScRiPt:alert(5)">or me</a></p>')),
-            ("callout", {"kind": "tip", "title": f"tip {IMG}", "text": RichText(f'<p><a href="{JS_URL}">here</a></p>')}),
+            (
+                "callout",
+                {"kind": "tip", "title": f"tip {IMG}", "text": RichText(f'<p><a href="{JS_URL}">here</a></p>')},
+            ),
             ("do_dont", {"title": IMG, "dos": [SCRIPT], "donts": [IMG]}),
         ],
     )
@@ -197,15 +199,21 @@ def test_lesson_rich_text_stored_without_the_editor_is_sanitised_on_render(cours
 )
 def test_example_post_links_keep_only_web_urls(course_index, employee_client):
     # given: an example post whose link bypassed the URL field's validation
-    from tests.factories.courses import CoursePageFactory
-
     course = CoursePageFactory(parent=course_index)
     lesson = LessonPageFactory(
         parent=course,
         body=[
             (
                 "social_post",
-                {"network": "linkedin", "author": IMG, "author_title": SCRIPT, "text": PAYLOAD, "link_url": JS_URL, "verdict": "bad", "comment": IMG},
+                {
+                    "network": "linkedin",
+                    "author": IMG,
+                    "author_title": SCRIPT,
+                    "text": PAYLOAD,
+                    "link_url": JS_URL,
+                    "verdict": "bad",
+                    "comment": IMG,
+                },
             )
         ],
     )
@@ -276,5 +284,7 @@ def test_learner_pages_have_no_inline_script_without_the_nonce(page, learner_pag
     inline_handlers = re.findall(rb"<[a-z][^>]*\son[a-z]+\s*=", response.content, re.IGNORECASE)
 
     # then
-    assert [a for a in inline_scripts if (m := re.search(rb'nonce="([^"]+)"', a)) is None or m.group(1) not in nonces] == []
+    assert [
+        a for a in inline_scripts if (m := re.search(rb'nonce="([^"]+)"', a)) is None or m.group(1) not in nonces
+    ] == []
     assert inline_handlers == []

@@ -14,11 +14,15 @@ def quiz_page_form(quiz, *, keep_questions=None, action: str | None = "action-pu
     forms = []
     for order, question in enumerate(keep):
         slot = slots.get(question.pk)
-        forms.append({"id": slot.pk if slot else "", "question": question.pk, "category": "", "count": 1, "ORDER": order})
+        forms.append(
+            {"id": slot.pk if slot else "", "question": question.pk, "category": "", "count": 1, "ORDER": order}
+        )
     kept_ids = {question.pk for question in keep}
     for question_id, slot in slots.items():
         if question_id not in kept_ids:
-            forms.append({"id": slot.pk, "question": question_id, "category": "", "count": 1, "ORDER": len(forms), "DELETE": "1"})
+            forms.append(
+                {"id": slot.pk, "question": question_id, "category": "", "count": 1, "ORDER": len(forms), "DELETE": "1"}
+            )
     values = {
         "title": rules.get("title", quiz.title),
         "slug": quiz.slug,
@@ -26,7 +30,9 @@ def quiz_page_form(quiz, *, keep_questions=None, action: str | None = "action-pu
         "pass_mark": str(rules.get("pass_mark", quiz.pass_mark)),
         "max_attempts": str(rules.get("max_attempts", quiz.max_attempts)),
         "time_limit_minutes": str(rules.get("time_limit_minutes", quiz.time_limit_minutes or "")),
-        "delay_between_attempts_minutes": str(rules.get("delay_between_attempts_minutes", quiz.delay_between_attempts_minutes)),
+        "delay_between_attempts_minutes": str(
+            rules.get("delay_between_attempts_minutes", quiz.delay_between_attempts_minutes)
+        ),
         "review_policy": rules.get("review_policy", quiz.review_policy),
         "slots": inline_formset(forms, initial=len(slots)),
         "comments": inline_formset([]),
