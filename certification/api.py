@@ -32,3 +32,10 @@ def user_certificates(user) -> list[CertificateSummary]:
 def dashboard(user) -> dict:
     """What /me/ shows about certification: certificates, share links, pending, progress."""
     return selectors.dashboard(user=user)
+
+
+def demo_certificates(**kwargs) -> dict:
+    """The demo programme and one certificate per state (see ``certification.demo``)."""
+    from certification import demo
+
+    return demo.demo_certificates(**kwargs)

@@ -105,8 +105,9 @@ def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = N
         renewal = RenewalEnrolment.objects.filter(certificate=latest).first()
         if renewal is None and latest.state(now) == "valid":
             return latest
-        if renewal is not None:
-            since = renewal.started_at
+        # A new cycle needs completions made for it: since the renewal started, or, when the
+        # certificate lapsed before any renewal began, since the last one was issued.
+        since = renewal.started_at if renewal is not None else latest.issued_at
         cycle = latest.cycle + 1
     if not _renewal_eligible(user=user, program=program, since=since, renewal=latest is not None):
         return None

@@ -22,6 +22,7 @@ from courses.data import CourseSummary
 from lms.home.roles import ADVOCACY_MANAGERS, HR_EDITORS, roles_ensure
 from lms.home.services import site_ensure
 from lms.people.models import Department
+from certification import api as certification_api
 from policy import api as policy_api
 
 DEFAULT_PASSWORD = "porte-voix-demo"  # noqa: S105 - the documented demo password, not a secret
@@ -53,6 +54,8 @@ ACCOUNTS = (
         "manager@demo.example", "Thomas Durand", "Thomas", "Durand", "Communication", "en", (ADVOCACY_MANAGERS,)
     ),
     DemoAccount("admin@demo.example", "Alex Admin", "Alex", "Admin", "Communication", "fr", superuser=True),
+    # Holds a revoked certificate, to show what verifiers and the advocacy gate then see.
+    DemoAccount("former@demo.example", "Sam Moreau", "Sam", "Moreau", "Ventes", "fr"),
 )
 
 
@@ -63,6 +66,7 @@ class DemoSummary:
     groups: tuple[str, ...]
     policy_pages: int
     courses: tuple[CourseSummary, ...]
+    certificates: dict[str, dict[str, str]]
 
 
 def _account_ensure(account: DemoAccount, *, password_hash: str, departments: dict[str, Department]) -> None:
@@ -114,7 +118,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     home = site_ensure()
     roles = roles_ensure()
     departments = {name: Department.objects.get_or_create(name=name)[0] for name in DEPARTMENTS}
-    # One hash for the five accounts: they share a published password anyway, and hashing is
+    # One hash for every demo account: they share a published password anyway, and hashing is
     # deliberately slow (about a second each with Django's default PBKDF2 work factor).
     password_hash = make_password(password)
     for account in ACCOUNTS:
@@ -122,10 +126,18 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     policy_pages = policy_load(fixtures_dir() / "policy", parent=home)
     courses = courses_load(fixtures_dir() / "courses")
     roles_ensure()  # again: page permissions need the policy page, now that it exists
+    users = {u.email: u for u in get_user_model().objects.filter(email__in=[a.email for a in ACCOUNTS])}
+    certification = certification_api.demo_certificates(
+        advocate=users["advocate@demo.example"],
+        employee=users["employee@demo.example"],
+        revoked_holder=users["former@demo.example"],
+        actor=users["hr@demo.example"],
+    )
     return DemoSummary(
         departments=len(departments),
         accounts=tuple(account.email for account in ACCOUNTS),
         groups=(roles.hr_editors.name, roles.advocacy_managers.name),
         policy_pages=len(policy_pages),
         courses=tuple(courses),
+        certificates=certification["certificates"],
     )

@@ -40,5 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Courses: {len(summary.courses)} ({languages})")
         for course in summary.courses:
             self.stdout.write(f"  [{course.language}] {course.title}  {course.url}")
+        for holder, certificate in summary.certificates.items():
+            self.stdout.write(
+                f"Certificate of the demo {holder}: {certificate['state']}  /certificates/{certificate['code']}/"
+            )
         shown = "the one in $DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else DEFAULT_PASSWORD
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Password for every demo account: {shown}"))
