@@ -7,6 +7,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.safestring import mark_safe
+from wagtail.rich_text import expand_db_html
+from wagtail.whitelist import Whitelister
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
@@ -76,3 +79,25 @@ def hostname(url: str) -> str:
     """The host of a URL without ``www.``, for link previews on post cards."""
     host = urlsplit(url or "").hostname or ""
     return host.removeprefix("www.")
+
+
+class _RichTextCleaner(Whitelister):
+    """Wagtail's rich text whitelist (safe tags, links with safe schemes); scripts, styles and
+    templates are dropped with their content."""
+
+    def clean_tag_node(self, doc, tag):
+        if tag.name in ("script", "style", "template"):
+            tag.decompose()
+            return
+        super().clean_tag_node(doc, tag)
+
+
+@register.filter
+def clean_richtext(value: Any) -> str:
+    """Render stored rich text keeping only what Wagtail's editor can produce (TESTPLAN 12).
+
+    The editor cleans what HR types, but rich text that arrives through an import or code does
+    not pass through it, so lessons, callouts and introductions are cleaned when rendered too.
+    """
+    html = expand_db_html(str(getattr(value, "source", value) or ""))
+    return mark_safe(_RichTextCleaner().clean(html))  # noqa: S308 - whitelisted just above
