@@ -7,11 +7,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 from wagtail.whitelist import Whitelister
-from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext as _
 
 from courses.blocks import NETWORK_CHOICES
 
