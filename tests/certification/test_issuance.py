@@ -253,6 +253,21 @@ def test_a_revoked_certificate_past_its_expiry_is_not_renewed_either(course_inde
     assert list(Certificate.objects.values_list("pk", flat=True)) == [revoked.pk]
 
 
+def test_an_expired_certificate_is_not_renewed_on_the_completion_it_was_issued_for(course_index, enqueued):
+    # given: issued at T0 on a completion from before T0, expired since
+    with time_machine.travel(T0, tick=False):
+        learner = eligible_learner(course_index)
+        first = services.certificate_issue(user_id=learner.user.pk, program_id=learner.program.pk)
+
+    # when
+    with time_machine.travel(T0 + timedelta(days=400), tick=False):
+        again = services.certificate_issue(user_id=learner.user.pk, program_id=learner.program.pk)
+
+    # then
+    assert again is None
+    assert list(Certificate.objects.values_list("pk", "cycle")) == [(first.pk, 1)]
+
+
 # --- enqueued after commit only (TESTPLAN 42) --------------------------------------------------
 
 
@@ -380,8 +395,9 @@ def test_a_renewal_for_the_same_user_and_programme_gets_a_new_code(course_index,
         learner = eligible_learner(course_index)
         first = services.certificate_issue(user_id=learner.user.pk, program_id=learner.program.pk)
 
-    # when: the learner is issued the next cycle after expiry
+    # when: after expiry the learner completes the course again and is issued the next cycle
     with time_machine.travel(T0 + timedelta(days=400), tick=False):
+        Enrollment.objects.filter(user=learner.user).update(completed_at=T0 + timedelta(days=399))
         second = services.certificate_issue(user_id=learner.user.pk, program_id=learner.program.pk)
 
     # then
