@@ -161,12 +161,6 @@ def test_lesson_rich_text_from_the_admin_drops_javascript_links(hr_editor_client
     assert_escaped(page.content)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Rich text reaches the page as stored: Wagtail only filters links in the editor's "
-    "content-state converter, so a javascript: href saved by an import or a script is rendered. "
-    "Needs a render-time filter in courses/blocks.py (ParagraphBlock, CalloutBlock.text).",
-)
 def test_lesson_rich_text_stored_without_the_editor_is_sanitised_on_render(course_index, employee_client):
     # given: rich text that bypassed the editor (an import, a script, an old row)
     course = CoursePageFactory(parent=course_index)
