@@ -18,13 +18,14 @@ INTEGRATION_CACHE_URL ?= redis://127.0.0.1:6379/14
 PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-integration check bench lock messages ci clean
+.PHONY: help install run test test-integration check format bench lock messages ci clean
 
 help:
 	@echo "make run               install if needed, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
 	@echo "make test              unit suite (pytest, SQLite file database; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-integration  integration suite: PostgreSQL + Redis + a real Celery worker"
 	@echo "make check             ruff check, ruff format --check, lint-imports, migrations check"
+	@echo "make format            ruff format + ruff check --fix (rewrites files)"
 	@echo "make bench             performance budgets (prints ratios; not part of CI)"
 	@echo "make lock              recompile requirements*.lock from requirements*.in (UPGRADE=1 to upgrade)"
 	@echo "make messages          extract and compile translations (needs gettext)"
@@ -71,11 +72,17 @@ test-integration: $(STAMP)
 # Runs every step and fails at the end if any failed, so one run shows every problem.
 check: $(STAMP)
 	@status=0; \
-	echo "--- ruff check"; $(VENV)/bin/ruff check . || status=1; \
-	echo "--- ruff format --check"; $(VENV)/bin/ruff format --check . || status=1; \
+	echo "--- ruff check"; $(VENV)/bin/ruff check --output-format concise . || status=1; \
+	echo "--- ruff format --check"; $(VENV)/bin/ruff format --check --output-format concise . || status=1; \
 	echo "--- lint-imports"; $(VENV)/bin/lint-imports || status=1; \
 	echo "--- makemigrations --check"; $(PY) manage.py makemigrations --check --dry-run || status=1; \
+	if [ $$status -ne 0 ]; then echo "make check failed; \`make format\` fixes formatting and import order"; fi; \
 	exit $$status
+
+# Rewrites files: ruff format, then the autofixable lint findings (import order...).
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix --output-format concise .
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(ARGS)
