@@ -15,7 +15,10 @@ def course_summaries(course_ids: list[int]) -> list[CourseSummary]:
 
 
 def all_courses() -> list[CourseSummary]:
-    return [CourseSummary(id=p.pk, title=p.title, url=p.url or "", language=p.language) for p in CoursePage.objects.live().order_by("path")]
+    return [
+        CourseSummary(id=p.pk, title=p.title, url=p.url or "", language=p.language)
+        for p in CoursePage.objects.live().order_by("path")
+    ]
 
 
 def completed_course_ids(user_id: int) -> set[int]:

@@ -27,6 +27,8 @@ def grade(weighted_credits: list[tuple[Decimal, Decimal]], pass_mark: Decimal) -
     if total <= 0:
         exact = Decimal(0)
     else:
-        earned = sum((points * min(max(credit, Decimal(0)), Decimal(1)) for points, credit in weighted_credits), Decimal(0))
+        earned = sum(
+            (points * min(max(credit, Decimal(0)), Decimal(1)) for points, credit in weighted_credits), Decimal(0)
+        )
         exact = min(HUNDRED, max(Decimal(0), earned * HUNDRED / total))
     return Grade(exact=exact, score=exact.quantize(CENT, rounding=ROUND_DOWN), passed=exact >= pass_mark)

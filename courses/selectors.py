@@ -56,7 +56,9 @@ def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
     page = paginator.get_page(params.get("page"))
     progress = course_progress_map(user=user, course_ids=[c.pk for c in page.object_list])
     tags = (
-        Tag.objects.filter(courses_coursetag_items__content_object__in=CoursePage.objects.live().descendant_of(index_page))
+        Tag.objects.filter(
+            courses_coursetag_items__content_object__in=CoursePage.objects.live().descendant_of(index_page)
+        )
         .distinct()
         .order_by("name")
     )
@@ -86,11 +88,14 @@ def course_progress_map(*, user, course_ids: list[int]) -> dict[int, dict[str, A
             if course_id is not None:
                 lesson_course[pk] = course_id
                 lesson_counts[course_id] = lesson_counts.get(course_id, 0) + 1
-    for lesson_id in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_course).values_list("lesson_id", flat=True):
+    for lesson_id in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_course).values_list(
+        "lesson_id", flat=True
+    ):
         course_id = lesson_course[lesson_id]
         read_counts[course_id] = read_counts.get(course_id, 0) + 1
     enrolments = {
-        e["course_id"]: e for e in Enrollment.objects.filter(user=user, course_id__in=course_ids).values("course_id", "completed_at")
+        e["course_id"]: e
+        for e in Enrollment.objects.filter(user=user, course_id__in=course_ids).values("course_id", "completed_at")
     }
     result = {}
     for course_id in course_ids:
@@ -145,9 +150,7 @@ def course_detail(*, course: CoursePage, user) -> dict[str, Any]:
     quiz = course_quiz(course)
     read_ids: set[int] = set()
     if getattr(user, "is_authenticated", False):
-        read_ids = set(
-            LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
-        )
+        read_ids = set(LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True))
     progress = course_progress_map(user=user, course_ids=[course.pk]).get(course.pk)
     next_lesson = next((lesson for lesson in lessons if lesson.pk not in read_ids), None)
     return {
@@ -166,9 +169,7 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict[str, Any]:
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), 0)
     read_ids: set[int] = set()
     if getattr(user, "is_authenticated", False):
-        read_ids = set(
-            LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
-        )
+        read_ids = set(LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True))
     total = len(lessons)
     return {
         "course": course,
@@ -195,13 +196,17 @@ def attempt_for_user(*, quiz: QuizPage, user, attempt_id: UUID) -> Attempt:
 
 
 def quiz_landing(*, quiz: QuizPage, user) -> dict[str, Any]:
-    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no")) if user.is_authenticated else []
+    attempts = (
+        list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no")) if user.is_authenticated else []
+    )
     in_progress = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     # After a restart (certificate renewal) only the attempts started since then count.
     counted = attempts
     if attempts:
         course = quiz.get_parent()
-        restarted_at = Enrollment.objects.filter(user=user, course_id=course.pk).values_list("restarted_at", flat=True).first()
+        restarted_at = (
+            Enrollment.objects.filter(user=user, course_id=course.pk).values_list("restarted_at", flat=True).first()
+        )
         if restarted_at is not None:
             counted = [a for a in attempts if a.started_at >= restarted_at]
     used = len(counted)
@@ -263,14 +268,24 @@ def review_questions(attempt: Attempt) -> list[dict[str, Any]]:
 
 def learner_dashboard(*, user) -> dict[str, Any]:
     """``/me/``: enrolled courses with progress, and attempts with scores. Constant queries."""
-    enrolments = list(
-        Enrollment.objects.filter(user=user).select_related("course").order_by("-enrolled_at")
-    )
+    enrolments = list(Enrollment.objects.filter(user=user).select_related("course").order_by("-enrolled_at"))
     progress = course_progress_map(user=user, course_ids=[e.course_id for e in enrolments])
     attempts = list(
         Attempt.objects.filter(user=user)
         .select_related("quiz")
-        .only("public_id", "attempt_no", "status", "started_at", "finished_at", "score", "passed", "quiz__title", "quiz__url_path", "quiz__path", "quiz_id")
+        .only(
+            "public_id",
+            "attempt_no",
+            "status",
+            "started_at",
+            "finished_at",
+            "score",
+            "passed",
+            "quiz__title",
+            "quiz__url_path",
+            "quiz__path",
+            "quiz_id",
+        )
         .order_by("-started_at")[:50]
     )
     return {

@@ -247,7 +247,9 @@ def parse_answers(*, attempt: Attempt, data: dict[str, list[str]]) -> dict[int, 
         # ASCII digits without leading zeros only: "q²" or "q٣" pass str.isdigit() (the first
         # then crashes int()), and "q00" or "q٠" would alias q0.
         if not ANSWER_KEY.fullmatch(key) or int(key[1:]) >= len(questions):
-            raise QuizError("invalid_choice", _("The answer %(key)s does not match any question.") % {"key": key[:40]}, 400)
+            raise QuizError(
+                "invalid_choice", _("The answer %(key)s does not match any question.") % {"key": key[:40]}, 400
+            )
         position = int(key[1:])
         snapshot = questions[position]
         values = [v for v in values if isinstance(v, str) and v != ""]
@@ -315,7 +317,9 @@ def attempt_save_answers(*, attempt: Attempt, data: dict[str, list[str]], now: d
         return _store_answers(locked, answers, now)
 
 
-def attempt_submit(*, attempt: Attempt, data: dict[str, list[str]] | None = None, now: datetime | None = None) -> Attempt:
+def attempt_submit(
+    *, attempt: Attempt, data: dict[str, list[str]] | None = None, now: datetime | None = None
+) -> Attempt:
     """Store the final answers and grade the attempt. Idempotent.
 
     A second submit (double click, replay) with the same answers changes nothing and returns

@@ -29,7 +29,10 @@ def error_response(request, error: QuizError, *, as_json: bool = False) -> HttpR
     if as_json:
         return JsonResponse({"error": {"code": error.code, "message": error.message}}, status=error.status)
     return TemplateResponse(
-        request, "error.html", {"title": _("This cannot be done"), "message": error.message, "code": error.code}, status=error.status
+        request,
+        "error.html",
+        {"title": _("This cannot be done"), "message": error.message, "code": error.code},
+        status=error.status,
     )
 
 
@@ -41,7 +44,9 @@ def _login_required(request) -> HttpResponse | None:
 
 def _form_answers(request) -> dict[str, list[str]]:
     """Answers from a form post: only ``q<n>`` keys; any other field (score, passed…) is ignored."""
-    return {key: request.POST.getlist(key) for key in request.POST if key not in ALLOWED_FORM_KEYS and key.startswith("q")}
+    return {
+        key: request.POST.getlist(key) for key in request.POST if key not in ALLOWED_FORM_KEYS and key.startswith("q")
+    }
 
 
 # --- lessons --------------------------------------------------------------------------
@@ -68,7 +73,12 @@ def lesson_complete(request, lesson: LessonPage) -> HttpResponse:
 def quiz_landing(request, quiz: QuizPage) -> HttpResponse:
     if (response := _login_required(request)) is not None:
         return response
-    context = {"page": quiz, "self": quiz, "course": quiz.course, **selectors.quiz_landing(quiz=quiz, user=request.user)}
+    context = {
+        "page": quiz,
+        "self": quiz,
+        "course": quiz.course,
+        **selectors.quiz_landing(quiz=quiz, user=request.user),
+    }
     return TemplateResponse(request, "courses/quiz_page.html", context)
 
 
@@ -164,7 +174,9 @@ def _json_answers(request) -> dict[str, list[str]]:
         raise QuizError("invalid_json", _("The request body must be a JSON object."), 400)
     unexpected = set(payload) - {"answers"}
     if unexpected:
-        raise QuizError("unexpected_field", _("Unexpected field: %(field)s.") % {"field": sorted(unexpected)[0][:40]}, 400)
+        raise QuizError(
+            "unexpected_field", _("Unexpected field: %(field)s.") % {"field": sorted(unexpected)[0][:40]}, 400
+        )
     answers = payload.get("answers", {})
     if not isinstance(answers, dict):
         raise QuizError("invalid_json", _("“answers” must be an object."), 400)
@@ -194,7 +206,9 @@ def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
         "pass_mark": attempt.snapshot["pass_mark"],
         "review_allowed": selectors.review_allowed(attempt=attempt, user=request.user),
         "review_url": quiz.url + quiz.reverse_subpage("attempt_review", kwargs={"attempt_id": attempt.public_id}),
-        "course_progress": selectors.course_progress_map(user=request.user, course_ids=[quiz.course.pk]).get(quiz.course.pk),
+        "course_progress": selectors.course_progress_map(user=request.user, course_ids=[quiz.course.pk]).get(
+            quiz.course.pk
+        ),
         **landing,
     }
     return TemplateResponse(request, "courses/attempt_result.html", context)
@@ -226,6 +240,4 @@ def attempt_review(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
 def quiz_preview(request, quiz: QuizPage) -> HttpResponse:
     """Editor preview: a sample draw with keys, nothing saved, no attempt, no certificate."""
     sample = services.quiz_preview_sample(quiz)
-    return TemplateResponse(
-        request, "courses/quiz_preview.html", {"page": quiz, "self": quiz, "questions": sample}
-    )
+    return TemplateResponse(request, "courses/quiz_preview.html", {"page": quiz, "self": quiz, "questions": sample})

@@ -40,6 +40,4 @@ class DatabaseBusyMiddleware:
 
 def wants_json(request) -> bool:
     accept = request.headers.get("Accept", "")
-    return request.content_type == "application/json" or (
-        "application/json" in accept and "text/html" not in accept
-    )
+    return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)

@@ -28,7 +28,9 @@ else:
     from django.views.static import serve
 
     # Images only; documents go through Wagtail's serve_view (TESTPLAN 33).
-    urlpatterns += [re_path(r"^media/(?P<path>(images|original_images)/.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [
+        re_path(r"^media/(?P<path>(images|original_images)/.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

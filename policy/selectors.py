@@ -104,7 +104,9 @@ def acknowledged_current_at(*, user):
     if current is None or not getattr(user, "pk", None):
         return None
     return (
-        PolicyAcknowledgement.objects.filter(user=user, version=current).values_list("acknowledged_at", flat=True).first()
+        PolicyAcknowledgement.objects.filter(user=user, version=current)
+        .values_list("acknowledged_at", flat=True)
+        .first()
     )
 
 

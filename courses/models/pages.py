@@ -60,7 +60,12 @@ class CoursePage(Page):
 
     summary = models.TextField(_("summary"), max_length=600)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
@@ -246,7 +251,12 @@ class QuizSlot(Orderable):
 
     quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="slots")
     question = models.ForeignKey(
-        "courses.Question", verbose_name=_("fixed question"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "courses.Question",
+        verbose_name=_("fixed question"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     category = models.ForeignKey(
         "courses.QuestionCategory",
@@ -266,7 +276,10 @@ class QuizSlot(Orderable):
         verbose_name = _("question slot")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(question__isnull=False, category__isnull=True) | models.Q(question__isnull=True, category__isnull=False)),
+                condition=(
+                    models.Q(question__isnull=False, category__isnull=True)
+                    | models.Q(question__isnull=True, category__isnull=False)
+                ),
                 name="quizslot_question_xor_category",
             )
         ]
@@ -280,6 +293,4 @@ class QuizSlot(Orderable):
         if self.category_id:
             available = self.category.questions.count()
             if available < self.count:
-                raise ValidationError(
-                    {"count": _("The category has only %(n)s questions.") % {"n": available}}
-                )
+                raise ValidationError({"count": _("The category has only %(n)s questions.") % {"n": available}})

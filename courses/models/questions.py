@@ -112,7 +112,9 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
         default=ONE,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
-    language = models.CharField(_("language"), max_length=8, default="fr", choices=[("fr", "Français"), ("en", "English")])
+    language = models.CharField(
+        _("language"), max_length=8, default="fr", choices=[("fr", "Français"), ("en", "English")]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -335,7 +337,9 @@ class OrderingQuestion(Question):
     """Put steps in order. Credit = share of steps in their correct position."""
 
     type_key = "ordering"
-    items = StreamField([("item", OrderingItemBlock())], verbose_name=_("steps, in the correct order"), min_num=2, max_num=10)
+    items = StreamField(
+        [("item", OrderingItemBlock())], verbose_name=_("steps, in the correct order"), min_num=2, max_num=10
+    )
 
     class Meta:
         verbose_name = _("ordering question")
@@ -376,7 +380,11 @@ class OrderingQuestion(Question):
         given = response or []
         return {
             "ordering": [
-                {"expected": text[token], "given": text.get(given[i], "") if i < len(given) else "", "correct": i < len(given) and given[i] == token}
+                {
+                    "expected": text[token],
+                    "given": text.get(given[i], "") if i < len(given) else "",
+                    "correct": i < len(given) and given[i] == token,
+                }
                 for i, token in enumerate(snapshot["key"])
             ],
             "explanation": snapshot.get("explanation", ""),
@@ -402,7 +410,12 @@ class PostScenarioQuestion(Question):
     post_network = models.CharField(_("network"), max_length=16, choices=NETWORK_CHOICES, default="linkedin")
     post_text = models.TextField(_("post text"), max_length=3000)
     post_image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("post image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("post image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     correct_action = models.CharField(_("correct action"), max_length=24, choices=ACTIONS)
     feedback_share_as_is = models.CharField(_("feedback for 'share as is'"), max_length=600)
@@ -441,7 +454,13 @@ class PostScenarioQuestion(Question):
             "text": self.post_text,
             "image_url": image_url,
         }
-        return {**self._base_snapshot(), "options": options, "key": key, "post": post, "policy_clause": self.policy_clause}
+        return {
+            **self._base_snapshot(),
+            "options": options,
+            "key": key,
+            "post": post,
+            "policy_clause": self.policy_clause,
+        }
 
     @classmethod
     def public_view(cls, snapshot):

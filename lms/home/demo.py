@@ -17,12 +17,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from certification import api as certification_api
 from courses import api as courses_api
 from courses.data import CourseSummary
 from lms.home.roles import ADVOCACY_MANAGERS, HR_EDITORS, roles_ensure
 from lms.home.services import site_ensure
 from lms.people.models import Department
-from certification import api as certification_api
 from policy import api as policy_api
 
 DEFAULT_PASSWORD = "porte-voix-demo"  # noqa: S105 - the documented demo password, not a secret

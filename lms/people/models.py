@@ -70,9 +70,7 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
-    )
+    preferred_language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
