@@ -86,6 +86,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(ARGS)
+	$(PY) bench/policy_and_pdf.py
 
 lock: $(STAMP)
 	@$(PY) -m piptools --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check pip-tools

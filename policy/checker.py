@@ -77,6 +77,7 @@ class CompiledRuleSet:
     phrase_index: dict[str, list[_Entry]] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], PhraseRule]] = field(default_factory=list)
     triggers: dict[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]] = field(default_factory=dict)
+    required: dict[str, str] = field(default_factory=dict)  # disclosure rule id → folded text
 
 
 def compile_rules(rules: RuleSet) -> CompiledRuleSet:
@@ -91,6 +92,7 @@ def compile_rules(rules: RuleSet) -> CompiledRuleSet:
     for disclosure in rules.disclosure_rules:
         phrases = [w for w in (fold_phrase(t) for t in disclosure.triggers) if w]
         compiled.triggers[disclosure.rule_id] = tuple((w, phrase_regex(w)) for w in phrases)
+        compiled.required[disclosure.rule_id] = fold(disclosure.required_text)[0]
     return compiled
 
 
@@ -194,7 +196,7 @@ def check(
 
     # Required disclosure.
     for rule in compiled.rules.disclosure_rules:
-        required, _ = fold(rule.required_text)
+        required = compiled.required.get(rule.rule_id, "")
         if not required.strip() or required in folded:
             continue
         span: tuple[int, int] | None = None
@@ -214,13 +216,23 @@ def check(
     urls = _urls(text)
     hosts = [_host_of(found) for found, _, _ in urls] if compiled.rules.link_rules else []
     url_host = _host_of(url) if url and compiled.rules.link_rules else ""
+    # Rules often share their domain list: judge each distinct list once per post.
+    outside: dict[tuple[str, ...], tuple[list[tuple[int, int]], bool]] = {}
     for rule in compiled.rules.link_rules:
         if not rule.domains:
             continue
-        for (_found, start, end), host in zip(urls, hosts, strict=True):
-            if not _host_allowed(host, rule.domains):
-                add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, start, end)
-        if url and not _host_allowed(url_host, rule.domains):
+        verdict = outside.get(rule.domains)
+        if verdict is None:
+            spans = [
+                (start, end)
+                for (_u, start, end), host in zip(urls, hosts, strict=True)
+                if not _host_allowed(host, rule.domains)
+            ]
+            verdict = outside[rule.domains] = (spans, bool(url) and not _host_allowed(url_host, rule.domains))
+        spans, url_outside = verdict
+        for start, end in spans:
+            add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, start, end)
+        if url_outside:
             add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, 0, 0, about_url=True)
 
     # Length per network (X counts every link as 23 characters).
