@@ -7,6 +7,9 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self):
+        from certification import privacy
+
+        privacy.register()
         from certification import handlers
         from courses.signals import course_completed
         from policy.signals import policy_acknowledged

@@ -7,6 +7,9 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Social media policy")
 
     def ready(self):
+        from policy import privacy
+
+        privacy.register()
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published
 

@@ -101,3 +101,15 @@ def clean_richtext(value: Any) -> str:
     """
     html = expand_db_html(str(getattr(value, "source", value) or ""))
     return mark_safe(_RichTextCleaner().clean(html))  # noqa: S308 - whitelisted just above
+
+
+@register.filter
+def web_url(value: Any) -> str:
+    """``value`` if it is an http(s) URL with a host, else "" — links stored outside the admin
+    form (imports, scripts) never reach an ``href`` as ``javascript:`` or ``data:``."""
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    return text if parts.scheme in ("http", "https") and parts.hostname else ""

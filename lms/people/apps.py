@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "lms.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from lms.people import privacy
+
+        privacy.register("people.User", privacy.export_profile)

@@ -186,11 +186,6 @@ def test_lesson_rich_text_stored_without_the_editor_is_sanitised_on_render(cours
     assert_escaped(page.content)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SocialPostBlock.link_url is only validated by the admin form; social_post_block.html "
-    "renders any stored value as href. Needs an http(s)-only check at render time.",
-)
 def test_example_post_links_keep_only_web_urls(course_index, employee_client):
     # given: an example post whose link bypassed the URL field's validation
     course = CoursePageFactory(parent=course_index)

@@ -1,0 +1,55 @@
+"""Personal data held by the courses layer (see ``lms.people.privacy``)."""
+
+from lms.people import privacy
+
+
+def export_enrollments(user) -> list[dict]:
+    from courses.models import Enrollment
+
+    return [
+        {
+            "course": e.course.title,
+            "enrolled_at": e.enrolled_at.isoformat(),
+            "completed_at": e.completed_at.isoformat() if e.completed_at else None,
+            "restarted_at": e.restarted_at.isoformat() if e.restarted_at else None,
+        }
+        for e in Enrollment.objects.filter(user=user).select_related("course").order_by("enrolled_at")
+    ]
+
+
+def export_lesson_progress(user) -> list[dict]:
+    from courses.models import LessonProgress
+
+    return [
+        {"lesson": p.lesson.title, "completed_at": p.completed_at.isoformat()}
+        for p in LessonProgress.objects.filter(user=user).select_related("lesson").order_by("completed_at")
+    ]
+
+
+def export_attempts(user) -> list[dict]:
+    from courses.models import Attempt
+
+    rows = []
+    for attempt in Attempt.objects.filter(user=user).select_related("quiz").prefetch_related("answers").order_by("started_at"):
+        rows.append(
+            {
+                "quiz": attempt.quiz.title,
+                "attempt": attempt.attempt_no,
+                "status": attempt.status,
+                "started_at": attempt.started_at.isoformat(),
+                "finished_at": attempt.finished_at.isoformat() if attempt.finished_at else None,
+                "score": str(attempt.score) if attempt.score is not None else None,
+                "passed": attempt.passed,
+                "answers": [
+                    {"question": a.position + 1, "response": a.response, "saved_at": a.saved_at.isoformat()}
+                    for a in sorted(attempt.answers.all(), key=lambda a: a.position)
+                ],
+            }
+        )
+    return rows
+
+
+def register() -> None:
+    privacy.register("courses.Enrollment", export_enrollments)
+    privacy.register("courses.LessonProgress", export_lesson_progress)
+    privacy.register("courses.Attempt", export_attempts)
