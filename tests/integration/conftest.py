@@ -70,9 +70,10 @@ def database_url_for(db: dict) -> str:
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
+    """TERM the worker's main process (it stops its pool), SIGKILL its whole group if it hangs."""
     if proc.poll() is not None:
         return
-    os.killpg(proc.pid, signal.SIGTERM)
+    proc.terminate()
     try:
         proc.wait(timeout=WORKER_STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
