@@ -28,6 +28,11 @@ def enqueue(task, *args) -> bool:
     except (BrokerError, ConnectionError, OSError, TimeoutError) as exc:
         logger.warning("broker unavailable, %s%r left to reconciliation: %s", task.name, args, exc)
         return False
+    except Exception:
+        # Whatever else goes wrong while publishing must not fail the user's request: the
+        # reconciliation job finds the work again. Logged with its traceback.
+        logger.exception("could not publish %s%r; left to reconciliation", task.name, args)
+        return False
     return True
 
 

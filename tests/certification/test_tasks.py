@@ -267,8 +267,6 @@ def broker_down(monkeypatch):
     saved = {
         "broker_url": app.conf.broker_url,
         "task_always_eager": app.conf.task_always_eager,
-        "_pool": app._pool,
-        "_producer_pool": app.amqp._producer_pool,
     }
     app.conf.broker_url = down
     app.conf.task_always_eager = False
@@ -282,8 +280,10 @@ def broker_down(monkeypatch):
             app._pool.force_close_all()
         app.conf.broker_url = saved["broker_url"]
         app.conf.task_always_eager = saved["task_always_eager"]
-        app._pool = saved["_pool"]
-        app.amqp._producer_pool = saved["_producer_pool"]
+        # Fresh pools for the tests that follow (eager tasks still take a producer from them):
+        # never hand back a pool that may share state with the one just closed.
+        app._pool = None
+        app.amqp._producer_pool = None
 
 
 def test_enqueue_with_the_broker_down_returns_false_fast_and_logs(broker_down, caplog):
