@@ -1,0 +1,103 @@
+"""The advocacy gate, ``certification.api.advocacy_access``: allowed only while the user holds a
+valid certificate of a programme that unlocks advocacy and, when the programme asks, has
+acknowledged the current policy. Evaluated on every call."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from certification import api, services
+from certification.data import EXPIRED, NO_CERTIFICATE, POLICY_REACKNOWLEDGEMENT, REVOKED
+from policy import services as policy_services
+from policy.models import PolicyVersion
+from policy.text import sha256
+from tests.factories.certification import CertificateFactory, CertificationProgramFactory
+from tests.factories.people import UserFactory
+from tests.policy.factories import PolicyPageFactory, publish_change
+
+
+def test_anonymous_and_uncertified_users_are_refused_with_the_catalogue_as_next_step(db):
+    # given an anonymous visitor and an employee without any certificate
+    employee = UserFactory()
+    # when the gate is asked
+    anonymous, uncertified = api.advocacy_access(AnonymousUser()), api.advocacy_access(employee)
+    # then both are refused: no certificate
+    assert (anonymous.allowed, anonymous.reason) == (False, NO_CERTIFICATE)
+    assert (uncertified.allowed, uncertified.reason, uncertified.next_step_url) == (False, NO_CERTIFICATE, "/courses/")
+
+
+def test_a_valid_certificate_of_a_programme_that_unlocks_advocacy_allows(db):
+    # given a valid certificate
+    certificate = CertificateFactory(program=CertificationProgramFactory(unlocks_advocacy=True))
+    # when
+    access = api.advocacy_access(certificate.user)
+    # then
+    assert (access.allowed, access.reason, access.certificate_code) == (True, "", certificate.code)
+    assert access.expires_at == certificate.expires_at
+
+
+def test_a_programme_that_does_not_unlock_advocacy_does_not_count(db):
+    # given a valid certificate of a programme that does not unlock advocacy
+    certificate = CertificateFactory(program=CertificationProgramFactory(unlocks_advocacy=False))
+    # when / then
+    access = api.advocacy_access(certificate.user)
+    assert (access.allowed, access.reason) == (False, NO_CERTIFICATE)
+
+
+def test_an_expired_certificate_is_refused_with_its_expiry(db):
+    # given a certificate that expired yesterday
+    issued = timezone.now() - timedelta(days=366)
+    certificate = CertificateFactory(issued_at=issued, expires_at=timezone.now() - timedelta(days=1))
+    # when
+    access = api.advocacy_access(certificate.user)
+    # then
+    assert (access.allowed, access.reason, access.certificate_code) == (False, EXPIRED, certificate.code)
+    assert access.expires_at == certificate.expires_at
+
+
+def test_revocation_takes_effect_on_the_next_call(db):
+    # given an allowed advocate
+    certificate = CertificateFactory()
+    assert api.advocacy_access(certificate.user).allowed is True
+    # when HR revokes the certificate
+    services.certificate_revoke(certificate=certificate, actor=None, reason="Shared a confidential figure.")
+    # then the very next call refuses, without any cache to clear
+    access = api.advocacy_access(certificate.user)
+    assert (access.allowed, access.reason, access.next_step_url) == (False, REVOKED, "/me/")
+
+
+def test_a_material_policy_change_locks_advocacy_until_reacknowledged(site):
+    # given an advocate certified by a programme that requires the current policy, who
+    # acknowledged version 1
+    page = PolicyPageFactory(parent=site)
+    advocate = UserFactory()
+    version_1 = PolicyVersion.objects.get(page=page, number=1)
+    policy_services.acknowledgement_record(
+        user=advocate,
+        version_id=version_1.pk,
+        text_sha256=sha256(policy_services.shown_text(page, "fr")),
+        language="fr",
+    )
+    CertificateFactory(user=advocate, program=CertificationProgramFactory(requires_policy_acknowledgement=True))
+    assert api.advocacy_access(advocate).allowed is True
+
+    # when HR publishes a material change (version 2)
+    publish_change(page.specific, material=True, summary="Nouvelle clause.", intro="Nouvelle introduction.")
+
+    # then advocacy is locked, pointing to the policy
+    access = api.advocacy_access(advocate)
+    assert (access.allowed, access.reason, access.next_step_url) == (False, POLICY_REACKNOWLEDGEMENT, "/policy/")
+
+    # and acknowledging version 2 unlocks it again
+    live = page.__class__.objects.get(pk=page.pk)
+    version_2 = PolicyVersion.objects.get(page=page, number=2)
+    policy_services.acknowledgement_record(
+        user=advocate,
+        version_id=version_2.pk,
+        text_sha256=sha256(policy_services.shown_text(live, "fr")),
+        language="fr",
+    )
+    assert api.advocacy_access(advocate).allowed is True
