@@ -24,6 +24,7 @@ def export_certificates(user) -> list[dict]:
 def register() -> None:
     privacy.register("certification.Certificate", export_certificates)
     privacy.register_not_personal(
-        "certification.CertificateEvent", "actor is the HR user behind an audit entry; the holder's data is on the certificate"
+        "certification.CertificateEvent",
+        "actor is the HR user behind an audit entry; the holder's data is on the certificate",
     )
     privacy.register_not_personal("certification.BulkRender", "requested_by is the HR user who asked for a bulk render")

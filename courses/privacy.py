@@ -30,7 +30,9 @@ def export_attempts(user) -> list[dict]:
     from courses.models import Attempt
 
     rows = []
-    for attempt in Attempt.objects.filter(user=user).select_related("quiz").prefetch_related("answers").order_by("started_at"):
+    for attempt in (
+        Attempt.objects.filter(user=user).select_related("quiz").prefetch_related("answers").order_by("started_at")
+    ):
         rows.append(
             {
                 "quiz": attempt.quiz.title,
