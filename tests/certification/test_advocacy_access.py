@@ -101,3 +101,29 @@ def test_a_material_policy_change_locks_advocacy_until_reacknowledged(site):
         language="fr",
     )
     assert api.advocacy_access(advocate).allowed is True
+
+
+def test_revocation_fails_closed_when_the_audit_entry_cannot_be_written(db, monkeypatch):
+    # given a valid certificate, and an audit trail that cannot be written
+    from django.db import DatabaseError
+
+    from certification.models import Certificate, CertificateEvent
+
+    certificate = CertificateFactory()
+
+    def broken_create(*args, **kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(CertificateEvent.objects, "create", broken_create)
+
+    # when HR revokes it
+    try:
+        services.certificate_revoke(certificate=certificate, actor=None, reason="Shared a confidential figure.")
+        raised = None
+    except DatabaseError as exc:
+        raised = exc
+
+    # then the revocation is refused as a whole: the error surfaces and nothing changed
+    assert str(raised) == "audit table unavailable"
+    certificate = Certificate.objects.get(pk=certificate.pk)
+    assert (certificate.status, certificate.revoked_at, certificate.revocation_reason) == ("issued", None, "")
