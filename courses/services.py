@@ -284,22 +284,16 @@ def _check_writable(attempt: Attempt, now: datetime) -> None:
 
 
 def _store_answers(attempt: Attempt, answers: dict[int, Any], now: datetime) -> int:
-    """Upsert the answers in a constant number of queries. The caller holds the attempt's row
-    lock, so no other writer adds answers to this attempt meanwhile."""
+    """Upsert the answers in one statement (INSERT … ON CONFLICT on (attempt, position)).
+    The caller holds the attempt's row lock, so no other writer adds answers meanwhile."""
     if not answers:
         return 0
-    existing = {a.position: a for a in AttemptAnswer.objects.filter(attempt=attempt, position__in=list(answers))}
-    new = []
-    for position, response in answers.items():
-        answer = existing.get(position)
-        if answer is None:
-            new.append(AttemptAnswer(attempt=attempt, position=position, response=response, saved_at=now))
-        else:
-            answer.response, answer.saved_at = response, now
-    if existing:
-        AttemptAnswer.objects.bulk_update(list(existing.values()), ["response", "saved_at"])
-    if new:
-        AttemptAnswer.objects.bulk_create(new)
+    AttemptAnswer.objects.bulk_create(
+        [AttemptAnswer(attempt=attempt, position=p, response=r, saved_at=now) for p, r in answers.items()],
+        update_conflicts=True,
+        unique_fields=["attempt", "position"],
+        update_fields=["response", "saved_at"],
+    )
     return len(answers)
 
 
@@ -368,7 +362,14 @@ def attempt_finalise(*, attempt: Attempt, now: datetime, timed_out: bool) -> Att
     if not flipped:
         attempt.refresh_from_db()
         return attempt
-    AttemptAnswer.objects.bulk_update(list(stored.values()), ["credit"])
+    if stored:
+        # One upsert writes every credit (a bulk_update would build a CASE per row).
+        AttemptAnswer.objects.bulk_create(
+            list(stored.values()),
+            update_conflicts=True,
+            unique_fields=["attempt", "position"],
+            update_fields=["credit"],
+        )
     attempt.refresh_from_db()
     if result.passed:
         course = CoursePage.objects.get(pk=attempt.quiz.get_parent().pk)
