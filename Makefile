@@ -18,7 +18,7 @@ INTEGRATION_CACHE_URL ?= redis://127.0.0.1:6379/14
 PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-integration check format bench lock messages ci clean
+.PHONY: help install run test test-integration check format bench bench-bulk lock messages ci clean
 
 help:
 	@echo "make run               install if needed, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
@@ -26,7 +26,8 @@ help:
 	@echo "make test-integration  integration suite: PostgreSQL + Redis + a real Celery worker"
 	@echo "make check             ruff check, ruff format --check, lint-imports, migrations check"
 	@echo "make format            ruff format + ruff check --fix (rewrites files)"
-	@echo "make bench             performance budgets (prints ratios; not part of CI)"
+	@echo "make bench             performance budgets: pages, quiz submit, post checker, PDF (not part of CI)"
+	@echo "make bench-bulk        bulk certificate PDF re-issue by Celery workers against Redis"
 	@echo "make lock              recompile requirements*.lock from requirements*.in (UPGRADE=1 to upgrade)"
 	@echo "make messages          extract and compile translations (needs gettext)"
 	@echo "make ci                what CI runs: .ci/run"
@@ -84,8 +85,15 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix --output-format concise .
 
+# Pages, quiz submit and query counts (ARGS go to bench/run.py), then the post checker and the
+# certificate PDF. Every script builds its own database in a temporary directory.
 bench: $(STAMP)
 	$(PY) bench/run.py $(ARGS)
+	$(PY) bench/policy_and_pdf.py
+
+# Bulk PDF re-issue by 2 Celery workers against Redis (long; ARGS="--count 200" for a short run).
+bench-bulk: $(STAMP)
+	$(PY) bench/bulk_render.py $(ARGS)
 	$(PY) bench/policy_and_pdf.py
 
 lock: $(STAMP)
