@@ -94,7 +94,6 @@ bench: $(STAMP)
 # Bulk PDF re-issue by 2 Celery workers against Redis (long; ARGS="--count 200" for a short run).
 bench-bulk: $(STAMP)
 	$(PY) bench/bulk_render.py $(ARGS)
-	$(PY) bench/policy_and_pdf.py
 
 lock: $(STAMP)
 	@$(PY) -m piptools --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check pip-tools
