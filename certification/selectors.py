@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from certification.data import EXPIRED, NO_CERTIFICATE, POLICY_REACKNOWLEDGEMENT, REVOKED, AdvocacyAccess
 from certification.models import CODE_ALPHABET, Certificate, CertificationProgram
-from courses import api as courses_api
 from policy import api as policy_api
 
 
@@ -58,17 +57,6 @@ def pending_programs(*, user) -> list[CertificationProgram]:
     return pending
 
 
-def program_progress(*, user) -> list[dict[str, Any]]:
-    """For /me/: each active programme with what is done and what is missing."""
-    from certification.services import program_eligibility
-
-    rows = []
-    for program in CertificationProgram.objects.filter(active=True).prefetch_related("requirements__courses"):
-        eligibility = program_eligibility(user=user, program=program)
-        rows.append({"program": program, "eligibility": eligibility})
-    return rows
-
-
 def advocacy_access(user, now=None) -> AdvocacyAccess:
     """The advocacy gate: allowed only with a valid certificate of a programme that unlocks
     advocacy, and (when the programme asks) the current policy acknowledged. Evaluated on
@@ -95,13 +83,6 @@ def advocacy_access(user, now=None) -> AdvocacyAccess:
     if latest.state(now) == "revoked":
         return AdvocacyAccess(False, REVOKED, "/me/", latest.code)
     return AdvocacyAccess(False, EXPIRED, "/courses/", latest.code, latest.expires_at)
-
-
-def courses_for_program(program: CertificationProgram) -> list[int]:
-    return [c.pk for r in program.requirements.all() for c in r.courses.all()]
-
-
-__all__ = ["courses_api"]
 
 
 def dashboard(*, user) -> dict[str, Any]:

@@ -85,20 +85,6 @@ def acknowledgement_report(*, department_id: int | None = None):
     return users, current
 
 
-def department_summary() -> list[dict[str, Any]]:
-    users, current = acknowledgement_report()
-    if current is None:
-        return []
-    rows: dict[str, dict[str, Any]] = {}
-    for department, acknowledged in users.values_list("department__name", "has_acknowledged"):
-        row = rows.setdefault(department or "—", {"department": department or "—", "total": 0, "acknowledged": 0})
-        row["total"] += 1
-        row["acknowledged"] += 1 if acknowledged else 0
-    for row in rows.values():
-        row["percent"] = round(row["acknowledged"] * 100 / row["total"]) if row["total"] else 0
-    return list(rows.values())
-
-
 def acknowledged_current_at(*, user):
     current = current_version_row()
     if current is None or not getattr(user, "pk", None):

@@ -4,8 +4,7 @@ acknowledgement report with CSV export."""
 from __future__ import annotations
 
 import django_filters
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -225,10 +224,3 @@ def report_urls():
             name="policy_acknowledgement_report_results",
         ),
     ]
-
-
-def version_inspect_url(version: PolicyVersion) -> str:
-    return reverse("policy_versions:inspect", args=[version.pk])
-
-
-__all__ = ["get_object_or_404"]

@@ -1,9 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import AdminOnlyMenuItem, MenuItem
+from wagtail.admin.menu import MenuItem
 
-from policy.models import PolicyAcknowledgement
 from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls
 
 
@@ -51,6 +50,3 @@ def register_policy_versions_menu_item():
         order=710,
         permission="policy.view_policyversion",
     )
-
-
-__all__ = ["AdminOnlyMenuItem", "PolicyAcknowledgement"]
