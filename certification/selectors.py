@@ -48,11 +48,16 @@ def user_certificates(*, user) -> list[Certificate]:
 def pending_programs(*, user) -> list[CertificationProgram]:
     """Programmes the user qualifies for but whose certificate is not there yet ("being prepared")."""
     from certification.services import program_eligibility
+    from courses import api as courses_api
 
     held = set(Certificate.objects.filter(user=user).values_list("program_id", flat=True))
+    programs = list(
+        CertificationProgram.objects.filter(active=True).exclude(pk__in=held).prefetch_related("requirements__courses")
+    )
+    completions = courses_api.course_completions(user.pk) if programs else {}
     pending = []
-    for program in CertificationProgram.objects.filter(active=True).prefetch_related("requirements__courses"):
-        if program.pk not in held and program_eligibility(user=user, program=program).eligible:
+    for program in programs:
+        if program_eligibility(user=user, program=program, completions=completions).eligible:
             pending.append(program)
     return pending
 

@@ -52,9 +52,15 @@ class Eligibility:
     needs_policy: bool = False
 
 
-def program_eligibility(*, user, program: CertificationProgram, since: datetime | None = None) -> Eligibility:
-    """Whether ``user`` meets every requirement of ``program`` (completions after ``since``)."""
-    completions = courses_api.course_completions(user.pk)
+def program_eligibility(
+    *, user, program: CertificationProgram, since: datetime | None = None, completions: dict | None = None
+) -> Eligibility:
+    """Whether ``user`` meets every requirement of ``program`` (completions after ``since``).
+
+    ``completions`` (``{course_id: completed_at}``) lets a caller checking several programmes
+    read them once."""
+    if completions is None:
+        completions = courses_api.course_completions(user.pk)
     missing = []
     for requirement in program.requirements.all():
         course_ids = {c.pk for c in requirement.courses.all()}
