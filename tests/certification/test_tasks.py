@@ -263,11 +263,12 @@ def broker_down(monkeypatch):
     Celery reads ``CELERY_BROKER_URL`` from the environment before its setting: both change.
     """
     down = f"redis://127.0.0.1:{closed_port()}/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", down)
+    # Read before the environment changes: once it does, ``app.conf.broker_url`` answers with it.
     saved = {
         "broker_url": app.conf.broker_url,
         "task_always_eager": app.conf.task_always_eager,
     }
+    monkeypatch.setenv("CELERY_BROKER_URL", down)
     app.conf.broker_url = down
     app.conf.task_always_eager = False
     app._pool = None
