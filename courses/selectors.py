@@ -192,6 +192,8 @@ def attempt_for_user(*, quiz: QuizPage, user, attempt_id: UUID) -> Attempt:
     attempt = Attempt.objects.filter(public_id=attempt_id, user=user, quiz=quiz).first()
     if attempt is None:
         raise Http404
+    # Known already: later steps (grading, completion) need not read them again.
+    attempt.user, attempt.quiz = user, quiz
     return attempt
 
 

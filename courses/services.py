@@ -43,6 +43,8 @@ class QuizError(Exception):
     code: str
     message: str
     status: int = 409
+    # The question an invalid answer belongs to (its position in the attempt), if any.
+    position: int | None = None
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -239,7 +241,9 @@ def parse_answers(*, attempt: Attempt, data: dict[str, list[str]]) -> dict[int, 
     """Validate raw answers ``{"q<position>": [values]}`` against the attempt's snapshot.
 
     Every key must name a question served in this attempt and every value an option of that
-    question; otherwise ``QuizError("invalid_choice", status=400)`` and nothing is kept.
+    question; otherwise ``QuizError("invalid_choice", status=400)`` naming the question (its
+    ``position``) and nothing is kept. A key sent with no value (an empty list, or only empty
+    strings: the form's marker for "nothing ticked") clears that answer: it maps to ``None``.
     """
     questions = attempt.questions
     parsed: dict[int, Any] = {}
@@ -254,14 +258,16 @@ def parse_answers(*, attempt: Attempt, data: dict[str, list[str]]) -> dict[int, 
         snapshot = questions[position]
         values = [v for v in values if isinstance(v, str) and v != ""]
         if not values:
+            parsed[position] = None
             continue
         try:
             parsed[position] = QUESTION_TYPES[snapshot["type"]].parse_response(snapshot, values)
         except InvalidAnswer as exc:
             raise QuizError(
                 "invalid_choice",
-                _("Question %(n)s: %(reason)s") % {"n": position + 1, "reason": _(str(exc))},
+                _("Question %(n)s: %(reason)s") % {"n": position + 1, "reason": exc.reason},
                 400,
+                position=position,
             ) from None
     return parsed
 
@@ -283,17 +289,40 @@ def _check_writable(attempt: Attempt, now: datetime) -> None:
         raise _time_expired()
 
 
+def _lock(attempt: Attempt) -> Attempt:
+    """Re-read ``attempt``'s state under a row lock (PostgreSQL; SQLite transactions are
+    IMMEDIATE, so writers are serialised anyway). Must run inside ``atomic()``.
+
+    The snapshot never changes once the attempt has started, so it is not read again; nor is
+    the quiz, when the caller already has it.
+    """
+    locked = Attempt.objects.select_for_update().defer("snapshot").get(pk=attempt.pk)
+    locked.snapshot = attempt.snapshot
+    for relation in (Attempt.quiz, Attempt.user):
+        if relation.is_cached(attempt):
+            relation.field.set_cached_value(locked, relation.field.get_cached_value(attempt))
+    return locked
+
+
 def _store_answers(attempt: Attempt, answers: dict[int, Any], now: datetime) -> int:
-    """Upsert the answers in one statement (INSERT … ON CONFLICT on (attempt, position)).
-    The caller holds the attempt's row lock, so no other writer adds answers meanwhile."""
-    if not answers:
-        return 0
-    AttemptAnswer.objects.bulk_create(
-        [AttemptAnswer(attempt=attempt, position=p, response=r, saved_at=now) for p, r in answers.items()],
-        update_conflicts=True,
-        unique_fields=["attempt", "position"],
-        update_fields=["response", "saved_at"],
-    )
+    """Upsert the answers in one statement (INSERT … ON CONFLICT on (attempt, position)) and
+    delete the cleared ones (``None``). The caller holds the attempt's row lock, so no other
+    writer adds answers meanwhile. Returns how many answers were written or cleared."""
+    given = [
+        AttemptAnswer(attempt=attempt, position=p, response=r, saved_at=now)
+        for p, r in answers.items()
+        if r is not None
+    ]
+    cleared = [p for p, r in answers.items() if r is None]
+    if given:
+        AttemptAnswer.objects.bulk_create(
+            given,
+            update_conflicts=True,
+            unique_fields=["attempt", "position"],
+            update_fields=["response", "saved_at"],
+        )
+    if cleared:
+        AttemptAnswer.objects.filter(attempt=attempt, position__in=cleared).delete()
     return len(answers)
 
 
@@ -306,7 +335,7 @@ def attempt_save_answers(*, attempt: Attempt, data: dict[str, list[str]], now: d
     now = now or timezone.now()
     answers = parse_answers(attempt=attempt, data=data)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = _lock(attempt)
         _check_writable(locked, now)
         return _store_answers(locked, answers, now)
 
@@ -326,34 +355,49 @@ def attempt_submit(
     now = now or timezone.now()
     answers = parse_answers(attempt=attempt, data=data or {})
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = _lock(attempt)
         if locked.status != Attempt.Status.IN_PROGRESS:
             stored = dict(locked.answers.values_list("position", "response"))
             if any(stored.get(position) != response for position, response in answers.items()):
                 raise _finished_error(locked)
             return locked
         if not _past_deadline(locked, now):
-            _store_answers(locked, answers, now)
-            return attempt_finalise(attempt=locked, now=now, timed_out=False)
+            return attempt_finalise(attempt=locked, now=now, timed_out=False, answers=answers)
         attempt_finalise(attempt=locked, now=now, timed_out=True)
     raise _time_expired()
 
 
-def attempt_finalise(*, attempt: Attempt, now: datetime, timed_out: bool) -> Attempt:
-    """Grade ``attempt`` from its stored answers and close it. Must run inside ``atomic()``.
+def attempt_finalise(
+    *, attempt: Attempt, now: datetime, timed_out: bool, answers: dict[int, Any] | None = None
+) -> Attempt:
+    """Store the last ``answers`` (parsed, ``None`` clears one), grade the attempt from all of
+    its answers and close it. Must run inside ``atomic()``, on a row from ``_lock``.
 
-    The status flip is a conditional UPDATE, so of two concurrent finalisations only one
-    grades; the other returns the row as the winner left it.
+    The grade is computed in memory from the answers saved earlier merged with ``answers``;
+    then the status flips with a conditional UPDATE, so of two concurrent finalisations only
+    one grades and writes (the other returns the row as the winner left it); then one upsert
+    writes every answer with its credit. Reads the saved answers only when ``answers`` does
+    not already cover every question.
     """
-    stored = {a.position: a for a in attempt.answers.all()}
+    answers = answers or {}
+    questions = attempt.questions
+    final: dict[int, tuple[Any, datetime]] = {}
+    if len(answers) < len(questions):
+        final = {p: (r, saved) for p, r, saved in attempt.answers.values_list("position", "response", "saved_at")}
+    for position, response in answers.items():
+        if response is None:
+            final.pop(position, None)
+        else:
+            final[position] = (response, now)
     weighted = []
-    for snapshot in attempt.questions:
-        answer = stored.get(snapshot["position"])
-        response = answer.response if answer else None
+    credits: dict[int, Decimal] = {}
+    for snapshot in questions:
+        position = snapshot["position"]
+        response = final[position][0] if position in final else None
         credit = QUESTION_TYPES[snapshot["type"]].grade_snapshot(snapshot, response)
         weighted.append((Decimal(snapshot["points"]), credit))
-        if answer is not None:
-            answer.credit = credit
+        if position in final:
+            credits[position] = credit
     result = grading.grade(weighted, Decimal(attempt.snapshot["pass_mark"]))
     status = Attempt.Status.TIMED_OUT if timed_out else Attempt.Status.SUBMITTED
     flipped = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(
@@ -362,17 +406,22 @@ def attempt_finalise(*, attempt: Attempt, now: datetime, timed_out: bool) -> Att
     if not flipped:
         attempt.refresh_from_db()
         return attempt
-    if stored:
-        # One upsert writes every credit (a bulk_update would build a CASE per row).
+    if final:
         AttemptAnswer.objects.bulk_create(
-            list(stored.values()),
+            [
+                AttemptAnswer(attempt=attempt, position=p, response=r, saved_at=saved, credit=credits[p])
+                for p, (r, saved) in final.items()
+            ],
             update_conflicts=True,
             unique_fields=["attempt", "position"],
-            update_fields=["credit"],
+            update_fields=["response", "saved_at", "credit"],
         )
-    attempt.refresh_from_db()
+    cleared = [p for p, r in answers.items() if r is None]
+    if cleared:
+        AttemptAnswer.objects.filter(attempt=attempt, position__in=cleared).delete()
+    attempt.status, attempt.finished_at, attempt.score, attempt.passed = status, now, result.score, result.passed
     if result.passed:
-        course = CoursePage.objects.get(pk=attempt.quiz.get_parent().pk)
+        course = CoursePage.objects.parent_of(attempt.quiz).get()
         enrollment_check_completion(user=attempt.user, course=course)
     return attempt
 
@@ -388,7 +437,7 @@ def attempt_close_if_expired(*, attempt: Attempt, now: datetime | None = None) -
     if attempt.status != Attempt.Status.IN_PROGRESS or not _past_deadline(attempt, now):
         return attempt
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = _lock(attempt)
         if locked.status == Attempt.Status.IN_PROGRESS and _past_deadline(locked, now):
             return attempt_finalise(attempt=locked, now=now, timed_out=True)
         return locked

@@ -25,13 +25,13 @@ ALLOWED_FORM_KEYS = {"csrfmiddlewaretoken", "action"}
 MAX_JSON_BYTES = 64 * 1024
 
 
-def error_response(request, error: QuizError, *, as_json: bool = False) -> HttpResponse:
+def error_response(request, error: QuizError, *, as_json: bool = False, back_url: str = "") -> HttpResponse:
     if as_json:
         return JsonResponse({"error": {"code": error.code, "message": error.message}}, status=error.status)
     return TemplateResponse(
         request,
         "error.html",
-        {"title": _("This cannot be done"), "message": error.message, "code": error.code},
+        {"title": _("This cannot be done"), "message": error.message, "code": error.code, "back_url": back_url},
         status=error.status,
     )
 
@@ -90,7 +90,7 @@ def quiz_start(request, quiz: QuizPage) -> HttpResponse:
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
     except QuizError as error:
-        return error_response(request, error)
+        return error_response(request, error, back_url=quiz.url)
     return redirect(quiz.url + quiz.reverse_subpage("attempt", kwargs={"attempt_id": attempt.public_id}))
 
 
@@ -102,13 +102,17 @@ def attempt_take(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     result_url = quiz.url + quiz.reverse_subpage("attempt_result", kwargs={"attempt_id": attempt.public_id})
     if request.method == "POST":
         action = request.POST.get("action", "submit")
+        answers = _form_answers(request)
         try:
             if action == "save":
-                services.attempt_save_answers(attempt=attempt, data=_form_answers(request))
+                services.attempt_save_answers(attempt=attempt, data=answers)
                 return redirect(request.path)
-            services.attempt_submit(attempt=attempt, data=_form_answers(request))
+            services.attempt_submit(attempt=attempt, data=answers)
         except QuizError as error:
-            return error_response(request, error)
+            if error.status == 400:
+                # Nothing was kept: show the form again as it was sent, with the reason.
+                return _take_page(request, quiz, attempt, posted=answers, error=error)
+            return error_response(request, error, back_url=quiz.url)
         return redirect(result_url)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -116,15 +120,29 @@ def attempt_take(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     attempt = services.attempt_close_if_expired(attempt=attempt)
     if not attempt.is_open:
         return redirect(result_url)
+    return _take_page(request, quiz, attempt)
+
+
+def _take_page(
+    request, quiz: QuizPage, attempt, *, posted: dict[str, list[str]] | None = None, error: QuizError | None = None
+) -> HttpResponse:
+    """The attempt form with the saved answers; after a refused post (``error``), with the
+    answers as they were sent instead, so the learner corrects one question and loses nothing."""
+    answers = selectors.attempt_answers(attempt)
+    for key, values in (posted or {}).items():
+        if services.ANSWER_KEY.fullmatch(key) and int(key[1:]) < len(attempt.questions):
+            answers[int(key[1:])] = [v for v in values if v]
     context = {
         "page": quiz,
         "self": quiz,
         "course": quiz.course,
         "attempt": attempt,
-        "questions": selectors.public_questions(attempt, selectors.attempt_answers(attempt)),
+        "questions": selectors.public_questions(attempt, answers),
         "save_url": quiz.url + quiz.reverse_subpage("attempt_save", kwargs={"attempt_id": attempt.public_id}),
+        "error": error,
+        "code": error.code if error else "",
     }
-    return TemplateResponse(request, "courses/attempt_take.html", context)
+    return TemplateResponse(request, "courses/attempt_take.html", context, status=400 if error else 200)
 
 
 def attempt_save(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
@@ -221,11 +239,15 @@ def attempt_review(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
     if attempt.is_open:
         return error_response(
-            request, QuizError("attempt_in_progress", _("Finish the attempt before reviewing it."), 403)
+            request,
+            QuizError("attempt_in_progress", _("Finish the attempt before reviewing it."), 403),
+            back_url=quiz.url,
         )
     if not selectors.review_allowed(attempt=attempt, user=request.user):
         return error_response(
-            request, QuizError("review_not_allowed", _("The review of this quiz is not available."), 403)
+            request,
+            QuizError("review_not_allowed", _("The review of this quiz is not available."), 403),
+            back_url=quiz.url,
         )
     context = {
         "page": quiz,

@@ -45,7 +45,14 @@ PUBLIC_POST_KEYS = frozenset({"author", "author_title", "network", "network_labe
 
 
 class InvalidAnswer(ValueError):
-    """A submitted response that does not fit the question it answers."""
+    """A submitted response that does not fit the question it answers.
+
+    Raised with a lazily translated message; ``reason`` renders it in the active language.
+    """
+
+    @property
+    def reason(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class QuestionCategory(models.Model):
@@ -198,10 +205,10 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
     @staticmethod
     def _one_of(snapshot: dict[str, Any], values: list[str]) -> str:
         if len(values) != 1:
-            raise InvalidAnswer("Choose exactly one option.")
+            raise InvalidAnswer(_("Choose exactly one option."))
         tokens = {o["token"] for o in snapshot["options"]}
         if values[0] not in tokens:
-            raise InvalidAnswer("This option does not belong to the question.")
+            raise InvalidAnswer(_("This option does not belong to the question."))
         return values[0]
 
 
@@ -284,9 +291,9 @@ class MultipleChoiceQuestion(ChoiceQuestionMixin, Question):
     def parse_response(cls, snapshot, values):
         tokens = {o["token"] for o in snapshot["options"]}
         if len(set(values)) != len(values):
-            raise InvalidAnswer("An option was sent twice.")
+            raise InvalidAnswer(_("An option was sent twice."))
         if not set(values) <= tokens:
-            raise InvalidAnswer("This option does not belong to the question.")
+            raise InvalidAnswer(_("This option does not belong to the question."))
         return sorted(values)
 
     @classmethod
@@ -363,7 +370,7 @@ class OrderingQuestion(Question):
     def parse_response(cls, snapshot, values):
         tokens = [o["token"] for o in snapshot["options"]]
         if sorted(values) != sorted(tokens):
-            raise InvalidAnswer("Put every step in order, each once.")
+            raise InvalidAnswer(_("Put every step in order, each once."))
         return list(values)
 
     @classmethod

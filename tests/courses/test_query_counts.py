@@ -151,3 +151,21 @@ def test_quiz_writes_queries_do_not_grow_with_questions(action, quizzes, employe
 
     # then
     assert_same_count(small, large)
+
+
+def test_a_complete_submit_writes_the_answers_once_and_reads_none_back(quiz_factory, employee, employee_client):
+    # given: an attempt on 40 questions, every one answered in the submitted form
+    quiz = quiz_factory(types=ALL_TYPES * 8, pass_mark=100)
+    submit = _write(employee_client, quiz, "submit", employee)
+    attempt = services.attempt_start(user=employee, quiz=quiz)  # the one in progress
+
+    # when
+    _count, sql = measure(submit)
+
+    # then: one upsert of answers with their credits, one status flip, no answer read back
+    answer_sql = [q for q in sql if '"courses_attemptanswer"' in q]
+    assert [q.split(" ", 1)[0] for q in answer_sql] == ["INSERT"]
+    assert "ON CONFLICT" in answer_sql[0]
+    assert sum(q.startswith('UPDATE "courses_attempt" ') for q in sql) == 1
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score) == ("submitted", 100)
