@@ -9,8 +9,9 @@ noisy, so the exit status is 0 whatever the verdicts; only a crash exits non-zer
 Measured:
 - catalogue, course, lesson and quiz landing pages with 5 and with N courses (default 500):
   the number of SQL queries must not grow with the number of courses;
-- the quiz take page and quiz submit with 20 and 100 questions: constant queries, and the
-  submit median at most 3 × a bare Wagtail page (a plain ``Page`` served the same way).
+- the quiz take page and quiz submit (failing, and passing) with 20 and 100 questions:
+  constant queries, and the submit median at most 3 × a bare Wagtail page (a plain ``Page``
+  served the same way).
 """
 
 from __future__ import annotations
@@ -202,13 +203,19 @@ def get(url: str) -> Callable[[], tuple[str, dict]]:
     return lambda: (url, {})
 
 
-def submit_preparer(quiz, user) -> Callable[[], tuple[str, dict]]:
-    """Start a fresh attempt (untimed) and answer every question with its first option."""
+def submit_preparer(quiz, user, *, correct: bool = False) -> Callable[[], tuple[str, dict]]:
+    """Start a fresh attempt (untimed) and answer every question wrongly (a fail), or rightly
+    (a pass, which also checks the course's completion)."""
     from courses import services
 
     def prepare():
         attempt = services.attempt_start(user=user, quiz=quiz)
-        data = {f"q{q['position']}": q["options"][0]["token"] for q in attempt.questions}
+        data = {
+            f"q{q['position']}": q["key"]
+            if correct
+            else next(o["token"] for o in q["options"] if o["token"] != q["key"])
+            for q in attempt.questions
+        }
         data["action"] = "submit"
         return quiz.url + quiz.reverse_subpage("attempt", kwargs={"attempt_id": attempt.public_id}), data
 
@@ -295,12 +302,21 @@ def main() -> int:
                 by_size[name][size] = measure(client, "GET", preparer(), args.runs)
 
         bare = measure(client, "GET", get(world.bare.url), args.runs)
-        by_questions: dict[str, dict[int, Result]] = {"quiz take page": {}, "quiz submit": {}}
+        by_questions: dict[str, dict[int, Result]] = {
+            "quiz take page": {},
+            "quiz submit, failing": {},
+            "quiz submit, passing": {},
+        }
         for count, quiz in world.quizzes.items():
             by_questions["quiz take page"][count] = measure(
                 client, "GET", get(take_page_url(quiz, world.user)), args.runs
             )
-            by_questions["quiz submit"][count] = measure(client, "POST", submit_preparer(quiz, world.user), args.runs)
+            by_questions["quiz submit, failing"][count] = measure(
+                client, "POST", submit_preparer(quiz, world.user), args.runs
+            )
+            by_questions["quiz submit, passing"][count] = measure(
+                client, "POST", submit_preparer(quiz, world.user, correct=True), args.runs
+            )
     except BaseException:
         print(f"The bench crashed; its files are in {workdir}", file=sys.stderr)
         raise
@@ -328,8 +344,9 @@ def main() -> int:
         )
     for name, results in by_questions.items():
         verdicts.constant(name, results[small_q], results[large_q], f"{small_q}", f"{large_q} questions")
-    for count in question_counts:
-        verdicts.ratio(f"quiz submit, {count} questions,", by_questions["quiz submit"][count], bare, SUBMIT_BUDGET)
+    for name in ("quiz submit, failing", "quiz submit, passing"):
+        for count in question_counts:
+            verdicts.ratio(f"{name}, {count} questions,", by_questions[name][count], bare, SUBMIT_BUDGET)
     verdicts.print()
 
     if args.keep:

@@ -114,14 +114,47 @@ def enrollment_check_completion(*, user, course: CoursePage) -> bool:
 
     if not selectors.course_requirements_met(user=user, course=course):
         return Enrollment.objects.filter(user=user, course=course, completed_at__isnull=False).exists()
-    now = timezone.now()
-    flipped = Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
+    _mark_complete(user_id=user.pk, course_id=course.pk)
+    return True
+
+
+def _mark_complete(*, user_id: int, course_id: int) -> bool:
+    """Flip the enrolment to complete if it is not yet; only the call that flips it sends
+    ``course_completed``, on commit. Returns whether this call flipped it."""
+    flipped = Enrollment.objects.filter(user_id=user_id, course_id=course_id, completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )
     if flipped:
-        user_id, course_id = user.pk, course.pk
         transaction.on_commit(
             lambda: signals.course_completed.send(sender=CoursePage, user_id=user_id, course_id=course_id)
         )
-    return True
+    return bool(flipped)
+
+
+def _complete_after_pass(attempt: Attempt) -> None:
+    """``attempt`` has just passed: complete its course if that was the last requirement.
+
+    The same rule as ``enrollment_check_completion`` (every live lesson read, a pass on the
+    course's quiz since the last restart), using what the pass already tells: nothing more is
+    read once the enrolment is complete, and at most three small queries before.
+    """
+    quiz = attempt.quiz
+    course_path, depth = quiz.path[: -quiz.steplen], quiz.depth
+    enrollment = (
+        Enrollment.objects.filter(user_id=attempt.user_id, course__path=course_path)
+        .values("course_id", "completed_at", "restarted_at")
+        .first()
+    )
+    if enrollment is None or enrollment["completed_at"] is not None:
+        return
+    if enrollment["restarted_at"] is not None and attempt.started_at < enrollment["restarted_at"]:
+        return
+    siblings = {"path__startswith": course_path, "depth": depth}
+    if QuizPage.objects.live().filter(**siblings).order_by("path").values_list("pk", flat=True).first() != quiz.pk:
+        return  # not the quiz that counts for the course
+    if LessonPage.objects.live().filter(**siblings).exclude(progress__user_id=attempt.user_id).exists():
+        return
+    _mark_complete(user_id=attempt.user_id, course_id=enrollment["course_id"])
 
 
 # --- attempts --------------------------------------------------------------------------
@@ -421,8 +454,7 @@ def attempt_finalise(
         AttemptAnswer.objects.filter(attempt=attempt, position__in=cleared).delete()
     attempt.status, attempt.finished_at, attempt.score, attempt.passed = status, now, result.score, result.passed
     if result.passed:
-        course = CoursePage.objects.parent_of(attempt.quiz).get()
-        enrollment_check_completion(user=attempt.user, course=course)
+        _complete_after_pass(attempt)
     return attempt
 
 
