@@ -53,7 +53,7 @@ $(STATIC_STAMP): $(STAMP) $(shell find static -type f 2>/dev/null)
 	@touch $@
 
 run: $(STAMP) $(STATIC_STAMP)
-	@mkdir -p var/broker/queue var/broker/processed var/media
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	PORT=$(PORT) exec $(PY) bin/run

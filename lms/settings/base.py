@@ -190,6 +190,9 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # The exchange table (broadcasts such as the workers' remote control); kombu's default
+        # is a folder relative to the working directory of each process.
+        "control_folder": str(BROKER_DIR / "control"),
     }
 else:
     # Longer than any countdown, ETA or retry backoff we use, so Redis does not redeliver a
