@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,17 @@ def _lang(user) -> str:
     return getattr(user, "preferred_language", "") or ""
 
 
+def search_terms(query: str) -> str:
+    """The words of a learner's search, for the search backend.
+
+    Only letters, digits and inner apostrophes or hyphens are kept: the database backends turn
+    the query into a full-text expression (SQLite FTS5, PostgreSQL tsquery) in which a lone
+    quote, a NUL byte or an operator character is a syntax error, not a search.
+    """
+    words = re.findall(r"\w+(?:['’-]\w+)*", query)
+    return " ".join(words)[:200]
+
+
 def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
     """Courses under ``index_page`` filtered by ``tag``, ``level``, ``language`` and ``q``."""
     courses = CoursePage.objects.live().public().descendant_of(index_page).order_by("path")
@@ -36,6 +48,7 @@ def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
     level = (params.get("level") or "").strip()
     language = (params.get("language") or "").strip()
     query = (params.get("q") or "").strip()[:200]
+    terms = search_terms(query)
     if level in CoursePage.Level.values:
         courses = courses.filter(level=level)
     else:
@@ -46,8 +59,8 @@ def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
         language = ""
     if tag:
         courses = courses.filter(tags__slug=tag).distinct()
-    if query:
-        matches = CoursePage.objects.live().descendant_of(index_page).search(query, operator="or")
+    if terms:
+        matches = CoursePage.objects.live().descendant_of(index_page).search(terms, operator="or")
         ids = [page.pk for page in matches]
         courses = courses.filter(pk__in=ids)
     # The cover renditions come with the page of courses: one query, not one per card.
@@ -159,7 +172,8 @@ def course_detail(*, course: CoursePage, user) -> dict[str, Any]:
         "quiz": quiz,
         "course_progress": progress,
         "next_lesson": next_lesson,
-        "prerequisites": list(course.prerequisites.live()),
+        # In a preview the relation is an in-memory list of pages, not a queryset.
+        "prerequisites": [page for page in course.prerequisites.all() if page.live],
     }
 
 

@@ -1,0 +1,146 @@
+"""The catalogue at /courses/: filters by tag, level and language, search on titles and
+summaries, and any search text or page number answered without error."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from taggit.models import Tag
+
+from courses import selectors
+from tests.factories.courses import CoursePageFactory
+
+HYPOTHESIS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture
+def catalogue(course_index):
+    """Three courses: a French beginner course tagged "crise", two English ones."""
+    crisis = CoursePageFactory(
+        parent=course_index,
+        title="Gérer une crise en ligne",
+        summary="Que faire quand un message tourne mal.",
+        language="fr",
+        level="beginner",
+    )
+    linkedin = CoursePageFactory(
+        parent=course_index,
+        title="Sharing well on LinkedIn",
+        summary="A personal touch on every post, and the right network.",
+        language="en",
+        level="intermediate",
+    )
+    disclosure = CoursePageFactory(
+        parent=course_index,
+        title="Disclosure basics",
+        summary="Say who you work for when you talk about our products.",
+        language="en",
+        level="beginner",
+    )
+    crisis.tags.add(Tag.objects.create(name="crise", slug="crise"))
+    crisis.save_revision().publish()
+    return {"crisis": crisis, "linkedin": linkedin, "disclosure": disclosure}
+
+
+def titles(response) -> list[str]:
+    return [course.title for course in response.context["courses"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Gérer une crise en ligne", "Sharing well on LinkedIn", "Disclosure basics"]),
+        ("level=beginner", ["Gérer une crise en ligne", "Disclosure basics"]),
+        ("language=en", ["Sharing well on LinkedIn", "Disclosure basics"]),
+        ("language=en&level=beginner", ["Disclosure basics"]),
+        ("tag=crise", ["Gérer une crise en ligne"]),
+        ("tag=crise&language=en", []),
+        ("level=expert-ish", ["Gérer une crise en ligne", "Sharing well on LinkedIn", "Disclosure basics"]),
+    ],
+)
+def test_filters_combine(query, expected, catalogue, employee_client):
+    # when
+    response = employee_client.get(f"/courses/?{query}")
+
+    # then
+    assert response.status_code == 200
+    assert titles(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("linkedin", ["Sharing well on LinkedIn"]),  # title
+        ("products", ["Disclosure basics"]),  # summary
+        ("crise", ["Gérer une crise en ligne"]),
+        ('"crise', ["Gérer une crise en ligne"]),  # a stray quote is not a syntax error
+        ("zèbre", []),
+    ],
+)
+def test_search_matches_titles_and_summaries(q, expected, catalogue, employee_client):
+    # when
+    response = employee_client.get("/courses/", {"q": q})
+
+    # then
+    assert response.status_code == 200
+    assert titles(response) == expected
+    assert response.context["filters"]["q"] == q
+
+
+@pytest.mark.parametrize("q", ['"', 'a"b', "\x00", "*", "crise OR", "AND", "NEAR(", "-", "^a", "a:b", "(", "'", "’"])
+def test_search_operators_and_stray_characters_are_not_errors(q, catalogue, employee_client):
+    # when
+    response = employee_client.get("/courses/", {"q": q})
+
+    # then
+    assert response.status_code == 200
+
+
+@HYPOTHESIS
+@given(q=st.text(max_size=60))
+def test_any_search_text_is_answered(q, catalogue, employee_client):
+    # when
+    response = employee_client.get("/courses/", {"q": q})
+
+    # then
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("aujourd'hui   la crise", "aujourd'hui la crise"),
+        ('"partage" -interdit*', "partage interdit"),
+        ("\x00\x01", ""),
+        ("e-mail", "e-mail"),
+    ],
+)
+def test_search_terms_keep_words_only(query, words):
+    assert selectors.search_terms(query) == words
+
+
+@pytest.mark.parametrize("page", ["2", "999", "-1", "abc", ""])
+def test_any_page_number_is_answered(page, catalogue, employee_client):
+    # when
+    response = employee_client.get("/courses/", {"page": page})
+
+    # then
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+
+
+def test_a_course_preview_lists_its_live_prerequisites(course_index, hr_editor_client):
+    # given: a course whose draft requires a live course and an unpublished one
+    basics = CoursePageFactory(parent=course_index, title="Policy basics")
+    hidden = CoursePageFactory(parent=course_index, title="Withdrawn course")
+    hidden.unpublish()
+    course = CoursePageFactory(parent=course_index, title="Advanced sharing")
+    course.prerequisites.set([basics, hidden])
+    course.save_revision()
+
+    # when: the editor views the draft
+    response = hr_editor_client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk]))
+
+    # then
+    assert response.status_code == 200
+    assert [page.title for page in response.context["prerequisites"]] == ["Policy basics"]
