@@ -88,6 +88,26 @@ def _token() -> str:
     return secrets.token_urlsafe(9)
 
 
+# Options whose text is ours, not the editor's: the snapshot keeps a label key as well as the
+# text of the language the attempt started in, and pages show the label in the language of the
+# moment (a learner may switch language mid-attempt, or take an English course in French).
+OPTION_LABELS = {
+    "true": _("True"),
+    "false": _("False"),
+    "share_as_is": _("Share as is"),
+    "share_after_change": _("Share after a change"),
+    "dont_share": _("Don't share"),
+}
+
+
+def option_text(option: dict[str, Any]) -> str:
+    """The text to show for a snapshot option, in the active language when it is one of ours."""
+    label = option.get("label") or option.get("action")
+    if label in OPTION_LABELS:
+        return str(OPTION_LABELS[label])
+    return option["text"]
+
+
 def _shuffled(items: list[Any]) -> list[Any]:
     items = list(items)
     secrets.SystemRandom().shuffle(items)
@@ -179,7 +199,7 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
             "type": snapshot["type"],
             "prompt": snapshot["prompt"],
             "points": snapshot["points"],
-            "options": [{"token": o["token"], "text": o["text"]} for o in snapshot.get("options", [])],
+            "options": [{"token": o["token"], "text": option_text(o)} for o in snapshot.get("options", [])],
         }
         return view
 
@@ -194,7 +214,7 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
             correct = token in key if isinstance(key, list) else token == key
             options.append(
                 {
-                    "text": option["text"],
+                    "text": option_text(option),
                     "correct": correct,
                     "selected": token in selected,
                     "feedback": option.get("feedback", ""),
@@ -325,8 +345,8 @@ class TrueFalseQuestion(Question):
         # tokens are random so that ids say nothing either.
         true_token, false_token = _token(), _token()
         options = [
-            {"token": true_token, "text": str(_("True")), "feedback": self.feedback_true},
-            {"token": false_token, "text": str(_("False")), "feedback": self.feedback_false},
+            {"token": true_token, "text": str(_("True")), "label": "true", "feedback": self.feedback_true},
+            {"token": false_token, "text": str(_("False")), "label": "false", "feedback": self.feedback_false},
         ]
         key = true_token if self.correct_answer else false_token
         return {**self._base_snapshot(), "options": options, "key": key}
@@ -355,10 +375,10 @@ class OrderingQuestion(Question):
     def build_snapshot(self) -> dict[str, Any]:
         ordered = [{"token": _token(), "text": str(block.value)} for block in self.items]
         key = [item["token"] for item in ordered]
+        # A uniform shuffle, the right order included: any other rule would tell something
+        # (with two steps, "never the right order" would give the answer away). The take page
+        # pre-selects nothing, so the served order earns no credit by itself.
         served = _shuffled(ordered)
-        # Never serve the steps already in the right order: that would give the answer away.
-        while len(served) > 1 and [item["token"] for item in served] == key:
-            served = _shuffled(ordered)
         options = [{**item, "feedback": ""} for item in served]
         return {**self._base_snapshot(), "options": options, "key": key}
 
@@ -447,7 +467,9 @@ class PostScenarioQuestion(Question):
         options, key = [], ""
         for action, label in self.ACTIONS:
             token = _token()
-            options.append({"token": token, "text": str(label), "feedback": feedback[action], "action": action})
+            options.append(
+                {"token": token, "text": str(label), "label": action, "feedback": feedback[action], "action": action}
+            )
             if action == self.correct_action:
                 key = token
         image_url = ""

@@ -63,7 +63,8 @@
         return groups;
     }
 
-    /* {"q0": ["token"], ...}: every question, unanswered ones as empty lists. */
+    /* {"q0": ["token"], ...}: every question, unanswered ones as empty lists (which clear a
+       saved answer), except an ordering still half done, which is left out. */
     function collectAnswers() {
         var answers = {};
         var groups = questionFields();
@@ -78,7 +79,9 @@
                     values.push(element.value);
                 }
             });
-            answers[name] = values;
+            if (!isIncompleteOrdering(groups[name], values)) {
+                answers[name] = values;
+            }
         });
         return answers;
     }
@@ -177,16 +180,38 @@
         select.setAttribute("data-previous", select.value);
     }
 
+    /* The step picked here leaves the position that had it, which takes this position's
+       previous step (or nothing, if this position had none). */
     function keepPermutation(changed) {
-        var previous = changed.getAttribute("data-previous");
+        var previous = changed.getAttribute("data-previous") || "";
         var siblings = form.querySelectorAll("select[name='" + changed.name + "']");
         Array.prototype.forEach.call(siblings, function (other) {
-            if (other !== changed && other.value === changed.value && previous) {
+            if (other !== changed && changed.value && other.value === changed.value) {
                 other.value = previous;
                 rememberValue(other);
             }
         });
         rememberValue(changed);
+    }
+
+    /* An ordering with some positions still empty is not an answer yet. */
+    function isIncompleteOrdering(elements, values) {
+        return elements[0].tagName === "SELECT" && values.length > 0 && values.length < elements.length;
+    }
+
+    /* When time is up: an ordering left half done is sent as unanswered, so that the final
+       submit is accepted with every other answer. */
+    function clearIncompleteOrderings() {
+        var groups = questionFields();
+        Object.keys(groups).forEach(function (name) {
+            var elements = groups[name];
+            var values = elements.filter(function (element) { return element.value; });
+            if (isIncompleteOrdering(elements, values)) {
+                elements.forEach(function (element) {
+                    element.value = "";
+                });
+            }
+        });
     }
 
     Array.prototype.forEach.call(form.querySelectorAll("select"), rememberValue);
@@ -202,7 +227,7 @@
         var answers = collectAnswers();
         counter.textContent = message("answered", {
             answered: String(answeredCount(answers)),
-            total: String(Object.keys(answers).length)
+            total: String(Object.keys(questionFields()).length)
         });
     }
 
@@ -249,6 +274,7 @@
                 window.clearInterval(timer);
                 if (!submitting) {
                     setStatus(message("time-up"), "error");
+                    clearIncompleteOrderings();
                     if (submitButton && form.requestSubmit) {
                         form.requestSubmit(submitButton);
                     } else if (submitButton) {

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from courses import services
 from courses.models import Attempt, AttemptAnswer
@@ -194,3 +195,88 @@ def test_a_refused_write_page_links_back_to_the_quiz(quiz_factory, employee, emp
     # then
     assert response.status_code == 409
     assert f'<a class="button" href="{quiz.url}">' in response.content.decode()
+
+
+# --- ordering without a head start ----------------------------------------------------------
+
+
+def test_an_ordering_question_starts_with_no_step_chosen(quiz_factory, employee, employee_client):
+    # given
+    quiz = quiz_factory(types=["ordering"])
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    steps = len(attempt.questions[0]["options"])
+
+    # when
+    html = employee_client.get(route(quiz, "attempt", attempt)).content.decode()
+
+    # then: every position offers the empty choice, selected; no step is selected
+    assert html.count('<option value="" selected>Choose a step</option>') == steps
+    assert " selected>" not in html.replace('<option value="" selected>', "")
+
+
+def test_a_saved_order_is_shown_back(quiz_factory, employee, employee_client):
+    # given
+    quiz = quiz_factory(types=["ordering"])
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    key = attempt.questions[0]["key"]
+    services.attempt_save_answers(attempt=attempt, data={"q0": key})
+
+    # when
+    html = employee_client.get(route(quiz, "attempt", attempt)).content.decode()
+
+    # then
+    assert [html.index(f'value="{token}" selected') for token in key] == sorted(
+        html.index(f'value="{token}" selected') for token in key
+    )
+    assert '<option value="" selected>' not in html
+
+
+def test_a_half_done_ordering_is_refused_and_shown_again(quiz_factory, employee, employee_client):
+    # given: a four-step ordering with only the first position chosen
+    quiz = quiz_factory(types=["ordering"])
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    key = attempt.questions[0]["key"]
+    sent = {"q0": [key[0]] + [""] * (len(key) - 1), "action": "submit"}
+
+    # when
+    response = employee_client.post(route(quiz, "attempt", attempt), sent)
+
+    # then
+    assert response.status_code == 400
+    assert response.context["error"].message == "Question 1: Put every step in order, each once."
+    assert f'value="{key[0]}" selected' in response.content.decode()
+    assert Attempt.objects.get(pk=attempt.pk).status == "in_progress"
+
+
+# --- our own option labels follow the learner's language --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_key", "english", "french"),
+    [
+        ("true_false", ["True", "False"], ["Vrai", "Faux"]),
+        (
+            "post_scenario",
+            ["Share as is", "Share after a change", "Don't share"],
+            ["Partager tel quel", "Partager après modification", "Ne pas partager"],
+        ),
+    ],
+)
+def test_option_labels_follow_the_language_of_the_moment(
+    type_key, english, french, quiz_factory, employee, employee_client
+):
+    # given: an attempt started in French
+    employee.preferred_language = "fr"
+    employee.save(update_fields=["preferred_language"])
+    quiz = quiz_factory(types=[type_key])
+    with translation.override("fr"):
+        attempt = services.attempt_start(user=employee, quiz=quiz)
+    assert [o["text"] for o in attempt.questions[0]["options"]] == french
+
+    # when: the learner switches to English
+    employee.preferred_language = "en"
+    employee.save(update_fields=["preferred_language"])
+    response = employee_client.get(route(quiz, "attempt", attempt))
+
+    # then
+    assert [o["text"] for o in response.context["questions"][0]["options"]] == english

@@ -124,15 +124,17 @@ def test_ordering_credit_is_the_share_of_steps_in_place():
     assert (exact, two_swapped, rotated, unanswered) == (ONE, Decimal("0.5"), ZERO, ZERO)
 
 
-def test_ordering_is_never_served_in_the_correct_order():
-    # given
+def test_the_served_order_of_steps_says_nothing_about_the_right_one():
+    # given: two steps, so that any rule ("never the right order") would show
     question = OrderingQuestionFactory.build(items=[("item", "first"), ("item", "second")])
 
     # when
-    served = [question.build_snapshot() for _ in range(30)]
+    served = [question.build_snapshot() for _ in range(400)]
 
-    # then: with two steps, the only other order is the reverse one
-    assert all(_tokens(s) == list(reversed(s["key"])) for s in served)
+    # then: both orders come up about as often (binomial, n=400: 120..280 is 8 standard
+    # deviations either side of 200)
+    in_order = sum(_tokens(s) == s["key"] for s in served)
+    assert 120 <= in_order <= 280
 
 
 @pytest.mark.parametrize("action", ["share_as_is", "share_after_change", "dont_share"])
