@@ -110,3 +110,73 @@ def test_employee_reads_lessons_passes_quiz_and_sees_course_complete(site, quiz_
     # and no page broke the content security policy or logged an error
     errors = [text for kind, text in page.console_messages if kind == "error"]
     assert errors == []
+
+
+def _signed_in_attempt(live_server, page, quiz, email: str):
+    UserFactory(email=email, password="a-long-password-1", preferred_language="en")
+    page.goto(f"{live_server.url}/accounts/login/?next={quiz.url}")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", "a-long-password-1")
+    page.click("form button[type=submit], form input[type=submit]")
+    page.wait_for_url(f"{live_server.url}{quiz.url}")
+    page.locator("form[action$='start/'] button[type=submit]").click()
+    page.wait_for_url("**/attempt/**")
+    return Attempt.objects.get(user__email=email)
+
+
+def _saved(attempt) -> dict:
+    return dict(attempt.answers.values_list("position", "response"))
+
+
+def _saved_eventually(page, attempt, expected: dict, timeout_ms: int = 15000) -> dict:
+    """The saved answers once they equal ``expected`` (the autosave waits 800 ms, then posts),
+    or as they are when ``timeout_ms`` has passed."""
+    waited = 0
+    while (saved := _saved(attempt)) != expected and waited < timeout_ms:
+        page.wait_for_timeout(250)
+        waited += 250
+    return saved
+
+
+def test_ordering_keeps_each_step_once_and_autosaves_only_a_full_order(site, quiz_factory, live_server, browser_page):
+    # given: an attempt on a quiz with one ordering question
+    quiz = quiz_factory(types=("ordering",))
+    page = browser_page
+    attempt = _signed_in_attempt(live_server, page, quiz, "orderer@example.com")
+    key = attempt.questions[0]["key"]
+    selects = page.locator("select[name=q0]")
+    assert [selects.nth(i).input_value() for i in range(len(key))] == [""] * len(key)
+
+    # when: the first step goes to position 1, then to position 2
+    selects.nth(0).select_option(key[0])
+    selects.nth(1).select_option(key[0])
+
+    # then: position 1 is empty again (each step is used once), and nothing half done was saved
+    assert [selects.nth(i).input_value() for i in range(2)] == ["", key[0]]
+    page.wait_for_timeout(1500)
+    assert _saved(attempt) == {}
+
+    # when: every position is filled in the right order
+    for i, token in enumerate(key):
+        selects.nth(i).select_option(token)
+
+    # then: the autosave stores the full order
+    assert _saved_eventually(page, attempt, {0: key}) == {0: key}
+    errors = [text for kind, text in page.console_messages if kind == "error"]
+    assert errors == []
+
+
+def test_unticking_every_box_clears_a_saved_answer(site, quiz_factory, live_server, browser_page):
+    # given: a multiple-choice answer saved
+    quiz = quiz_factory(types=("multiple_choice",))
+    page = browser_page
+    attempt = _signed_in_attempt(live_server, page, quiz, "untick@example.com")
+    token = attempt.questions[0]["key"][0]
+    page.check(f"input[name=q0][value='{token}']")
+    assert _saved_eventually(page, attempt, {0: [token]}) == {0: [token]}
+
+    # when: the box is unticked
+    page.uncheck(f"input[name=q0][value='{token}']")
+
+    # then: the answer is gone
+    assert _saved_eventually(page, attempt, {}) == {}
