@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courses import grading, signals
 from courses.models import (
@@ -240,7 +241,12 @@ def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attem
                 minutes = int((ready_at - now).total_seconds() // 60) + 1
                 raise QuizError(
                     "attempt_delay",
-                    _("You can try again in %(minutes)s minutes.") % {"minutes": minutes},
+                    ngettext(
+                        "You can try again in %(minutes)s minute.",
+                        "You can try again in %(minutes)s minutes.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
                     409,
                 )
         snapshot = quiz_snapshot(quiz)

@@ -101,7 +101,13 @@ def attempt_take(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
     result_url = quiz.url + quiz.reverse_subpage("attempt_result", kwargs={"attempt_id": attempt.public_id})
     if request.method == "POST":
+        # The two buttons of the form; a form sent without one (time up, Enter key in some
+        # browsers) submits. Anything else is refused rather than taken for a submit.
         action = request.POST.get("action", "submit")
+        if action not in ("save", "submit"):
+            return error_response(
+                request, QuizError("invalid_action", _("Unknown action."), 400), back_url=request.path
+            )
         answers = _form_answers(request)
         try:
             if action == "save":

@@ -280,3 +280,34 @@ def test_option_labels_follow_the_language_of_the_moment(
 
     # then
     assert [o["text"] for o in response.context["questions"][0]["options"]] == english
+
+
+# --- the form's action ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["bogus", "Submit", ""])
+def test_an_unknown_action_is_refused_and_changes_nothing(action, quiz_factory, employee, employee_client):
+    # given
+    quiz = quiz_factory(types=["single_choice"])
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+
+    # when
+    response = employee_client.post(route(quiz, "attempt", attempt), {**correct_answers(attempt), "action": action})
+
+    # then
+    assert (response.status_code, response.context["code"]) == (400, "invalid_action")
+    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 0
+    assert Attempt.objects.get(pk=attempt.pk).status == "in_progress"
+
+
+def test_a_form_sent_without_an_action_submits(quiz_factory, employee, employee_client):
+    # given: the form as the time-up script or the Enter key may send it
+    quiz = quiz_factory(types=["single_choice"])
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+
+    # when
+    response = employee_client.post(route(quiz, "attempt", attempt), correct_answers(attempt))
+
+    # then
+    assert (response.status_code, response["Location"]) == (302, route(quiz, "attempt_result", attempt))
+    assert Attempt.objects.get(pk=attempt.pk).status == "submitted"
