@@ -157,7 +157,7 @@ class AllQuestionsViewSet(ModelViewSet):
     add_to_admin_menu = False
     index_view_class = AllQuestionsIndexView
     copy_view_enabled = False
-    list_display = ["__str__", Column("type_label", label=_("type")), "category", "points", "language", "updated_at"]
+    list_display = ["__str__", Column("type_label", label=_("Type")), "category", "points", "language", "updated_at"]
     list_filter = ["category", "language"]
     search_fields = ["prompt"]
     search_backend_name = None

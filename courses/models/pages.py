@@ -281,6 +281,7 @@ class QuizSlot(Orderable):
                     | models.Q(question__isnull=True, category__isnull=False)
                 ),
                 name="quizslot_question_xor_category",
+                violation_error_message=_("Choose either a fixed question or a category to draw from, not both."),
             )
         ]
 
@@ -288,9 +289,8 @@ class QuizSlot(Orderable):
         from django.core.exceptions import ValidationError
 
         super().clean()
-        if bool(self.question_id) == bool(self.category_id):
-            raise ValidationError(_("Choose either a fixed question or a category to draw from, not both."))
-        if self.category_id:
+        # "A question or a category, not both" is the check constraint's, with its message.
+        if self.category_id and not self.question_id:
             available = self.category.questions.count()
             if available < self.count:
                 raise ValidationError({"count": _("The category has only %(n)s questions.") % {"n": available}})

@@ -142,8 +142,8 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
     language = models.CharField(
         _("language"), max_length=8, default="fr", choices=[("fr", "Français"), ("en", "English")]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = QuestionManager()
 

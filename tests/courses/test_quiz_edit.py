@@ -115,3 +115,22 @@ def test_changed_rules_apply_to_new_attempts_only(three_question_quiz, employee,
     # then: 2 of 3 is judged against the pass mark the attempt started with
     assert (graded.score, graded.passed) == (Decimal("66.66"), False)
     assert (attempt.snapshot["pass_mark"], new.snapshot["pass_mark"]) == ("100.00", "50.00")
+
+
+def test_a_slot_with_both_a_question_and_a_category_is_refused_with_one_message(
+    quiz_factory, question_category, hr_editor_client
+):
+    # given: the editor's form with the first slot also drawing from a category
+    quiz = quiz_factory(types=["single_choice"])
+    data = quiz_page_form(quiz)
+    data["slots-0-category"] = str(question_category.pk)
+
+    # when
+    response = hr_editor_client.post(reverse("wagtailadmin_pages:edit", args=[quiz.pk]), data)
+
+    # then: the form comes back with our message, once, and nothing changed
+    assert response.status_code == 200
+    slot_errors = response.context["form"].formsets["slots"].forms[0].non_field_errors()
+    assert list(slot_errors) == ["Choose either a fixed question or a category to draw from, not both."]
+    assert b"quizslot_question_xor_category" not in response.content
+    assert QuizPage.objects.get(pk=quiz.pk).slots.get().category_id is None
