@@ -20,6 +20,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from courses import signals
 from courses.models import CourseIndexPage, QuestionCategory, QuizPage, QuizSlot
 from lms.home.roles import roles_ensure
 from lms.home.services import site_ensure
@@ -206,3 +207,16 @@ def run_concurrently(n: int, fn: Callable[[int], Any], *, timeout: float = 60) -
 @pytest.fixture(name="run_concurrently")
 def run_concurrently_fixture():
     return run_concurrently
+
+
+@pytest.fixture
+def course_completions():
+    """``course_completed`` as sent: (user_id, course_id) per signal, in order."""
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append((kwargs["user_id"], kwargs["course_id"]))
+
+    signals.course_completed.connect(receiver, weak=False)
+    yield received
+    signals.course_completed.disconnect(receiver)

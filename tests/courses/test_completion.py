@@ -3,26 +3,12 @@ last restart, whichever of the two comes last (a pass, or reading the last lesso
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from courses import services, signals
+from courses import services
 from courses.models import Enrollment
 from tests.factories.answers import correct_answers, wrong_answers
 from tests.factories.courses import LessonPageFactory, QuizPageFactory, SingleChoiceQuestionFactory
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def completions():
-    received = []
-
-    def receiver(sender, **kwargs):
-        received.append((kwargs["user_id"], kwargs["course_id"]))
-
-    signals.course_completed.connect(receiver, weak=False)
-    yield received
-    signals.course_completed.disconnect(receiver)
 
 
 def submit(user, quiz, *, right: bool = True, now=None):
@@ -36,7 +22,7 @@ def completed(user, course) -> bool:
 
 
 def test_a_pass_with_a_lesson_unread_does_not_complete_the_course(
-    quiz_factory, employee, completions, django_capture_on_commit_callbacks
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
 ):
     # given: two lessons, one read
     quiz = quiz_factory(lessons=2)
@@ -48,11 +34,11 @@ def test_a_pass_with_a_lesson_unread_does_not_complete_the_course(
 
     # then
     assert attempt.passed is True
-    assert (completed(employee, quiz.course_page), completions) == (False, [])
+    assert (completed(employee, quiz.course_page), course_completions) == (False, [])
 
 
 def test_reading_the_last_lesson_after_the_pass_completes_the_course(
-    quiz_factory, employee, completions, django_capture_on_commit_callbacks
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
 ):
     # given: passed, one lesson still unread
     quiz = quiz_factory(lessons=2)
@@ -65,11 +51,11 @@ def test_reading_the_last_lesson_after_the_pass_completes_the_course(
 
     # then
     assert completed(employee, quiz.course_page) is True
-    assert completions == [(employee.pk, quiz.course_page.pk)]
+    assert course_completions == [(employee.pk, quiz.course_page.pk)]
 
 
 def test_a_pass_after_every_lesson_completes_the_course_once(
-    quiz_factory, employee, completions, django_capture_on_commit_callbacks
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
 ):
     # given
     quiz = quiz_factory(lessons=2)
@@ -86,10 +72,12 @@ def test_a_pass_after_every_lesson_completes_the_course_once(
 
     # then
     assert completed(employee, quiz.course_page) is True
-    assert completions == [(employee.pk, quiz.course_page.pk)]
+    assert course_completions == [(employee.pk, quiz.course_page.pk)]
 
 
-def test_an_unpublished_lesson_is_not_required(quiz_factory, employee, completions, django_capture_on_commit_callbacks):
+def test_an_unpublished_lesson_is_not_required(
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
+):
     # given: one live lesson read, one lesson unpublished and unread
     quiz = quiz_factory(lessons=1)
     services.lesson_complete(user=employee, lesson=quiz.lesson_pages[0])
@@ -101,11 +89,11 @@ def test_an_unpublished_lesson_is_not_required(quiz_factory, employee, completio
         submit(employee, quiz)
 
     # then
-    assert completions == [(employee.pk, quiz.course_page.pk)]
+    assert course_completions == [(employee.pk, quiz.course_page.pk)]
 
 
 def test_a_pass_on_a_second_quiz_of_the_course_does_not_complete_it(
-    quiz_factory, employee, completions, django_capture_on_commit_callbacks
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
 ):
     # given: the course's quiz, then another quiz added after it
     quiz = quiz_factory(lessons=0)
@@ -116,14 +104,14 @@ def test_a_pass_on_a_second_quiz_of_the_course_does_not_complete_it(
         submit(employee, extra)
 
     # then: only a pass on the first quiz counts
-    assert (completed(employee, quiz.course_page), completions) == (False, [])
+    assert (completed(employee, quiz.course_page), course_completions) == (False, [])
     with django_capture_on_commit_callbacks(execute=True):
         submit(employee, quiz)
-    assert completions == [(employee.pk, quiz.course_page.pk)]
+    assert course_completions == [(employee.pk, quiz.course_page.pk)]
 
 
 def test_an_attempt_started_before_a_restart_does_not_complete_the_course(
-    quiz_factory, employee, completions, django_capture_on_commit_callbacks
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks
 ):
     # given: an attempt started, then the enrolment restarted (renewal) before its submit
     quiz = quiz_factory(lessons=0)
@@ -136,4 +124,4 @@ def test_an_attempt_started_before_a_restart_does_not_complete_the_course(
 
     # then
     assert done.passed is True
-    assert (completed(employee, quiz.course_page), completions) == (False, [])
+    assert (completed(employee, quiz.course_page), course_completions) == (False, [])

@@ -10,7 +10,6 @@ import json
 import pytest
 from django.test import Client
 
-from courses import signals
 from courses.models import Attempt, AttemptAnswer, Enrollment, LessonProgress
 from tests.factories.answers import correct_answers, route, wrong_answers
 
@@ -27,18 +26,6 @@ def logged_in_clients(user, n: int) -> list[Client]:
         client.force_login(user)
         clients.append(client)
     return clients
-
-
-@pytest.fixture
-def course_completions():
-    received = []
-
-    def receiver(sender, **kwargs):
-        received.append((kwargs["user_id"], kwargs["course_id"]))
-
-    signals.course_completed.connect(receiver, weak=False)
-    yield received
-    signals.course_completed.disconnect(receiver)
 
 
 def test_parallel_starts_with_one_attempt_allowed_create_one_attempt(quiz_factory, employee, run_concurrently):
