@@ -1,6 +1,8 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -19,19 +21,20 @@ urlpatterns = [
     path("readyz", home_views.readyz, name="readyz"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-else:
-    from django.urls import re_path
-    from django.views.static import serve
+def media_urlpatterns() -> list[URLPattern]:
+    """Uploaded images, served by Django when ``PORTE_VOIX_SERVE_MEDIA`` is on, DEBUG or not.
 
-    # Images only; documents go through Wagtail's serve_view (TESTPLAN 33).
-    urlpatterns += [
-        re_path(r"^media/(?P<path>(images|original_images)/.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+    Not Django's ``static()`` helper: it works only under DEBUG and would serve all of
+    MEDIA_ROOT. ``media_image`` serves the image folders only.
+    """
+    if not settings.PORTE_VOIX_SERVE_MEDIA:
+        return []
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    return [re_path(rf"^{prefix}(?P<path>.+)$", home_views.media_image, name="media_image")]
 
+
+urlpatterns += media_urlpatterns()
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "lms.home.views.not_found"

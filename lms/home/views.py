@@ -1,24 +1,32 @@
-"""Project-level views: the learner dashboard, language switch, health probes, 404."""
+"""Project-level views: the learner dashboard, language switch, health probes, uploaded images,
+error pages."""
 
 from __future__ import annotations
 
 import logging
+import posixpath
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 from certification import api as certification_api
 from courses import api as courses_api
 
 logger = logging.getLogger(__name__)
+
+# The folders of MEDIA_ROOT served at MEDIA_URL: Wagtail's original images and renditions,
+# and the admin users' avatars.
+MEDIA_IMAGE_FOLDERS = frozenset({"original_images", "images", "avatar_images"})
 
 
 @never_cache
@@ -95,3 +103,17 @@ def not_found(request, exception=None):
         {"title": _("Page not found"), "message": _("This page does not exist or is not yours.")},
         status=404,
     )
+
+
+@require_safe
+def media_image(request, path: str):
+    """An uploaded image from MEDIA_ROOT (when ``PORTE_VOIX_SERVE_MEDIA`` is on).
+
+    Only the image folders: documents go through Wagtail's serve_view and certificate files
+    through their views, which check access (TESTPLAN 33). The path is normalised first, so
+    ``images/../certificates/…`` is refused too.
+    """
+    folder = posixpath.normpath(path).lstrip("/").split("/", 1)[0]
+    if folder not in MEDIA_IMAGE_FOLDERS:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

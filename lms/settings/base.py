@@ -156,6 +156,11 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Django serves uploaded images itself (``/media/images/``, ``/media/original_images/``,
+# ``/media/avatar_images/``), whatever DEBUG says; turn it off when the web server in front
+# serves them. Nothing else under MEDIA_ROOT is ever served from /media/: documents go
+# through Wagtail's serve_view and certificate files through their views (TESTPLAN 33).
+PORTE_VOIX_SERVE_MEDIA = env_bool("PORTE_VOIX_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

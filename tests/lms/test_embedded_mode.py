@@ -1,0 +1,187 @@
+"""``make run`` (``lms.settings.dev``) serves the product like production: DEBUG off, the
+project's own error pages, static files by WhiteNoise, uploaded images by Django, and hosts
+taken from the addresses the site is reached at."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from lms.settings.dev import implied_hosts
+from lms.urls import media_urlpatterns
+
+ROOT = Path(__file__).resolve().parents[2]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+CLEARED = [
+    "DJANGO_DEBUG",
+    "DJANGO_ALLOWED_HOSTS",
+    "BIND",
+    "WAGTAILADMIN_BASE_URL",
+    "PORTE_VOIX_BASE_URL",
+    "PORTE_VOIX_SERVE_MEDIA",
+]
+
+
+def dev_settings(tmp_path, **environ) -> dict:
+    """The dev settings as a fresh process reads them, from the given environment only."""
+    env = {key: value for key, value in os.environ.items() if key not in CLEARED}
+    env.update(DJANGO_SETTINGS_MODULE="lms.settings.dev", PORTE_VOIX_VAR_DIR=str(tmp_path), **environ)
+    names = ["DEBUG", "ALLOWED_HOSTS", "PORTE_VOIX_SERVE_MEDIA"]
+    script = f"import json; from django.conf import settings; print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    completed = subprocess.run(  # noqa: S603 - fixed command
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    return json.loads(completed.stdout)
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def test_make_run_settings_have_debug_off_by_default(tmp_path):
+    # when
+    values = dev_settings(tmp_path)
+
+    # then
+    assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    assert values["PORTE_VOIX_SERVE_MEDIA"] is True
+
+
+def test_debug_is_on_only_when_asked(tmp_path):
+    # when
+    values = dev_settings(tmp_path, DJANGO_DEBUG="true")
+
+    # then
+    assert values["DEBUG"] is True
+
+
+def test_allowed_hosts_follow_the_base_url_and_the_bind_address(tmp_path):
+    # when
+    values = dev_settings(tmp_path, WAGTAILADMIN_BASE_URL="http://portevoix.lan:8000", BIND="192.168.1.20")
+
+    # then
+    assert values["ALLOWED_HOSTS"] == [
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+        "testserver",
+        "portevoix.lan",
+        "192.168.1.20",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("base_urls", "bind", "expected"),
+    [
+        (["http://localhost:8000"], "127.0.0.1", ["localhost", "127.0.0.1"]),
+        (["http://[::1]:8000"], "::1", ["[::1]", "[::1]"]),
+        (["https://learn.acme.example", "http://localhost:8000"], "0.0.0.0", ["learn.acme.example", "localhost"]),
+        (["http://localhost:8000"], "", ["localhost"]),
+        ([""], "::", []),
+    ],
+)
+def test_implied_hosts(base_urls, bind, expected):
+    # when / then
+    assert implied_hosts(base_urls=base_urls, bind=bind) == expected
+
+
+# --- error pages --------------------------------------------------------------------------
+
+
+def test_an_unknown_page_answers_the_translated_404_page(client, site):
+    # when
+    response = client.get("/courses/nope/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    # then
+    assert response.status_code == 404
+    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+    assert "<title>Page introuvable" in response.content.decode()
+    assert b"Traceback" not in response.content
+
+
+@pytest.mark.urls("tests.lms.boom_urls")
+def test_a_failure_answers_the_translated_500_page(db):
+    # given
+    client = Client(raise_request_exception=False)
+
+    # when
+    response = client.get("/boom/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    # then
+    assert response.status_code == 500
+    assert [t.name for t in response.templates] == ["500.html"]
+    assert "<title>Erreur du serveur" in response.content.decode()
+    assert b"secret detail" not in response.content
+    assert b"RuntimeError" not in response.content
+
+
+# --- uploaded images ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for name in [
+        "original_images/cover.png",
+        "images/cover.max-800x600.png",
+        "avatar_images/avatar_1.png",
+        "certificates/pdf/ABCDE.pdf",
+        "certificates/og/ABCDE.png",
+        "documents/handbook.pdf",
+    ]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(PNG)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "path", ["original_images/cover.png", "images/cover.max-800x600.png", "avatar_images/avatar_1.png"]
+)
+def test_uploaded_images_are_served_with_debug_off(path, client, media_root, db):
+    # when
+    response = client.get(f"/media/{path}")
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == PNG
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "certificates/pdf/ABCDE.pdf",
+        "certificates/og/ABCDE.png",
+        "documents/handbook.pdf",
+        "images/../certificates/pdf/ABCDE.pdf",
+        "images/%2e%2e/documents/handbook.pdf",
+        "images/missing.png",
+    ],
+)
+def test_other_media_files_are_not_served(path, client, media_root, db):
+    # when
+    response = client.get(f"/media/{path}")
+
+    # then: documents and certificates have their own views, which check access
+    assert response.status_code == 404
+    assert [t.name for t in response.templates][0] == "404.html"
+
+
+def test_images_are_read_only(client, media_root, db):
+    # when
+    response = client.post("/media/images/cover.max-800x600.png")
+
+    # then
+    assert response.status_code == 405
+
+
+def test_django_serves_no_media_when_told_not_to(settings):
+    # given
+    settings.PORTE_VOIX_SERVE_MEDIA = False
+
+    # when / then
+    assert media_urlpatterns() == []
