@@ -186,9 +186,11 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # --- Celery -------------------------------------------------------------------------------
-# Embedded default: kombu's filesystem transport under var/broker, no server needed.
+# Embedded default: kombu's filesystem transport under var/broker, no server needed. The URL
+# names a host, as kombu warns "No hostname was supplied" on every connection otherwise; the
+# filesystem transport ignores it.
 BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),

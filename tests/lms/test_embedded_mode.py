@@ -3,6 +3,7 @@ project's own error pages, static files by WhiteNoise, uploaded images by Django
 taken from the addresses the site is reached at."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from kombu import Connection
 
 from lms.settings.dev import implied_hosts
 from lms.urls import media_urlpatterns
@@ -23,6 +25,7 @@ CLEARED = [
     "WAGTAILADMIN_BASE_URL",
     "PORTE_VOIX_BASE_URL",
     "PORTE_VOIX_SERVE_MEDIA",
+    "CELERY_BROKER_URL",
 ]
 
 
@@ -30,7 +33,7 @@ def dev_settings(tmp_path, **environ) -> dict:
     """The dev settings as a fresh process reads them, from the given environment only."""
     env = {key: value for key, value in os.environ.items() if key not in CLEARED}
     env.update(DJANGO_SETTINGS_MODULE="lms.settings.dev", PORTE_VOIX_VAR_DIR=str(tmp_path), **environ)
-    names = ["DEBUG", "ALLOWED_HOSTS", "PORTE_VOIX_SERVE_MEDIA"]
+    names = ["DEBUG", "ALLOWED_HOSTS", "PORTE_VOIX_SERVE_MEDIA", "CELERY_BROKER_URL"]
     script = f"import json; from django.conf import settings; print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
     completed = subprocess.run(  # noqa: S603 - fixed command
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60
@@ -87,6 +90,20 @@ def test_allowed_hosts_follow_the_base_url_and_the_bind_address(tmp_path):
 def test_implied_hosts(base_urls, bind, expected):
     # when / then
     assert implied_hosts(base_urls=base_urls, bind=bind) == expected
+
+
+def test_the_embedded_broker_url_names_its_host(tmp_path, caplog):
+    # given
+    url = dev_settings(tmp_path)["CELERY_BROKER_URL"]
+
+    # when
+    with caplog.at_level(logging.WARNING, logger="kombu.connection"):
+        info = Connection(url).info()
+
+    # then: no "No hostname was supplied. Reverting to default 'localhost'"
+    assert url == "filesystem://localhost/"
+    assert info["hostname"] == "localhost"
+    assert caplog.messages == []
 
 
 # --- error pages --------------------------------------------------------------------------
