@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import redirect
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -103,6 +104,24 @@ def not_found(request, exception=None):
         {"title": _("Page not found"), "message": _("This page does not exist or is not yours.")},
         status=404,
     )
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: the project's JSON error to JSON clients, the "form expired" page otherwise.
+
+    Django's own view renders ``403_csrf.html`` without its context, so the hint about
+    cookies never showed; it gets ``no_cookie`` here. CsrfViewMiddleware logs the failure.
+    """
+    if _wants_json(request):
+        message = _("The request could not be verified. Reload the page and try again.")
+        return JsonResponse({"error": {"code": "csrf_failed", "message": message}}, status=403)
+    return render(request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)
+
+
+def _wants_json(request) -> bool:
+    """Same rule as ``lms.middleware.wants_json``, which this layer may not import."""
+    accept = request.headers.get("Accept", "")
+    return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)
 
 
 @require_safe

@@ -245,6 +245,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# JSON clients (the quiz autosave) get {"error": {"code": "csrf_failed", …}}, browsers the page.
+CSRF_FAILURE_VIEW = "lms.home.views.csrf_failure"
 
 # django-csp 4: strict policy on learner pages; the Wagtail admin needs inline scripts and
 # styles of its own, so it is left out.
