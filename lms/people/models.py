@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,9 +24,17 @@ class Department(models.Model):
 
 
 class UserManager(DjangoUserManager):
-    """Users sign in with their email address; there is no username."""
+    """Users sign in with their email address, in any case; there is no username."""
 
     use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        """The user whose email is ``username`` regardless of case (what ModelBackend signs in).
+
+        ``LOWER`` on both sides: the same function as the case-insensitive unique constraint,
+        whose index serves the lookup.
+        """
+        return self.alias(email_lower=Lower("email")).get(email_lower=Lower(Value(username)))
 
     def _create_user_object(self, email, password, **extra_fields):  # type: ignore[override]
         if not email:
@@ -82,9 +92,23 @@ class User(AbstractUser):
         ordering = ["email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Sign-in ignores case, so two accounts must not differ only by it.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="people_user_email_ci_unique",
+                violation_error_code="unique",
+                violation_error_message=_("A user with this email address already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_display_name()
+
+    def clean(self) -> None:
+        """Store emails lowercased, as ``UserManager.create_user`` does (admin forms call this)."""
+        super().clean()
+        self.email = self.email.lower()
 
     def get_display_name(self) -> str:
         return self.display_name or self.get_full_name() or self.email.split("@")[0]

@@ -1,0 +1,19 @@
+"""Sign-in form: Django's AuthenticationForm with our own wording."""
+
+from __future__ import annotations
+
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Fields ``username`` (the email address) and ``password``, as Django's.
+
+    Django builds its "invalid login" message from the field's verbose name, which reads
+    badly once translated ("Saisissez un adresse e-mail…"); this one is a whole sentence.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Enter the email address and password of your account. The password is case-sensitive."),
+    }
