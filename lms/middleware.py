@@ -38,6 +38,31 @@ class DatabaseBusyMiddleware:
         return response
 
 
+class MethodNotAllowedPageMiddleware:
+    """Give the bare 405 of ``HttpResponseNotAllowed`` (an empty body) a page, or the JSON
+    error contract for JSON clients, keeping its ``Allow`` header.
+
+    A learner who reloads the URL a form posted to (``…/start/``, ``…/complete/``) gets an
+    explanation and a way back instead of a blank page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        message = _("This address is used by a form; it cannot be opened directly.")
+        if wants_json(request):
+            page = JsonResponse({"error": {"code": "method_not_allowed", "message": message}}, status=405)
+        else:
+            page = render(request, "error.html", {"title": _("Nothing to show here"), "message": message}, status=405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page
+
+
 def wants_json(request) -> bool:
     accept = request.headers.get("Accept", "")
     return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)
