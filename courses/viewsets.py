@@ -1,15 +1,23 @@
-"""Admin UI of the question bank: one listing across every type, one form per type."""
+"""Admin UI of the question bank: one listing across every type, one form per type, and the
+chooser that quiz slots pick their fixed question with."""
 
 from __future__ import annotations
 
+from django import forms
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm, SearchFilterMixin
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.models import (
     MultipleChoiceQuestion,
@@ -178,3 +186,135 @@ class QuestionBankViewSetGroup(ViewSetGroup):
     menu_icon = "help"
     menu_order = 210
     items = [AllQuestionsViewSet("all_questions"), *TYPE_VIEWSETS, QuestionCategoryViewSet("question_categories")]
+
+
+# --- the question chooser (the "fixed question" of a quiz slot) -----------------------------
+
+QUESTION_BANK_ACTIONS = ("add", "change", "delete", "view")
+question_permission_policy = ModelPermissionPolicy(Question)
+
+
+def _field_label(name: str):
+    return capfirst(Question._meta.get_field(name).verbose_name)
+
+
+def _filter_select() -> forms.Select:
+    # The chooser modal reloads its results when a select with this attribute changes.
+    return forms.Select(attrs={"data-chooser-modal-search-filter": True})
+
+
+class QuestionChooserFilterForm(SearchFilterMixin, BaseFilterForm):
+    """The search box (``q``, from ``SearchFilterMixin``), plus language and category."""
+
+    language = forms.ChoiceField(
+        label=_field_label("language"),
+        choices=[("", _("All languages")), *Question._meta.get_field("language").choices],
+        required=False,
+        widget=_filter_select(),
+    )
+    category = forms.ModelChoiceField(
+        label=_field_label("category"),
+        queryset=QuestionCategory.objects.all(),
+        required=False,
+        empty_label=_("All categories"),
+        widget=_filter_select(),
+    )
+
+    def filter(self, objects):
+        # Not SearchFilterMixin.filter: like the question bank listing (search_backend_name =
+        # None), the prompt is matched with icontains, so that part of a word finds a question.
+        if language := self.cleaned_data.get("language"):
+            objects = objects.filter(language=language)
+        if category := self.cleaned_data.get("category"):
+            objects = objects.filter(category=category)
+        if query := (self.cleaned_data.get("q") or "").strip():
+            objects = objects.filter(prompt__icontains=query)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+def _type_label(question: Question) -> str:
+    """The question's type, from the content type the listing selected with it: reading the
+    real instance (``Question.type_label``) would cost a query per row."""
+    return capfirst(question.polymorphic_ctype.model_class()._meta.verbose_name)
+
+
+def _category_name(question: Question) -> str:
+    return question.category.name if question.category else ""
+
+
+class QuestionBankPermissionMixin:
+    """The chooser lists the whole bank: only people who work on the bank may open it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not question_permission_policy.user_has_any_permission(request.user, QUESTION_BANK_ACTIONS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class QuestionChooseViewMixin(QuestionBankPermissionMixin):
+    filter_form_class = QuestionChooserFilterForm
+
+    def get_object_list(self):
+        # Base rows only, with what the columns show: one query for the page of results.
+        return Question.objects.non_polymorphic().select_related("category", "polymorphic_ctype")
+
+    @property
+    def title_column(self):
+        column = super().title_column
+        column.label = _field_label("prompt")
+        return column
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("type", label=_("Type"), accessor=_type_label),
+            Column("language", label=_field_label("language"), accessor="get_language_display"),
+            Column("category", label=_field_label("category"), accessor=_category_name),
+        ]
+
+
+class QuestionChooseView(QuestionChooseViewMixin, chooser_views.ChooseView):
+    pass
+
+
+class QuestionChooseResultsView(QuestionChooseViewMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class QuestionChosenView(QuestionBankPermissionMixin, chooser_views.ChosenView):
+    pass
+
+
+class QuestionChosenMultipleView(QuestionBankPermissionMixin, chooser_views.ChosenMultipleView):
+    pass
+
+
+class QuestionChooserViewSet(ChooserViewSet):
+    """Choose a question of any type, by prompt, type, language and category.
+
+    With ``register_widget`` (the default), its widget is the one of every admin form field that
+    is a ForeignKey to ``Question``: the "fixed question" of a quiz slot. The field still posts
+    the question's pk. There is no "create" tab: a question is created as one of its types,
+    in the question bank.
+    """
+
+    model = Question
+    icon = "help"
+    url_prefix = "questions/chooser"
+    choose_one_text = _("Choose a question")
+    choose_another_text = _("Choose another question")
+    edit_item_text = _("Edit this question")
+    per_page = 25
+    choose_view_class = QuestionChooseView
+    choose_results_view_class = QuestionChooseResultsView
+    chosen_view_class = QuestionChosenView
+    chosen_multiple_view_class = QuestionChosenMultipleView
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
+
+
+question_chooser_viewset = QuestionChooserViewSet("question_chooser")
