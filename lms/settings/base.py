@@ -179,6 +179,9 @@ WAGTAIL_I18N_ENABLED = False
 # ASCII slugs ("lecon", not "leçon"): page addresses are shared on social networks, where
 # percent-encoded URLs look broken and some tools mangle them.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No Gravatar in the admin: it would send a hash of every editor's email address to a third
+# party (and the image fails on networks that block it). Editors can upload an avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]
