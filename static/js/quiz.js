@@ -6,7 +6,8 @@
  *   - ordering questions stay a valid order: picking a step already used at another
  *     position swaps the two;
  *   - a countdown to data-deadline is shown, corrected for the clock difference between
- *     browser and server, and the form is submitted when the time is up.
+ *     browser and server, and the form is submitted when the time is up;
+ *   - submitting by hand with questions left unanswered asks for a confirmation first.
  * All texts come from data-msg-* attributes rendered by the server in the user's language.
  */
 (function () {
@@ -245,10 +246,26 @@
         scheduleSave();
     });
 
+    var timeUp = false;
+
     form.addEventListener("submit", function (event) {
         if (submitting) {
             event.preventDefault();
             return;
+        }
+        /* Submitting by hand with questions left unanswered: ask first (not when time is up). */
+        var submitter = event.submitter;
+        if (!timeUp && submitter && submitter.value === "submit") {
+            var answers = collectAnswers();
+            var total = Object.keys(questionFields()).length;
+            var unanswered = total - answeredCount(answers);
+            if (unanswered > 0 && !window.confirm(message("confirm-unanswered", {
+                unanswered: String(unanswered),
+                total: String(total)
+            }))) {
+                event.preventDefault();
+                return;
+            }
         }
         submitting = true;
         window.clearTimeout(saveTimer);
@@ -273,6 +290,7 @@
             if (left <= 0) {
                 window.clearInterval(timer);
                 if (!submitting) {
+                    timeUp = true;
                     setStatus(message("time-up"), "error");
                     clearIncompleteOrderings();
                     if (submitButton && form.requestSubmit) {

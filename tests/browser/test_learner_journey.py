@@ -180,3 +180,34 @@ def test_unticking_every_box_clears_a_saved_answer(site, quiz_factory, live_serv
 
     # then: the answer is gone
     assert _saved_eventually(page, attempt, {}) == {}
+
+
+def test_submitting_with_unanswered_questions_asks_first(site, quiz_factory, live_server, browser_page):
+    # given: two questions, one answered
+    quiz = quiz_factory(types=("single_choice", "true_false"), shuffle_questions=False)
+    page = browser_page
+    attempt = _signed_in_attempt(live_server, page, quiz, "hasty@example.com")
+    page.check(f"input[name=q0][value='{attempt.questions[0]['key']}']")
+    dialogs = []
+
+    def answer(dialog, accept):
+        dialogs.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    # when: the learner submits and cancels at the question
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.locator("button[name=action][value=submit]").click()
+
+    # then: nothing is submitted
+    assert dialogs == ["Questions without an answer: 1 of 2. They score 0. Submit anyway?"]
+    attempt.refresh_from_db()
+    assert attempt.status == "in_progress"
+
+    # when: they submit again and confirm
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.locator("button[name=action][value=submit]").click()
+    page.wait_for_url("**/result/")
+
+    # then
+    attempt.refresh_from_db()
+    assert (attempt.status, str(attempt.score)) == ("submitted", "50.00")
