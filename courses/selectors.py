@@ -266,8 +266,9 @@ def review_allowed(*, attempt: Attempt, user) -> bool:
 
 
 def review_questions(attempt: Attempt) -> list[dict[str, Any]]:
-    answers = attempt_answers(attempt)
-    credits = dict(attempt.answers.values_list("position", "credit"))
+    answers, credits = {}, {}
+    for position, response, credit in attempt.answers.values_list("position", "response", "credit"):
+        answers[position], credits[position] = response, credit
     rows = []
     for snapshot in attempt.questions:
         qtype = QUESTION_TYPES[snapshot["type"]]

@@ -311,3 +311,18 @@ def test_a_form_sent_without_an_action_submits(quiz_factory, employee, employee_
     # then
     assert (response.status_code, response["Location"]) == (302, route(quiz, "attempt_result", attempt))
     assert Attempt.objects.get(pk=attempt.pk).status == "submitted"
+
+
+def test_the_review_shows_our_labels_in_the_language_of_the_moment(quiz_factory, employee, employee_client):
+    # given: a true/false attempt taken and submitted in French
+    quiz = quiz_factory(types=["true_false"], review_policy="after_submit")
+    with translation.override("fr"):
+        attempt = services.attempt_start(user=employee, quiz=quiz)
+    services.attempt_submit(attempt=attempt, data=correct_answers(attempt))
+
+    # when: the review is opened in English
+    response = employee_client.get(route(quiz, "attempt_review", attempt), HTTP_ACCEPT_LANGUAGE="en")
+
+    # then
+    assert response.status_code == 200
+    assert [o["text"] for o in response.context["questions"][0]["options"]] == ["True", "False"]
