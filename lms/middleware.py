@@ -63,6 +63,28 @@ class MethodNotAllowedPageMiddleware:
         return page
 
 
+class PreviewFramingMiddleware:
+    """Let the Wagtail admin frame page previews (its preview panel is an iframe).
+
+    Wagtail renders a preview through the whole middleware chain on a dummy request for the
+    page's own URL, so the learner pages' ``frame-ancestors 'none'`` reached the preview and
+    the browser refused to show it. Previews (``request.is_preview``) get ``'self'``; every
+    other page keeps ``'none'``. Must sit after ``CSPMiddleware`` in MIDDLEWARE, so that it
+    sees the response first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "is_preview", False):
+            replace = dict(getattr(response, "_csp_replace", None) or {})
+            replace["frame-ancestors"] = ["'self'"]
+            response._csp_replace = replace
+        return response
+
+
 def wants_json(request) -> bool:
     accept = request.headers.get("Accept", "")
     return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)

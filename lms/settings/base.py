@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lms.middleware.PreviewFramingMiddleware",
     "lms.middleware.DatabaseBusyMiddleware",
     "lms.middleware.MethodNotAllowedPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
