@@ -232,6 +232,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Scheduled publishing in the admin ("go live at", "expire at"): checked every minute.
+    "wagtail-publish-scheduled": {
+        "task": "lms.home.tasks.publish_scheduled_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "courses-close-expired-attempts": {
         "task": "courses.tasks.attempt_close_expired_task",
         "schedule": 60.0,
