@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from policy.blocks import NETWORK_CHOICES, PolicyBodyBlock
+from policy.checker import nests_repeats
 
 ANCHOR_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 HOST_RE = re.compile(r"^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -271,6 +272,16 @@ class BlockedPhraseRule(GuardrailRule):
                 raise ValidationError(
                     {
                         "patterns": _("“%(pattern)s” matches an empty text, so it would flag every post.")
+                        % {"pattern": line}
+                    }
+                )
+            if nests_repeats(line):
+                raise ValidationError(
+                    {
+                        "patterns": _(
+                            "“%(pattern)s” repeats a part that is itself repeated, such as (a+)+: checking "
+                            "some posts would take minutes. Write it without the nested repetition."
+                        )
                         % {"pattern": line}
                     }
                 )

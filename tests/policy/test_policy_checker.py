@@ -694,3 +694,35 @@ def test_check_post_never_raises_on_arbitrary_text(demo_rules, text):
 
     # then
     assert all(0 <= f.start <= f.end <= len(text) for f in findings)
+
+
+# --- patterns that backtrack catastrophically --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(a+)+$", "(a*)*b", r"(\w+\s?)*$", "(a{1,3})+$", "(a|aa)+$", "(a+){2,9}$", "(?:x(a+))*y"],
+)
+def test_a_nested_repetition_is_recognised(pattern):
+    assert checker.nests_repeats(pattern) is True
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\bfalcon-\d+\b", "a+b+", "(foo|bar)+", "(a{2})+", r"(\w|x)*", "(?>a+)+", "(a++)+", r"project\s+\w+"],
+)
+def test_ordinary_patterns_are_not_flagged(pattern):
+    assert checker.nests_repeats(pattern) is False
+
+
+def test_a_stored_nested_pattern_is_skipped_by_the_checker_not_run():
+    # given: a rule saved before the admin refused such patterns, and the text that makes it
+    # take exponential time (about 2^40 steps if it ran)
+    rule = phrase_rule("falcon", patterns=("(a+)+$", r"\bproject-\d+\b"))
+    text = "a" * 40 + "! project-7"
+
+    # when
+    findings = check(text, phrase_rules=[rule])
+
+    # then: the other pattern still works
+    assert flagged(text, findings) == ["project-7"]

@@ -346,3 +346,20 @@ def test_rules_saved_or_deleted_in_code_refresh_the_checker(db):
     assert after_save == [("disclosure", "Acme Cloud"), ("link", "https://evil.example")]
     assert after_delete == [("link", "https://evil.example")]
     assert after_queryset_delete == []
+
+
+def test_a_pattern_that_would_backtrack_for_minutes_is_refused_in_the_admin(policy_hr_client):
+    # when
+    response = policy_hr_client.post(
+        reverse(ADD_BLOCKED), _blocked_phrase_post(patterns="(a+)+$"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "patterns": [
+            "“(a+)+$” repeats a part that is itself repeated, such as (a+)+: checking some posts would take "
+            "minutes. Write it without the nested repetition."
+        ]
+    }
+    assert BlockedPhraseRule.objects.count() == 0
