@@ -137,3 +137,11 @@ def test_versions_cannot_be_added_edited_or_deleted_in_the_admin(version_2, supe
 
     # then
     assert [response.status_code for response in responses] == [404, 404, 404]
+
+
+def test_a_version_address_that_is_not_a_number_is_a_404(policy_hr_client):
+    # when
+    response = policy_hr_client.get("/admin/policy/versions/inspect/abc/")
+
+    # then
+    assert response.status_code == 404
