@@ -3,7 +3,10 @@ acknowledgement report with CSV export."""
 
 from __future__ import annotations
 
+import itertools
+
 import django_filters
+from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,12 +193,24 @@ class AcknowledgementReportView(ReportView):
     ]
 
     def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, bool):
+            # "Yes"/"No" in the reader's language rather than Python's True/False.
+            return str(_("Yes") if value else _("No"))
         value = super().preprocess_field_value(field, value, export_format)
         # Spreadsheets run a CSV cell starting with one of these as a formula (CSV injection);
         # a leading quote keeps it text. The XLSX export already stores such cells as text.
         if export_format == self.FORMAT_CSV and isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
             return "'" + value
         return value
+
+    def write_csv_response(self, queryset):
+        # UTF-8 with a byte order mark, and said so: spreadsheet programs otherwise read
+        # "Ingénierie" as "IngÃ©nierie".
+        response = StreamingHttpResponse(
+            itertools.chain(["\ufeff"], self.stream_csv(queryset)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
+        return response
 
     def get_filename(self):
         return f"policy-acknowledgements-{timezone.localdate().isoformat()}"

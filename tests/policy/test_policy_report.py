@@ -85,14 +85,24 @@ def test_the_csv_export_has_the_exact_header_and_rows(staff, policy_hr_client):
 
     # then
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="policy-acknowledgements-')
     assert b"".join(response.streaming_content).decode("utf-8") == (
-        "Email,Name,Department,Acknowledged current version\r\n"
-        "hr@example.com,Hélène Ressources,HR,False\r\n"
-        "other@example.com,Otto Ther,Marketing,False\r\n"
-        "employee@example.com,Emma Ployee,Sales,True\r\n"
+        "\ufeffEmail,Name,Department,Acknowledged current version\r\n"
+        "hr@example.com,Hélène Ressources,HR,No\r\n"
+        "other@example.com,Otto Ther,Marketing,No\r\n"
+        "employee@example.com,Emma Ployee,Sales,Yes\r\n"
     )
+
+
+def test_the_csv_export_speaks_the_reader_s_language(staff, policy_hr_client):
+    # when
+    response = policy_hr_client.get(reverse(REPORT), {"export": "csv"}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    # then
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[-1].endswith(",Oui")
+    assert lines[1].endswith(",Non")
 
 
 def test_the_csv_export_follows_the_filter(staff, policy_hr_client):
@@ -100,8 +110,8 @@ def test_the_csv_export_follows_the_filter(staff, policy_hr_client):
     response = policy_hr_client.get(reverse(REPORT), {"export": "csv", "department": staff["marketing"].pk})
 
     # then
-    assert b"".join(response.streaming_content).decode("utf-8") == (
-        "Email,Name,Department,Acknowledged current version\r\nother@example.com,Otto Ther,Marketing,False\r\n"
+    assert b"".join(response.streaming_content).decode("utf-8-sig") == (
+        "Email,Name,Department,Acknowledged current version\r\nother@example.com,Otto Ther,Marketing,No\r\n"
     )
 
 
@@ -115,9 +125,9 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(staff, employee, p
     response = policy_hr_client.get(reverse(REPORT), {"export": "csv", "department": staff["sales"].pk})
 
     # then
-    assert b"".join(response.streaming_content).decode("utf-8") == (
+    assert b"".join(response.streaming_content).decode("utf-8-sig") == (
         "Email,Name,Department,Acknowledged current version\r\n"
-        'employee@example.com,"\'=HYPERLINK(""http://evil.example"",""x"") +1",Sales,True\r\n'
+        'employee@example.com,"\'=HYPERLINK(""http://evil.example"",""x"") +1",Sales,Yes\r\n'
     )
 
 
@@ -129,7 +139,7 @@ def test_the_report_is_empty_before_the_first_version(employee, superuser_client
 
     # then
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).decode("utf-8") == (
+    assert b"".join(response.streaming_content).decode("utf-8-sig") == (
         "Email,Name,Department,Acknowledged current version\r\n"
     )
 
