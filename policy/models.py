@@ -122,21 +122,31 @@ class PolicyPage(RoutablePageMixin, Page):
 class PolicyVersion(models.Model):
     """A material version of the policy, with the exact text of each language at publication."""
 
-    page = models.ForeignKey(PolicyPage, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
+    page = models.ForeignKey(PolicyPage, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("number"))
     revision = models.OneToOneField(
-        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailcore.Revision",
+        verbose_name=_("revision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(_("published at"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    summary = models.TextField(blank=True)
-    summary_en = models.TextField(blank=True)
-    text_fr = models.TextField()
-    text_en = models.TextField(blank=True)
-    sha256_fr = models.CharField(max_length=64)
-    sha256_en = models.CharField(max_length=64, blank=True)
+    summary = models.TextField(_("what changed (French)"), blank=True)
+    summary_en = models.TextField(_("what changed (English)"), blank=True)
+    text_fr = models.TextField(_("text (French)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    sha256_fr = models.CharField(_("SHA-256 of the French text"), max_length=64)
+    sha256_en = models.CharField(_("SHA-256 of the English text"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -195,7 +205,7 @@ class GuardrailRule(models.Model):
         help_text=_("The anchor of the clause this rule enforces, e.g. confidentiality."),
     )
     active = models.BooleanField(_("active"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     kind: ClassVar[str] = ""
 

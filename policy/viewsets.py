@@ -122,7 +122,13 @@ class PolicyVersionViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = PolicyVersionInspectView
     copy_view_enabled = False
-    list_display = ["__str__", "published_at", "published_by", "summary"]
+    list_display = [
+        "__str__",
+        "published_at",
+        # Versions published by the scheduler or the demo loader have no publisher.
+        Column("published_by", label=_("Published by"), accessor=lambda version: version.published_by or "—"),
+        "summary",
+    ]
     form_fields = ["summary"]
 
     def get_common_view_kwargs(self, **kwargs):
