@@ -17,6 +17,14 @@ class PostCheckForm(forms.Form):
     url = forms.CharField(label=_("Link you will share (optional)"), max_length=2000, required=False)
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES, initial="linkedin")
 
+    def clean(self):
+        cleaned = super().clean()
+        # The text may be empty when only the link is checked; with neither there is nothing
+        # to check, and "no problem found" would be misleading.
+        if not self.errors and not (cleaned.get("text") or "").strip() and not (cleaned.get("url") or "").strip():
+            raise forms.ValidationError(_("Write your post, or paste the link you will share, to check it."))
+        return cleaned
+
 
 class AcknowledgeForm(forms.Form):
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1)

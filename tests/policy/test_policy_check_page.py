@@ -157,3 +157,25 @@ def test_anonymous_visitors_are_sent_to_login(policy_page, falcon_rule, client, 
     # then
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/policy/check/"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_nothing_to_check_is_a_400_with_a_message_not_a_clean_bill(text, policy_page, falcon_rule, employee_client):
+    # when
+    response = employee_client.post(CHECK_URL, {"text": text, "url": "", "network": "linkedin"})
+
+    # then
+    assert response.status_code == 400
+    message = "Write your post, or paste the link you will share, to check it."
+    assert response.context["form"].non_field_errors() == [message]
+    assert message in response.content.decode()
+    assert "No problem found" not in response.content.decode()
+
+
+def test_a_link_alone_is_checked(policy_page, employee_client):
+    # when
+    response = employee_client.post(CHECK_URL, {"text": "", "url": "https://acme.com/news", "network": "linkedin"})
+
+    # then
+    assert response.status_code == 200
+    assert response.context["findings"] is not None
