@@ -183,6 +183,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # No Gravatar in the admin: it would send a hash of every editor's email address to a third
 # party (and the image fails on networks that block it). Editors can upload an avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor a call home for new releases from every editor's browser; upgrades go through the lock file.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]

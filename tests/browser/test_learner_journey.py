@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from courses.models import Attempt, Enrollment
-from tests.factories.people import UserFactory
+from tests.factories.people import SuperuserFactory, UserFactory
 
 CHROMIUM = os.environ.get("PORTE_VOIX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -211,3 +211,26 @@ def test_submitting_with_unanswered_questions_asks_first(site, quiz_factory, liv
     # then
     attempt.refresh_from_db()
     assert (attempt.status, str(attempt.score)) == ("submitted", "50.00")
+
+
+def test_the_admin_preview_panel_shows_the_page(site, quiz_factory, live_server, browser_page):
+    # given: an HR editor on the edit page of a course
+    quiz = quiz_factory(types=("single_choice",), lessons=1)
+    course = quiz.course_page
+    SuperuserFactory(email="editor@example.com", password="a-long-password-1")
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "editor@example.com")
+    page.fill("input[name=password]", "a-long-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/pages/{course.pk}/edit/")
+
+    # when: they open the preview panel
+    page.locator('[data-side-panel-toggle="preview"]').first.click()
+
+    # then: the framed preview shows the course, and nothing was blocked or fetched outside
+    frame = page.frame_locator("iframe[data-w-preview-target='iframe']").first
+    assert course.title in frame.locator("h1").first.inner_text(timeout=15000)
+    errors = [text for kind, text in page.console_messages if kind == "error"]
+    assert errors == []
