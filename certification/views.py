@@ -12,10 +12,11 @@ import json
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from certification import selectors, sharing
@@ -79,11 +80,31 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _gone(request, certificate: Certificate) -> HttpResponse:
+    """The 410 page of a revoked certificate's files (PDF, Open Graph image), never stored,
+    pointing to the verification page that tells what happened."""
+    response = TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": _("Certificate revoked"),
+            "message": _("This certificate has been revoked."),
+            "code": "revoked",
+            "back_url": reverse("certification:verify", kwargs={"code": certificate.code}),
+            "back_label": _("See the verification page"),
+        },
+        status=410,
+    )
+    _no_store(response)
+    add_never_cache_headers(response)  # as ``never_cache`` does on the PDF view
+    return response
+
+
 def _wants_json(request) -> bool:
     return request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", "").split(",")[0]
 
 
-@require_GET
+@require_safe  # HEAD too: link checkers get the same status and headers
 @never_cache
 def verify(request, code: str):
     as_json = _wants_json(request)
@@ -115,7 +136,8 @@ def verify(request, code: str):
         "program_description": program.localised("description"),
         "issuer_name": selectors.issuer_name(),
         "verify_url": verify_url,
-        "og_image_url": f"{selectors.base_url()}/certificates/{certificate.code}/og.png",
+        # A revoked certificate's image answers 410: its page does not advertise one.
+        "og_image_url": "" if state == "revoked" else f"{selectors.base_url()}/certificates/{certificate.code}/og.png",
         "is_holder": is_holder,
         "share": share_links(certificate, verify_url) if is_holder and state == "valid" else None,
     }
@@ -145,18 +167,7 @@ def certificate_pdf(request, code: str):
         return _no_store(found)
     certificate = found
     if certificate.state() == "revoked":
-        return _no_store(
-            TemplateResponse(
-                request,
-                "error.html",
-                {
-                    "title": _("Certificate revoked"),
-                    "message": _("This certificate has been revoked."),
-                    "code": "revoked",
-                },
-                status=410,
-            )
-        )
+        return _gone(request, certificate)
     if not certificate.pdf:
         response = TemplateResponse(
             request,
@@ -181,6 +192,8 @@ def certificate_og_image(request, code: str):
     found = _lookup(request, code)
     if isinstance(found, HttpResponse):
         return found
+    if found.state() == "revoked":
+        return _gone(request, found)
     if not found.og_image:
         raise Http404
     response = FileResponse(found.og_image.open("rb"), content_type="image/png")
@@ -243,12 +256,15 @@ def status_list(request):
 @require_GET
 def achievement(request, slug: str):
     """The Open Badges ``Achievement`` a programme awards (the ``achievement.id`` of credentials)."""
-    from django.shortcuts import get_object_or_404
     from django.utils.translation import get_language
 
     from certification.models import CertificationProgram
 
-    program = get_object_or_404(CertificationProgram, slug=slug, active=True)
+    program = CertificationProgram.objects.filter(slug=slug, active=True).first()
+    if program is None:
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": _("No programme has this address.")}}, status=404
+        )
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
     body = {
         "@context": [

@@ -478,3 +478,127 @@ def test_the_verification_page_costs_the_same_whatever_the_number_of_certificate
         assert client.get(verify_url(new_code()), **EN).status_code == 404
     with django_assert_num_queries(3):
         assert client.get(verify_url("not-a-code"), **EN).status_code == 404
+
+
+# --- a revoked certificate's files answer 410 and its page advertises no image -----------------
+
+
+def _with_og_image(certificate: Certificate) -> Certificate:
+    certificate.og_image.save(f"{certificate.code}.png", ContentFile(b"\x89PNG test"), save=True)
+    return certificate
+
+
+def test_og_image_of_a_valid_certificate_is_served(client, certificate, settings, tmp_path):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    _with_og_image(certificate)
+
+    # when
+    response = client.get(verify_url(certificate.code, "og.png"))
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert b"".join(response.streaming_content) == b"\x89PNG test"
+
+
+def test_og_image_of_a_revoked_certificate_is_410_gone_like_the_pdf(client, certificate, settings, tmp_path):
+    # given: the image and the PDF exist, then the certificate is revoked
+    settings.MEDIA_ROOT = tmp_path
+    _with_pdf(_with_og_image(certificate))
+    certificate_revoke(certificate=certificate, actor=None, reason="Attempt invalidated.")
+
+    # when
+    image = client.get(verify_url(certificate.code, "og.png"), **EN)
+    pdf = client.get(verify_url(certificate.code, "pdf/"), **EN)
+
+    # then
+    assert (image.status_code, pdf.status_code) == (410, 410)
+    assert image["Content-Type"] == "text/html; charset=utf-8"
+    assert cache_control(image) == NEVER_STORED
+    # the same page, apart from the path (echoed in the sign-in link)
+    assert image.content.replace(b"og.png", b"pdf/") == pdf.content
+    assert "This certificate has been revoked." in image.content.decode()
+
+
+def test_the_410_page_of_a_revoked_pdf_links_to_the_verification_page(client, certificate):
+    # given
+    certificate_revoke(certificate=certificate, actor=None, reason="Attempt invalidated.")
+
+    # when
+    response = client.get(verify_url(certificate.code, "pdf/"), **EN)
+
+    # then
+    assert response.status_code == 410
+    assert f'<a class="button" href="/certificates/{certificate.code}/">See the verification page</a>' in (
+        response.content.decode()
+    )
+
+
+def test_the_page_of_a_revoked_certificate_advertises_no_image(client, certificate):
+    # given
+    certificate_revoke(certificate=certificate, actor=None, reason="Attempt invalidated.")
+
+    # when
+    response = client.get(verify_url(certificate.code), **EN)
+
+    # then
+    tags = meta_tags(response.content.decode())
+    assert response.status_code == 200
+    assert "og.png" not in response.content.decode()
+    assert ("og:image" in tags, "og:image:alt" in tags, "twitter:image" in tags) == (False, False, False)
+    assert tags["twitter:card"] == "summary"
+    assert tags["og:url"] == selectors.verification_url(certificate)
+
+
+# --- HEAD and the programme (achievement) endpoint ------------------------------------------------
+
+
+@pytest.mark.parametrize(("make", "status"), [(_valid, 200), (_unknown, 404)], ids=["valid", "unknown"])
+def test_head_on_the_verification_page_answers_like_get(make, status, client, certificate):
+    # given
+    code, when = make(certificate)
+
+    # when
+    with time_machine.travel(when, tick=False):
+        head = client.head(verify_url(code), **EN)
+        get = client.get(verify_url(code), **EN)
+
+    # then
+    assert (head.status_code, get.status_code) == (status, status)
+    assert head["Content-Type"] == get["Content-Type"] == "text/html; charset=utf-8"
+    assert cache_control(head) == NEVER_STORED
+
+
+def test_post_on_the_verification_page_is_still_405(client, certificate):
+    # when
+    response = client.post(verify_url(certificate.code), **EN)
+
+    # then
+    assert response.status_code == 405
+
+
+def test_a_programme_answers_its_open_badges_achievement(client, certificate):
+    # when
+    response = client.get(f"/certificates/programs/{certificate.program.slug}", **EN)
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ld+json"
+    assert response.json()["id"] == f"{selectors.base_url()}/certificates/programs/{certificate.program.slug}"
+    assert response.json()["name"] == "Social media essentials"
+
+
+@pytest.mark.parametrize("slug", ["no-such-programme", "not a slug", "inactive"])
+def test_an_unknown_programme_is_a_json_404(slug, client, certificate):
+    # given
+    CertificationProgramFactory(slug="inactive", active=False)
+
+    # when
+    response = client.get(f"/certificates/programs/{quote(slug)}", **EN)
+
+    # then
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": {"code": "not_found", "message": "No programme has this address."}}
