@@ -23,6 +23,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from certification.forms import CertificationProgramForm
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O/1/I ambiguity
 CODE_LENGTH = 26  # 26 × 5 bits = 130 bits of randomness
 CODE_GROUP = 5
@@ -110,6 +112,7 @@ class CertificationProgram(ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    base_form_class = CertificationProgramForm
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
         FieldPanel("slug"),

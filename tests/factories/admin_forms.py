@@ -42,3 +42,44 @@ def quiz_page_form(quiz, *, keep_questions=None, action: str | None = "action-pu
     if action:
         values[action] = action
     return nested_form_data(values)
+
+
+def programme_form(program=None, *, courses=(), **fields) -> dict:
+    """The programme form: the add form with one requirement satisfied by ``courses`` when
+    ``program`` is None, else the edit form of ``program`` with its requirements as they are.
+    ``fields`` override the programme's own fields."""
+    fields = {
+        "name": program.name if program else "Ambassadeur",
+        "name_en": program.name_en if program else "Advocate",
+        "slug": program.slug if program else "ambassadeur",
+        "description": program.description if program else "Ce que le programme certifie.",
+        "description_en": program.description_en if program else "What the programme certifies.",
+        "criteria": program.criteria if program else "",
+        "criteria_en": program.criteria_en if program else "",
+        "validity_months": str(program.validity_months or "") if program else "12",
+        "renewal_mode": str(program.renewal_mode) if program else "refresher",
+        "refresher_course": str(program.refresher_course_id or "") if program else "",
+        "logo": str(program.logo_id or "") if program else "",
+        "primary_colour": program.primary_colour if program else "#1f3a93",
+        "accent_colour": program.accent_colour if program else "#e0a526",
+        "signatory_name": program.signatory_name if program else "",
+        "signatory_title": program.signatory_title if program else "",
+        "signature_image": str(program.signature_image_id or "") if program else "",
+        "wording": program.wording if program else "a suivi la formation.",
+        "wording_en": program.wording_en if program else "has completed the training.",
+        "active": "on",
+        "unlocks_advocacy": "on",
+    } | fields
+    if program is None:
+        requirements = [("", "Required course", [course.pk for course in courses])]
+    else:
+        requirements = [
+            (requirement.pk, requirement.title, [course.pk for course in requirement.courses.all()])
+            for requirement in program.requirements.all()
+        ]
+    forms = [{"id": pk, "title": title} for pk, title, _ in requirements]
+    initial = 0 if program is None else len(requirements)
+    data = nested_form_data({**fields, "requirements": inline_formset(forms, initial=initial, min=1)})
+    for index, (_, _, course_ids) in enumerate(requirements):
+        data[f"requirements-{index}-courses"] = course_ids  # a multiple select: the list of ids
+    return data
