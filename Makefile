@@ -52,10 +52,14 @@ $(STATIC_STAMP): $(STAMP) $(shell find static -type f 2>/dev/null)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@touch $@
 
+# The address the demo content is built with (the "Verify:" link of the demo PDFs): the one
+# bin/run gives the servers, unless WAGTAILADMIN_BASE_URL is already set.
+RUN_BASE_URL := WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-http://localhost:$(PORT)}
+
 run: $(STAMP) $(STATIC_STAMP)
 	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/media
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(RUN_BASE_URL) $(PY) manage.py migrate --noinput
+	$(RUN_BASE_URL) $(PY) manage.py load_demo
 	PORT=$(PORT) exec $(PY) bin/run
 
 test: $(STAMP)
