@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from certification import services, tasks
 from certification.models import BulkRender, Certificate, CertificateEvent, CertificationProgram, RenewalEnrolment
-from certification.selectors import base_url
+from certification.selectors import base_url, renewal_path
 from courses import api as courses_api
 from policy import api as policy_api
 
@@ -99,11 +99,7 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
 
 def renewal_url(program: CertificationProgram) -> str:
     """Where a holder renews: the refresher course, or the catalogue for a full renewal."""
-    url = "/courses/"
-    if program.renewal_mode == CertificationProgram.RenewalMode.REFRESHER and program.refresher_course_id:
-        summaries = courses_api.course_summaries([program.refresher_course_id])
-        if summaries and summaries[0].url:
-            url = summaries[0].url
+    url = renewal_path(program)
     return url if url.startswith("http") else f"{base_url()}{url}"
 
 

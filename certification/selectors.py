@@ -86,8 +86,21 @@ def advocacy_access(user, now=None) -> AdvocacyAccess:
         return AdvocacyAccess(False, NO_CERTIFICATE, "/courses/")
     latest = certificates[0]
     if latest.state(now) == "revoked":
-        return AdvocacyAccess(False, REVOKED, "/me/", latest.code)
-    return AdvocacyAccess(False, EXPIRED, "/courses/", latest.code, latest.expires_at)
+        # Nothing the holder can do on their own: no next step (HR reinstates or not).
+        return AdvocacyAccess(False, REVOKED, "", latest.code)
+    return AdvocacyAccess(False, EXPIRED, renewal_path(latest.program), latest.code, latest.expires_at)
+
+
+def renewal_path(program: CertificationProgram) -> str:
+    """Where a holder renews, as a path: the refresher course when the programme renews with
+    one, else the catalogue. One query, and only for a refresher course."""
+    if program.renewal_mode == CertificationProgram.RenewalMode.REFRESHER and program.refresher_course_id:
+        from courses import api as courses_api
+
+        summaries = courses_api.course_summaries([program.refresher_course_id])
+        if summaries and summaries[0].url:
+            return summaries[0].url
+    return "/courses/"
 
 
 def dashboard(*, user) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from policy import services as policy_services
 from policy.models import PolicyVersion
 from policy.text import sha256
 from tests.factories.certification import CertificateFactory, CertificationProgramFactory
+from tests.factories.courses import CoursePageFactory
 from tests.factories.people import UserFactory
 from tests.policy.factories import PolicyPageFactory, publish_change
 
@@ -58,15 +59,40 @@ def test_an_expired_certificate_is_refused_with_its_expiry(db):
     assert access.expires_at == certificate.expires_at
 
 
+def test_an_expired_certificate_renewed_by_a_refresher_points_to_that_course(course_index):
+    # given a certificate that expired yesterday, of a programme renewed by a refresher course
+    refresher = CoursePageFactory(parent=course_index, title="Refresher", slug="refresher")
+    program = CertificationProgramFactory(renewal_mode="refresher", refresher_course=refresher)
+    issued = timezone.now() - timedelta(days=366)
+    certificate = CertificateFactory(program=program, issued_at=issued, expires_at=timezone.now() - timedelta(days=1))
+    # when
+    access = api.advocacy_access(certificate.user)
+    # then
+    assert (access.allowed, access.reason, access.next_step_url) == (False, EXPIRED, "/courses/refresher/")
+
+
+def test_an_expired_certificate_of_a_full_renewal_points_to_the_catalogue(course_index):
+    # given a certificate that expired yesterday, of a programme renewed in full (a refresher
+    # course is set but not used)
+    refresher = CoursePageFactory(parent=course_index, title="Refresher", slug="refresher")
+    program = CertificationProgramFactory(renewal_mode="full", refresher_course=refresher)
+    issued = timezone.now() - timedelta(days=366)
+    certificate = CertificateFactory(program=program, issued_at=issued, expires_at=timezone.now() - timedelta(days=1))
+    # when
+    access = api.advocacy_access(certificate.user)
+    # then
+    assert (access.allowed, access.reason, access.next_step_url) == (False, EXPIRED, "/courses/")
+
+
 def test_revocation_takes_effect_on_the_next_call(db):
     # given an allowed advocate
     certificate = CertificateFactory()
     assert api.advocacy_access(certificate.user).allowed is True
     # when HR revokes the certificate
     services.certificate_revoke(certificate=certificate, actor=None, reason="Shared a confidential figure.")
-    # then the very next call refuses, without any cache to clear
+    # then the very next call refuses, without any cache to clear, and with no next step
     access = api.advocacy_access(certificate.user)
-    assert (access.allowed, access.reason, access.next_step_url) == (False, REVOKED, "/me/")
+    assert (access.allowed, access.reason, access.next_step_url) == (False, REVOKED, "")
 
 
 def test_a_material_policy_change_locks_advocacy_until_reacknowledged(site):
