@@ -16,6 +16,7 @@ from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import BaseChooser
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -292,6 +293,18 @@ class QuestionChosenMultipleView(QuestionBankPermissionMixin, chooser_views.Chos
     pass
 
 
+class QuestionChooserWidget(BaseChooser):
+    """Wagtail's chooser widget, except that a submitted value which is not a question id (a
+    tampered hidden input: "abc", "1 OR 1=1") draws an empty chooser next to the field's
+    "Select a valid choice" error instead of raising while the form is shown again (a 500)."""
+
+    def get_instance(self, value):
+        try:
+            return super().get_instance(value)
+        except (TypeError, ValueError):
+            return None
+
+
 class QuestionChooserViewSet(ChooserViewSet):
     """Choose a question of any type, by prompt, type, language and category.
 
@@ -304,6 +317,7 @@ class QuestionChooserViewSet(ChooserViewSet):
     model = Question
     icon = "help"
     url_prefix = "questions/chooser"
+    base_widget_class = QuestionChooserWidget
     choose_one_text = _("Choose a question")
     choose_another_text = _("Choose another question")
     edit_item_text = _("Edit this question")

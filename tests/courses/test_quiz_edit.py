@@ -134,3 +134,21 @@ def test_a_slot_with_both_a_question_and_a_category_is_refused_with_one_message(
     assert list(slot_errors) == ["Choose either a fixed question or a category to draw from, not both."]
     assert b"quizslot_question_xor_category" not in response.content
     assert QuizPage.objects.get(pk=quiz.pk).slots.get().category_id is None
+
+
+@pytest.mark.parametrize("tampered", ["abc", "1 OR 1=1", "999999"])
+def test_a_tampered_fixed_question_is_a_field_error_not_a_500(tampered, quiz_factory, hr_editor_client):
+    # given: the editor's form with the slot's hidden question id replaced
+    quiz = quiz_factory(types=["single_choice"])
+    kept = quiz.slots.get().question_id
+    data = quiz_page_form(quiz)
+    data["slots-0-question"] = tampered
+
+    # when
+    response = hr_editor_client.post(reverse("wagtailadmin_pages:edit", args=[quiz.pk]), data)
+
+    # then: the form comes back with the field's error, and the slot is unchanged
+    assert response.status_code == 200
+    errors = response.context["form"].formsets["slots"].forms[0].errors
+    assert list(errors) == ["question"]
+    assert QuizPage.objects.get(pk=quiz.pk).slots.get().question_id == kept
