@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -83,6 +83,20 @@ class PolicyPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("social media policy")
+
+    @classmethod
+    def published_anchors(cls) -> set[str] | None:
+        """The clause anchors of the live policy, French and English bodies; ``None`` while no
+        policy is published."""
+        page = cls.objects.live().first()
+        if page is None:
+            return None
+        return {
+            block.value["anchor"]
+            for body in (page.body, page.body_en)
+            for block in body
+            if hasattr(block.value, "get") and block.value.get("anchor")
+        }
 
     def body_for(self, language: str | None = None):
         language = (language or get_language() or "fr")[:2]
@@ -187,6 +201,23 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+class GuardrailRuleForm(WagtailAdminModelForm):
+    """The admin form of every guardrail rule: the clause must be one the policy has."""
+
+    def clean_clause(self):
+        clause = self.cleaned_data.get("clause", "")
+        # The checker links each finding to /policy/#<clause>: an anchor the published policy
+        # does not have would send the employee to the top of the page. (Before the policy is
+        # published there is nothing to check against.)
+        anchors = PolicyPage.published_anchors()
+        if clause and ANCHOR_RE.match(clause) and anchors is not None and clause not in anchors:
+            raise ValidationError(
+                _("The policy has no clause “%(anchor)s”. Its clauses: %(anchors)s.")
+                % {"anchor": clause, "anchors": ", ".join(sorted(anchors)) or "—"}
+            )
+        return clause
+
+
 class GuardrailRule(models.Model):
     """Common fields: what the employee is told, how serious it is, which clause it enforces."""
 
@@ -208,6 +239,7 @@ class GuardrailRule(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     kind: ClassVar[str] = ""
+    base_form_class = GuardrailRuleForm
 
     class Meta:
         abstract = True

@@ -363,3 +363,26 @@ def test_a_pattern_that_would_backtrack_for_minutes_is_refused_in_the_admin(poli
         ]
     }
     assert BlockedPhraseRule.objects.count() == 0
+
+
+def test_a_clause_the_policy_does_not_have_is_refused(policy_page, policy_hr_client):
+    # when: a rule citing a clause the published policy has no anchor for
+    response = policy_hr_client.post(
+        reverse(ADD_BLOCKED), _blocked_phrase_post(clause="ia-et-photos"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "clause": ["The policy has no clause “ia-et-photos”. Its clauses: confidentialite, partager."]
+    }
+    assert BlockedPhraseRule.objects.count() == 0
+
+
+def test_a_clause_the_policy_has_is_accepted(policy_page, policy_hr_client):
+    # when
+    response = policy_hr_client.post(reverse(ADD_BLOCKED), _blocked_phrase_post(clause="partager"))
+
+    # then
+    assert response.status_code == 302
+    assert BlockedPhraseRule.objects.get().clause == "partager"
