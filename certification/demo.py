@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from certification import services
+from certification import lifecycle, services
 from certification.models import Certificate, CertificateEvent, CertificationProgram, ProgramRequirement
 from courses import api as courses_api
 from policy import api as policy_api
@@ -160,7 +160,8 @@ def demo_certificates(
     - ``advocate`` completes the three courses in their language (lessons read, quizzes
       passed through the quiz services), acknowledges the current policy, and is issued a
       valid certificate through ``services.certificate_issue``;
-    - ``employee`` holds a certificate issued 13 months ago, now expired;
+    - ``employee`` holds a certificate issued 13 months ago, now expired, with its renewal
+      started (enrolled again in the refresher course);
     - ``revoked_holder`` holds one revoked by ``actor`` (HR) with a reason.
     ``program_data`` overrides keys of ``DEFAULT_PROGRAM``. Idempotent: users who already hold
     a certificate of the programme keep it. Returns the programme id and each holder's code
@@ -186,6 +187,9 @@ def demo_certificates(
         employee_certificate = _certificate_backdated(
             user=employee, program=program, issued_at=now - relativedelta(months=EXPIRED_ISSUED_MONTHS_AGO)
         )
+        # What the expiry job does for a certificate that expired unseen: start the renewal, so
+        # the demo employee finds the refresher course on /me/ at once (idempotent).
+        lifecycle.renewal_start(certificate=employee_certificate, now=now)
 
     revoked_certificate = Certificate.objects.filter(user=revoked_holder, program=program).order_by("-cycle").first()
     if revoked_certificate is None:

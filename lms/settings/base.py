@@ -248,9 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.tasks.certificate_reconcile_task",
         "schedule": 5 * 60.0,
     },
+    # Hourly: a reminder or a renewal is late by at most an hour, and a fresh start (beat runs
+    # an interval job first after one interval) does not wait six hours. Idempotent and cheap.
     "certification-expiry-reminders": {
         "task": "certification.tasks.certificate_expiry_reminders_task",
-        "schedule": 6 * 60 * 60.0,
+        "schedule": 60 * 60.0,
     },
 }
 

@@ -1,0 +1,97 @@
+"""``manage.py load_demo``: the bilingual demo on a fresh database, idempotent, never with the
+production settings."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+from certification.models import Certificate, RenewalEnrolment
+from courses.models import QUESTION_TYPES, CoursePage, Enrollment, LessonPage, Question, QuizPage
+from policy.models import PolicyPage, PolicyVersion
+
+DEMO_ACCOUNTS = {
+    "employee@demo.example",
+    "advocate@demo.example",
+    "hr@demo.example",
+    "manager@demo.example",
+    "admin@demo.example",
+    "former@demo.example",
+}
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": get_user_model().objects.count(),
+        "courses": CoursePage.objects.count(),
+        "lessons": LessonPage.objects.count(),
+        "quizzes": QuizPage.objects.count(),
+        "questions": Question.objects.count(),
+        "policy pages": PolicyPage.objects.count(),
+        "policy versions": PolicyVersion.objects.count(),
+        "certificates": Certificate.objects.count(),
+        "renewals": RenewalEnrolment.objects.count(),
+        "enrolments": Enrollment.objects.count(),
+    }
+
+
+@pytest.mark.slow
+def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
+    # when
+    call_command("load_demo", stdout=StringIO())
+    first = counts()
+    call_command("load_demo", stdout=StringIO())
+
+    # then: the same rows after the second run
+    assert counts() == first
+    # the accounts, each able to sign in with the demo password
+    assert set(get_user_model().objects.values_list("email", flat=True)) >= DEMO_ACCOUNTS
+    for email in DEMO_ACCOUNTS:
+        assert authenticate(username=email, password="porte-voix-demo") is not None, email
+    # three courses in each language, every question type, at least 10 post scenarios
+    assert sorted(CoursePage.objects.values_list("language", flat=True)) == ["en"] * 3 + ["fr"] * 3
+    types = {question.type_key for question in Question.objects.all()}
+    assert types == set(QUESTION_TYPES)
+    assert first["questions"] >= 30
+    assert Question.objects.filter(polymorphic_ctype__model="postscenarioquestion").count() >= 10
+    # a published policy, and one certificate per state
+    assert (first["policy pages"], first["policy versions"]) == (1, 2)
+    states = {c.user.email: c.state() for c in Certificate.objects.select_related("user")}
+    assert states == {
+        "advocate@demo.example": "valid",
+        "employee@demo.example": "expired",
+        "former@demo.example": "revoked",
+    }
+    # the expired holder's renewal is under way: enrolled again in the refresher course
+    renewal = RenewalEnrolment.objects.get()
+    assert renewal.certificate.user.email == "employee@demo.example"
+    assert Enrollment.objects.filter(user__email="employee@demo.example", restarted_at__isnull=False).count() == 1
+
+
+def test_the_demo_password_can_be_chosen(db, monkeypatch):
+    # given
+    monkeypatch.setenv("DEMO_PASSWORD", "another-long-password")
+
+    # when
+    call_command("load_demo", stdout=StringIO())
+
+    # then
+    assert authenticate(username="hr@demo.example", password="another-long-password") is not None
+    assert authenticate(username="hr@demo.example", password="porte-voix-demo") is None
+
+
+def test_the_demo_refuses_the_production_settings(db, settings, monkeypatch):
+    # given
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "lms.settings.production")
+    settings.DEBUG = False
+    before = counts()
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo", stdout=StringIO())
+
+    # then: a clear reason, and nothing created
+    assert "refuses to run with lms.settings.production" in str(refused.value)
+    assert counts() == before
+    assert not get_user_model().objects.filter(email__in=DEMO_ACCOUNTS).exists()
