@@ -3,9 +3,9 @@
 import logging
 
 from django.db import OperationalError
-from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from lms.http import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +29,13 @@ class DatabaseBusyMiddleware:
         if not isinstance(exception, OperationalError) or "locked" not in str(exception).lower():
             return None
         logger.warning("database busy on %s %s", request.method, request.path)
-        message = _("The service is busy. Please try again in a few seconds.")
-        if wants_json(request):
-            response = JsonResponse({"error": {"code": "temporarily_busy", "message": message}}, status=503)
-        else:
-            response = render(request, "error.html", {"title": _("Busy"), "message": message}, status=503)
+        response = error_response(
+            request,
+            code="temporarily_busy",
+            message=_("The service is busy. Please try again in a few seconds."),
+            status=503,
+            title=_("Busy"),
+        )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
@@ -53,11 +55,13 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or response.streaming or response.content:
             return response
-        message = _("This address is used by a form; it cannot be opened directly.")
-        if wants_json(request):
-            page = JsonResponse({"error": {"code": "method_not_allowed", "message": message}}, status=405)
-        else:
-            page = render(request, "error.html", {"title": _("Nothing to show here"), "message": message}, status=405)
+        page = error_response(
+            request,
+            code="method_not_allowed",
+            message=_("This address is used by a form; it cannot be opened directly."),
+            status=405,
+            title=_("Nothing to show here"),
+        )
         if "Allow" in response:
             page["Allow"] = response["Allow"]
         return page
@@ -83,8 +87,3 @@ class PreviewFramingMiddleware:
             replace["frame-ancestors"] = ["'self'"]
             response._csp_replace = replace
         return response
-
-
-def wants_json(request) -> bool:
-    accept = request.headers.get("Accept", "")
-    return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)

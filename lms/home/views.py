@@ -22,6 +22,7 @@ from django.views.static import serve
 
 from certification import api as certification_api
 from courses import api as courses_api
+from lms.http import wants_json
 
 logger = logging.getLogger(__name__)
 
@@ -112,16 +113,10 @@ def csrf_failure(request, reason: str = ""):
     Django's own view renders ``403_csrf.html`` without its context, so the hint about
     cookies never showed; it gets ``no_cookie`` here. CsrfViewMiddleware logs the failure.
     """
-    if _wants_json(request):
+    if wants_json(request):
         message = _("The request could not be verified. Reload the page and try again.")
         return JsonResponse({"error": {"code": "csrf_failed", "message": message}}, status=403)
     return render(request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)
-
-
-def _wants_json(request) -> bool:
-    """Same rule as ``lms.middleware.wants_json``, which this layer may not import."""
-    accept = request.headers.get("Accept", "")
-    return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)
 
 
 @require_safe
