@@ -30,7 +30,37 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+def embedded_secret_key(path: Path) -> str:
+    """The secret key of an embedded install: read from ``path``, created there on first use.
+
+    50 random characters from ``secrets``, in a file only its owner can read. Created under a
+    temporary name and linked into place, so that processes starting together (web workers,
+    Celery worker and beat) all end up reading the one key that won.
+    """
+    import secrets
+
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#%^&*(-_=+)"
+    key = "".join(secrets.choice(alphabet) for _ in range(50))
+    candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    try:
+        os.link(candidate, path)
+    except FileExistsError:
+        pass  # another process was first: use its key
+    finally:
+        candidate.unlink()
+    return path.read_text().strip()
+
+
+# Production requires DJANGO_SECRET_KEY; the embedded mode (dev.py) generates one under var/.
+SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

@@ -9,9 +9,23 @@ Django (``PORTE_VOIX_SERVE_MEDIA``, on by default).
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, PORTE_VOIX_BASE_URL, WAGTAILADMIN_BASE_URL, env, env_bool
+from .base import (
+    ALLOWED_HOSTS,
+    PORTE_VOIX_BASE_URL,
+    SECRET_KEY,
+    VAR_DIR,
+    WAGTAILADMIN_BASE_URL,
+    embedded_secret_key,
+    env,
+    env_bool,
+)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# DJANGO_SECRET_KEY when set; otherwise a random key generated under var/ on the first run and
+# kept there, like the credential signing key (never a key written in the code).
+if not SECRET_KEY:
+    SECRET_KEY = embedded_secret_key(VAR_DIR / "keys" / "django-secret-key")
 
 # Wildcard binds say nothing about the name clients use: set WAGTAILADMIN_BASE_URL (or
 # DJANGO_ALLOWED_HOSTS) to the address other machines reach.

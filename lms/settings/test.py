@@ -17,6 +17,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = str(TEST_VAR_DIR / "db.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-db.sqlite3")}
 
+# Tests only (a key under the test var/ would differ between processes started by the tests).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "tests-only-secret-key-never-deployed-0123456789abcdefghij"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -95,6 +95,7 @@ def celery_worker(django_db_setup, live_celery_app, tmp_path_factory):
     env.update(
         DATABASE_URL=database_url_for(settings.DATABASES["default"]),
         DJANGO_SETTINGS_MODULE="lms.settings.dev",
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the key of the test process: one install
         DJANGO_DEBUG="false",
         PORTE_VOIX_VAR_DIR=str(workdir),
         DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),

@@ -153,6 +153,7 @@ class Worker:
             DATABASE_URL=database_url_for(django_settings.DATABASES["default"]),
             CELERY_BROKER_URL=broker_url,
             DJANGO_SETTINGS_MODULE="chaos_settings",
+            DJANGO_SECRET_KEY=django_settings.SECRET_KEY,  # the key of the test process: one install
             DJANGO_DEBUG="false",
             PORTE_VOIX_VAR_DIR=str(workdir / f"{name}-var"),
             DJANGO_MEDIA_ROOT=str(django_settings.MEDIA_ROOT),

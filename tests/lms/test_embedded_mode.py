@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ CLEARED = [
     "PORTE_VOIX_BASE_URL",
     "PORTE_VOIX_SERVE_MEDIA",
     "CELERY_BROKER_URL",
+    "DJANGO_SECRET_KEY",
 ]
 
 
@@ -33,7 +35,7 @@ def dev_settings(tmp_path, **environ) -> dict:
     """The dev settings as a fresh process reads them, from the given environment only."""
     env = {key: value for key, value in os.environ.items() if key not in CLEARED}
     env.update(DJANGO_SETTINGS_MODULE="lms.settings.dev", PORTE_VOIX_VAR_DIR=str(tmp_path), **environ)
-    names = ["DEBUG", "ALLOWED_HOSTS", "PORTE_VOIX_SERVE_MEDIA", "CELERY_BROKER_URL"]
+    names = ["DEBUG", "ALLOWED_HOSTS", "PORTE_VOIX_SERVE_MEDIA", "CELERY_BROKER_URL", "SECRET_KEY"]
     script = f"import json; from django.conf import settings; print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
     completed = subprocess.run(  # noqa: S603 - fixed command
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60
@@ -90,6 +92,54 @@ def test_allowed_hosts_follow_the_base_url_and_the_bind_address(tmp_path):
 def test_implied_hosts(base_urls, bind, expected):
     # when / then
     assert implied_hosts(base_urls=base_urls, bind=bind) == expected
+
+
+def test_the_embedded_secret_key_is_generated_once_under_var_and_kept(tmp_path):
+    # when: two processes start on a fresh var/, one after the other
+    first = dev_settings(tmp_path)["SECRET_KEY"]
+    second = dev_settings(tmp_path)["SECRET_KEY"]
+
+    # then: one random key, kept in a file only its owner reads
+    key_file = tmp_path / "keys" / "django-secret-key"
+    assert first == second == key_file.read_text().strip()
+    assert len(first) == 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert "insecure" not in first
+    assert sorted(p.name for p in key_file.parent.iterdir()) == ["django-secret-key"]
+
+
+def test_each_embedded_install_gets_its_own_secret_key(tmp_path):
+    # when
+    one = dev_settings(tmp_path / "one")["SECRET_KEY"]
+    other = dev_settings(tmp_path / "other")["SECRET_KEY"]
+
+    # then
+    assert one != other
+
+
+def test_processes_starting_together_agree_on_one_secret_key(tmp_path):
+    # given: a fresh var/ and four processes racing to create the key
+    from lms.settings.base import embedded_secret_key
+
+    path = tmp_path / "keys" / "django-secret-key"
+
+    # when
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        keys = list(pool.map(lambda _: embedded_secret_key(path), range(4)))
+
+    # then
+    assert len(set(keys)) == 1
+    assert keys[0] == path.read_text().strip()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["django-secret-key"]
+
+
+def test_the_secret_key_from_the_environment_wins_and_nothing_is_written(tmp_path):
+    # when
+    values = dev_settings(tmp_path, DJANGO_SECRET_KEY="from-the-environment-" + "x" * 40)
+
+    # then
+    assert values["SECRET_KEY"] == "from-the-environment-" + "x" * 40
+    assert not (tmp_path / "keys" / "django-secret-key").exists()
 
 
 def test_the_embedded_broker_url_names_its_host(tmp_path, caplog):
