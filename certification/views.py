@@ -21,26 +21,19 @@ from django_ratelimit.core import is_ratelimited
 
 from certification import selectors, sharing
 from certification.models import Certificate
+from lms.http import client_ip
 
 LOOKUP_RATE = "30/m"
+# Verifiers and wallets fetch the credential, then the status list, for every check: a bucket of
+# their own, larger, so that they neither starve nor are starved by people opening pages.
+CREDENTIAL_GROUP = "credential-fetch"
+CREDENTIAL_RATE = "120/m"
 RETRY_AFTER = "60"
 PLACEHOLDER_CODE = "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-A"
 
 
-def client_ip(request) -> str:
-    """The client address: REMOTE_ADDR, or the proxy header only when a trusted proxy sets it."""
-    header = getattr(settings, "PORTE_VOIX_TRUSTED_PROXY_HEADER", "")
-    if header:
-        forwarded = request.META.get(header, "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request) -> bool:
-    return is_ratelimited(
-        request, group="certificate-lookup", key=lambda group, req: client_ip(req), rate=LOOKUP_RATE, increment=True
-    )
+def _rate_limited(request, *, group: str = "certificate-lookup", rate: str = LOOKUP_RATE) -> bool:
+    return is_ratelimited(request, group=group, key=lambda group, req: client_ip(req), rate=rate, increment=True)
 
 
 def _too_many(request, as_json: bool) -> HttpResponse:
@@ -59,9 +52,10 @@ def _not_found(request) -> HttpResponse:
     return get_resolver().resolve_error_handler(404)(request, exception=Http404())
 
 
-def _lookup(request, code: str, *, as_json: bool = False) -> Certificate | HttpResponse:
+def _lookup(request, code: str, *, as_json: bool = False, group: str = "") -> Certificate | HttpResponse:
     """The certificate, or a finished 404/429 response. Malformed codes cost the same lookup."""
-    if _rate_limited(request):
+    limited = _rate_limited(request, group=group, rate=CREDENTIAL_RATE) if group else _rate_limited(request)
+    if limited:
         return _too_many(request, as_json)
     certificate = selectors.certificate_by_code(code)
     if certificate is None and selectors.normalise_code(code) is None:
@@ -204,7 +198,7 @@ def certificate_og_image(request, code: str):
 @require_GET
 @never_cache
 def credential_json(request, code: str):
-    found = _lookup(request, code, as_json=True)
+    found = _lookup(request, code, as_json=True, group=CREDENTIAL_GROUP)
     if isinstance(found, HttpResponse):
         return _no_store(found)
     certificate = found
@@ -246,6 +240,8 @@ def issuer_key(request):
 def status_list(request):
     from certification import openbadges
 
+    if _rate_limited(request, group=CREDENTIAL_GROUP, rate=CREDENTIAL_RATE):
+        return _no_store(_too_many(request, as_json=True))
     return _no_store(
         JsonResponse(
             openbadges.status_list_credential(), content_type="application/vc+ld+json", json_dumps_params={"indent": 2}

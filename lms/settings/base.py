@@ -341,5 +341,17 @@ PORTE_VOIX_BASE_URL = env("PORTE_VOIX_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("
 # Ed25519 key (PEM, PKCS#8) that signs Open Badges credentials. Embedded default: generated
 # once into var/; production must provide it.
 PORTE_VOIX_SIGNING_KEY_FILE = env("PORTE_VOIX_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "issuer-ed25519.pem"))
+# Behind reverse proxies: the header they append the client's address to, as a header name
+# ("X-Forwarded-For") or a META key ("HTTP_X_FORWARDED_FOR"), and how many proxies append to it.
+# Unset, every limit counts REMOTE_ADDR, and a client cannot choose its address by sending the
+# header (lms.http.client_ip).
+PORTE_VOIX_TRUSTED_PROXY_HEADER = env("PORTE_VOIX_TRUSTED_PROXY_HEADER")
+if PORTE_VOIX_TRUSTED_PROXY_HEADER and not PORTE_VOIX_TRUSTED_PROXY_HEADER.startswith("HTTP_"):
+    PORTE_VOIX_TRUSTED_PROXY_HEADER = "HTTP_" + PORTE_VOIX_TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+PORTE_VOIX_TRUSTED_PROXY_COUNT = int(env("PORTE_VOIX_TRUSTED_PROXY_COUNT", "1"))
+if PORTE_VOIX_TRUSTED_PROXY_COUNT < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PORTE_VOIX_TRUSTED_PROXY_COUNT must be 1 or more.")
 # Seconds of grace after a quiz deadline, for the request already in flight.
 QUIZ_DEADLINE_GRACE_SECONDS = int(env("QUIZ_DEADLINE_GRACE_SECONDS", "5"))

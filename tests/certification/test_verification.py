@@ -372,7 +372,7 @@ def test_the_31st_lookup_in_a_minute_is_429_and_another_client_is_not_affected(c
     assert other.status_code == 200
 
 
-def test_the_rate_limit_covers_the_pdf_and_the_credential(client, certificate):
+def test_the_rate_limit_covers_the_pdf(client, certificate):
     # given
     with time_machine.travel(T0, tick=False):
         for _ in range(30):
@@ -380,11 +380,32 @@ def test_the_rate_limit_covers_the_pdf_and_the_credential(client, certificate):
 
         # when
         pdf = client.get(verify_url(certificate.code, "pdf/"), REMOTE_ADDR="203.0.113.8")
-        credential = client.get(verify_url(certificate.code, "credential.json"), REMOTE_ADDR="203.0.113.8")
 
     # then
     assert (pdf.status_code, pdf["Retry-After"]) == (429, "60")
-    assert (credential.status_code, credential["Retry-After"]) == (429, "60")
+
+
+def test_verifiers_have_their_own_larger_bucket_for_the_credential_and_the_status_list(client, certificate):
+    # given: the address has used up its page lookups
+    with time_machine.travel(T0, tick=False):
+        for _ in range(31):
+            client.get(verify_url(certificate.code), REMOTE_ADDR="203.0.113.18")
+
+        # when: a verifier behind it fetches the credential and the status list, 60 times each
+        fetched = [
+            client.get(url, REMOTE_ADDR="203.0.113.18").status_code
+            for _ in range(60)
+            for url in (verify_url(certificate.code, "credential.json"), "/certificates/status/1.json")
+        ]
+        over = client.get(verify_url(certificate.code, "credential.json"), REMOTE_ADDR="203.0.113.18")
+        over_list = client.get("/certificates/status/1.json", REMOTE_ADDR="203.0.113.18")
+        page = client.get(verify_url(certificate.code), REMOTE_ADDR="203.0.113.18")
+
+    # then: 120 answers, then 429 in JSON for both; the page bucket is still the page's
+    assert fetched == [200] * 120
+    assert (over.status_code, over["Retry-After"], over.json()["error"]["code"]) == (429, "60", "rate_limited")
+    assert (over_list.status_code, over_list.json()["error"]["code"]) == (429, "rate_limited")
+    assert page.status_code == 429
 
 
 def test_the_limit_window_ends_after_a_minute(client, certificate):
@@ -416,6 +437,30 @@ def test_a_forged_x_forwarded_for_does_not_change_the_client(client, certificate
 
     # then
     assert statuses == [200] * 30 + [429]
+
+
+def test_behind_two_trusted_proxies_the_address_the_outer_one_appended_counts(client, certificate, settings):
+    # given: a CDN then a load balancer, each appending the address it saw
+    settings.PORTE_VOIX_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.PORTE_VOIX_TRUSTED_PROXY_COUNT = 2
+
+    # when: the client forges the left part; the CDN appends the real client, the balancer the CDN
+    with time_machine.travel(T0, tick=False):
+        forged = [
+            client.get(
+                verify_url(certificate.code),
+                REMOTE_ADDR="10.0.0.3",
+                HTTP_X_FORWARDED_FOR=f"1.2.3.{i}, 203.0.113.21, 198.51.100.7",
+            ).status_code
+            for i in range(31)
+        ]
+        other = client.get(
+            verify_url(certificate.code), REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="203.0.113.22, 198.51.100.7"
+        )
+
+    # then
+    assert forged == [200] * 30 + [429]
+    assert other.status_code == 200
 
 
 def test_behind_a_trusted_proxy_only_the_address_it_appends_counts(client, certificate, settings):

@@ -28,14 +28,16 @@ CLEARED = [
     "PORTE_VOIX_SERVE_MEDIA",
     "CELERY_BROKER_URL",
     "DJANGO_SECRET_KEY",
+    "PORTE_VOIX_TRUSTED_PROXY_HEADER",
+    "PORTE_VOIX_TRUSTED_PROXY_COUNT",
 ]
 
 
-def dev_settings(tmp_path, **environ) -> dict:
+def dev_settings(tmp_path, names: tuple[str, ...] = (), **environ) -> dict:
     """The dev settings as a fresh process reads them, from the given environment only."""
     env = {key: value for key, value in os.environ.items() if key not in CLEARED}
     env.update(DJANGO_SETTINGS_MODULE="lms.settings.dev", PORTE_VOIX_VAR_DIR=str(tmp_path), **environ)
-    names = ["DEBUG", "ALLOWED_HOSTS", "PORTE_VOIX_SERVE_MEDIA", "CELERY_BROKER_URL", "SECRET_KEY"]
+    names = ["DEBUG", "ALLOWED_HOSTS", "PORTE_VOIX_SERVE_MEDIA", "CELERY_BROKER_URL", "SECRET_KEY", *names]
     script = f"import json; from django.conf import settings; print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
     completed = subprocess.run(  # noqa: S603 - fixed command
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60
@@ -140,6 +142,31 @@ def test_the_secret_key_from_the_environment_wins_and_nothing_is_written(tmp_pat
     # then
     assert values["SECRET_KEY"] == "from-the-environment-" + "x" * 40
     assert not (tmp_path / "keys" / "django-secret-key").exists()
+
+
+PROXY = ("PORTE_VOIX_TRUSTED_PROXY_HEADER", "PORTE_VOIX_TRUSTED_PROXY_COUNT")
+
+
+def test_no_proxy_header_is_trusted_unless_declared(tmp_path):
+    # when
+    values = dev_settings(tmp_path, names=PROXY)
+
+    # then
+    assert (values["PORTE_VOIX_TRUSTED_PROXY_HEADER"], values["PORTE_VOIX_TRUSTED_PROXY_COUNT"]) == ("", 1)
+
+
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "x-forwarded-for", "HTTP_X_FORWARDED_FOR"])
+def test_the_trusted_proxy_header_and_count_come_from_the_environment(tmp_path, header):
+    # when
+    values = dev_settings(
+        tmp_path, names=PROXY, PORTE_VOIX_TRUSTED_PROXY_HEADER=header, PORTE_VOIX_TRUSTED_PROXY_COUNT="2"
+    )
+
+    # then
+    assert (values["PORTE_VOIX_TRUSTED_PROXY_HEADER"], values["PORTE_VOIX_TRUSTED_PROXY_COUNT"]) == (
+        "HTTP_X_FORWARDED_FOR",
+        2,
+    )
 
 
 def test_the_embedded_broker_url_names_its_host(tmp_path, caplog):
