@@ -7,13 +7,15 @@ revocation or an expiry shows on the next request. Unknown and malformed codes g
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import get_resolver, reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -153,7 +155,7 @@ def share_links(certificate: Certificate, verify_url: str) -> dict[str, str]:
     }
 
 
-@require_GET
+@require_safe  # HEAD too: download managers and link checkers ask before they fetch
 @never_cache
 def certificate_pdf(request, code: str):
     found = _lookup(request, code)
@@ -181,8 +183,11 @@ def certificate_pdf(request, code: str):
     return _no_store(response)
 
 
-@require_GET
+@require_safe
 def certificate_og_image(request, code: str):
+    """The preview image networks show. Caches may keep it but must ask again before each use
+    (``no-cache`` with an ETag): a revocation answers 410 at once, where ``max-age`` would have
+    kept the image alive for minutes; an unchanged image costs a 304."""
     found = _lookup(request, code)
     if isinstance(found, HttpResponse):
         return found
@@ -190,8 +195,12 @@ def certificate_og_image(request, code: str):
         return _gone(request, found)
     if not found.og_image:
         raise Http404
-    response = FileResponse(found.og_image.open("rb"), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=300"
+    etag = quote_etag(hashlib.sha256(f"{found.code}:{found.og_image.name}".encode()).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = FileResponse(found.og_image.open("rb"), content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, no-cache"
     return response
 
 

@@ -544,8 +544,43 @@ def test_og_image_of_a_valid_certificate_is_served(client, certificate, settings
     # then
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Cache-Control"] == "public, no-cache"
+    assert response["ETag"].startswith('"') and len(response["ETag"]) == 34
     assert b"".join(response.streaming_content) == b"\x89PNG test"
+
+
+def test_a_cache_revalidating_the_og_image_gets_a_304_then_a_410_once_revoked(client, certificate, settings, tmp_path):
+    # given: a cache holds the image and its ETag
+    settings.MEDIA_ROOT = tmp_path
+    _with_og_image(certificate)
+    etag = client.get(verify_url(certificate.code, "og.png"))["ETag"]
+
+    # when: it revalidates before and after a revocation
+    before = client.get(verify_url(certificate.code, "og.png"), HTTP_IF_NONE_MATCH=etag)
+    certificate_revoke(certificate=certificate, actor=None, reason="Attempt invalidated.")
+    after = client.get(verify_url(certificate.code, "og.png"), HTTP_IF_NONE_MATCH=etag, **EN)
+
+    # then
+    assert (before.status_code, before.content, before["ETag"]) == (304, b"", etag)
+    assert after.status_code == 410
+    assert cache_control(after) == NEVER_STORED
+
+
+def test_head_on_the_og_image_and_the_pdf_answers_like_get(client, certificate, settings, tmp_path):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    _with_pdf(_with_og_image(certificate))
+
+    # when
+    image = client.head(verify_url(certificate.code, "og.png"))
+    pdf = client.head(verify_url(certificate.code, "pdf/"))
+
+    # then
+    assert (image.status_code, image["Content-Type"]) == (200, "image/png")
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert pdf["Content-Disposition"] == f'inline; filename="certificate-{certificate.code}.pdf"'
+    assert cache_control(pdf) == NEVER_STORED
+    assert (b"".join(image.streaming_content), b"".join(pdf.streaming_content)) == (b"", b"")
 
 
 def test_og_image_of_a_revoked_certificate_is_410_gone_like_the_pdf(client, certificate, settings, tmp_path):
