@@ -50,6 +50,7 @@ DEFAULT_PROGRAM: dict[str, Any] = {
     "refresher_course": "politique-reseaux-sociaux-essentiel",
     "signatory_name": "Nadia Benali",
     "signatory_title": "Directrice des ressources humaines",
+    "signatory_title_en": "Human Resources Director",
     "requirements": [
         {
             "title": "Politique réseaux sociaux : l'essentiel / Social media policy essentials",
@@ -79,6 +80,7 @@ PROGRAM_FIELDS = (
     "renewal_mode",
     "signatory_name",
     "signatory_title",
+    "signatory_title_en",
 )
 EXPIRED_ISSUED_MONTHS_AGO = 13
 REVOKED_ISSUED_DAYS_AGO = 45

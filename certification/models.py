@@ -91,7 +91,13 @@ class CertificationProgram(ClusterableModel):
     primary_colour = models.CharField(_("main colour"), max_length=7, default="#1f3a93", validators=[COLOUR_VALIDATOR])
     accent_colour = models.CharField(_("accent colour"), max_length=7, default="#e0a526", validators=[COLOUR_VALIDATOR])
     signatory_name = models.CharField(_("signatory name"), max_length=120, blank=True)
-    signatory_title = models.CharField(_("signatory title"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("signatory title (French)"), max_length=120, blank=True)
+    signatory_title_en = models.CharField(
+        _("signatory title (English)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown on the certificates of English-speaking holders; empty: the French title."),
+    )
     signature_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("signature image"),
@@ -135,7 +141,8 @@ class CertificationProgram(ClusterableModel):
             [
                 FieldPanel("logo"),
                 FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")]),
-                FieldRowPanel([FieldPanel("signatory_name"), FieldPanel("signatory_title")]),
+                FieldPanel("signatory_name"),
+                FieldRowPanel([FieldPanel("signatory_title"), FieldPanel("signatory_title_en")]),
                 FieldPanel("signature_image"),
                 FieldPanel("wording"),
                 FieldPanel("wording_en"),

@@ -92,6 +92,7 @@ def certificate_context(certificate, language: str | None = None) -> dict:
         "language": language,
         "program_name": program.localised("name", language),
         "wording": program.localised("wording", language),
+        "signatory_title": program.localised("signatory_title", language),
         "holder_name": certificate.holder_name,
         "verify_url": verify_url,
         "qr": qr_data_uri(verify_url, program.primary_colour),

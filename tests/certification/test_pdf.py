@@ -9,6 +9,7 @@ import re
 import signal
 import threading
 import time
+from datetime import UTC, datetime
 from contextlib import contextmanager
 
 import pytest
@@ -126,6 +127,55 @@ def test_the_pdf_carries_the_holder_the_code_and_the_verification_url(db):
     assert certificate.code in squeezed(text)
     assert f"/certificates/{certificate.code}/" in squeezed(text)
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [
+        (
+            "en",
+            ["Programme EN", "Human Resources Director", "has completed the training.", "ISSUED ON", "12 March 2026"],
+            ["Programme FR", "Directrice", "a suivi la formation", "DÉLIVRÉ", "mars"],
+        ),
+        (
+            "fr",
+            ["Programme FR", "Directrice des ressources humaines", "a suivi la formation.", "DÉLIVRÉ LE", "12 mars 2026"],
+            ["Programme EN", "Human Resources", "has completed", "ISSUED ON", "March"],
+        ),
+    ],
+)
+def test_every_wording_on_the_certificate_follows_the_holders_language(db, language, expected, absent):
+    # given: a programme worded in both languages, and a holder who reads one of them
+    program = CertificationProgramFactory(
+        name="Programme FR",
+        name_en="Programme EN",
+        signatory_name="Nadia Benali",
+        signatory_title="Directrice des ressources humaines",
+        signatory_title_en="Human Resources Director",
+        wording="a suivi la formation.",
+        wording_en="has completed the training.",
+    )
+    holder = UserFactory(first_name="Jeanne", last_name="Martin", preferred_language=language)
+    certificate = CertificateFactory(user=holder, program=program, issued_at=datetime(2026, 3, 12, 10, tzinfo=UTC))
+
+    # when
+    text = " ".join(text_of(pdf.render_certificate_pdf(certificate)).split())
+
+    # then
+    assert [phrase for phrase in expected if phrase not in text] == []
+    assert [phrase for phrase in absent if phrase in text] == []
+
+
+def test_without_an_english_title_the_english_certificate_shows_the_french_one(db):
+    # given
+    program = CertificationProgramFactory(signatory_name="Nadia Benali", signatory_title="Directrice RH")
+    certificate = CertificateFactory(user=UserFactory(preferred_language="en"), program=program)
+
+    # when
+    text = " ".join(text_of(pdf.render_certificate_pdf(certificate)).split())
+
+    # then
+    assert "Nadia Benali Directrice RH" in text
 
 
 def test_the_pdf_asks_only_for_our_fonts_and_data_images(db):

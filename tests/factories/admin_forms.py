@@ -64,6 +64,7 @@ def programme_form(program=None, *, courses=(), **fields) -> dict:
         "accent_colour": program.accent_colour if program else "#e0a526",
         "signatory_name": program.signatory_name if program else "",
         "signatory_title": program.signatory_title if program else "",
+        "signatory_title_en": program.signatory_title_en if program else "",
         "signature_image": str(program.signature_image_id or "") if program else "",
         "wording": program.wording if program else "a suivi la formation.",
         "wording_en": program.wording_en if program else "has completed the training.",
