@@ -5,7 +5,8 @@
   and documents of the root collection.
 - **HR editors** also own the social media policy: the policy page (edit, publish), the
   guardrail rules, the version history and the acknowledgement report; and certification:
-  programmes, certificates (revoke, reinstate) and PDF re-issues.
+  programmes, certificates (revoke, reinstate) and PDF re-issues; and they lift sign-in
+  lock-outs.
 - **Advocacy managers** reach the admin; their reports and share-content rights come with the
   advocacy and certification layers.
 
@@ -83,6 +84,8 @@ HR_MODELS = {
         ("certificateevent", ("view",)),
         ("bulkrender", ("add", "view")),
     ],
+    # Sign-in lock-outs (django-axes): see them and lift them.
+    "axes": [("accessattempt", ("view", "delete"))],
 }
 
 

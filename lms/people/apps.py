@@ -11,3 +11,5 @@ class PeopleConfig(AppConfig):
         from lms.people import privacy
 
         privacy.register("people.User", privacy.export_profile)
+        # Failed sign-ins name the account by its email address, not by a foreign key.
+        privacy.register("axes.AccessAttempt", privacy.export_failed_sign_ins)

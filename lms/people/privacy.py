@@ -45,6 +45,21 @@ def export_user(user) -> dict[str, list[dict[str, Any]]]:
     return {r.label: r.exporter(user) for r in _REGISTRY.values() if r.exporter is not None}
 
 
+def export_failed_sign_ins(user) -> list[dict[str, Any]]:
+    """The failed sign-ins counted against the user's account (kept for the cool-off only)."""
+    from axes.models import AccessAttempt
+
+    return [
+        {
+            "ip_address": attempt.ip_address,
+            "user_agent": attempt.user_agent,
+            "failures": attempt.failures_since_start,
+            "last_failure": attempt.attempt_time.isoformat(),
+        }
+        for attempt in AccessAttempt.objects.filter(username=user.email.lower()).order_by("attempt_time")
+    ]
+
+
 def export_profile(user) -> list[dict[str, Any]]:
     return [
         {

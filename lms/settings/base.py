@@ -6,6 +6,7 @@ console. ``production.py`` refuses to start without the variables it needs.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "polymorphic",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "lms.middleware.DatabaseBusyMiddleware",
     "lms.middleware.MethodNotAllowedPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -157,6 +161,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute-force protection on every sign-in form (/accounts/login/ and the admin's): after
+# AXES_FAILURE_LIMIT failures, an account (whatever address tries it) and an address (whatever
+# account it tries) are locked for AXES_COOLOFF_MINUTES. Attempts live in the database, so
+# every web process sees the same count. HR unlocks from the admin (Settings > Sign-in lock-outs).
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_MINUTES = int(env("AXES_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lms.http.client_ip"
+AXES_USERNAME_CALLABLE = "lms.people.lockout.username"
+AXES_LOCKOUT_CALLABLE = "lms.people.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # Django's admin is not mounted; the Wagtail admin has the view
+AXES_VERBOSE = False
+# No log of successful sign-ins (address and browser of every session, kept forever): only the
+# failures, which the cool-off clears.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/me/"
@@ -328,6 +356,7 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

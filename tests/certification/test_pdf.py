@@ -9,8 +9,8 @@ import re
 import signal
 import threading
 import time
-from datetime import UTC, datetime
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
@@ -139,7 +139,13 @@ def test_the_pdf_carries_the_holder_the_code_and_the_verification_url(db):
         ),
         (
             "fr",
-            ["Programme FR", "Directrice des ressources humaines", "a suivi la formation.", "DÉLIVRÉ LE", "12 mars 2026"],
+            [
+                "Programme FR",
+                "Directrice des ressources humaines",
+                "a suivi la formation.",
+                "DÉLIVRÉ LE",
+                "12 mars 2026",
+            ],
             ["Programme EN", "Human Resources", "has completed", "ISSUED ON", "March"],
         ),
     ],

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from certification.models import Certificate, RenewalEnrolment
 from courses.models import QUESTION_TYPES, CoursePage, Enrollment, LessonPage, Question, QuizPage
@@ -37,6 +38,11 @@ def counts() -> dict[str, int]:
 
 
 @pytest.mark.slow
+def sign_in_request():
+    """The sign-in form's request: the lock-out backend checks every authentication against one."""
+    return RequestFactory().post("/accounts/login/", REMOTE_ADDR="127.0.0.1")
+
+
 def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
     # when
     call_command("load_demo", stdout=StringIO())
@@ -48,7 +54,7 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
     # the accounts, each able to sign in with the demo password
     assert set(get_user_model().objects.values_list("email", flat=True)) >= DEMO_ACCOUNTS
     for email in DEMO_ACCOUNTS:
-        assert authenticate(username=email, password="porte-voix-demo") is not None, email
+        assert authenticate(sign_in_request(), username=email, password="porte-voix-demo") is not None, email
     # three courses in each language, every question type, at least 10 post scenarios
     assert sorted(CoursePage.objects.values_list("language", flat=True)) == ["en"] * 3 + ["fr"] * 3
     types = {question.type_key for question in Question.objects.all()}
@@ -77,8 +83,8 @@ def test_the_demo_password_can_be_chosen(db, monkeypatch):
     call_command("load_demo", stdout=StringIO())
 
     # then
-    assert authenticate(username="hr@demo.example", password="another-long-password") is not None
-    assert authenticate(username="hr@demo.example", password="porte-voix-demo") is None
+    assert authenticate(sign_in_request(), username="hr@demo.example", password="another-long-password") is not None
+    assert authenticate(sign_in_request(), username="hr@demo.example", password="porte-voix-demo") is None
 
 
 def test_the_demo_refuses_the_production_settings(db, settings, monkeypatch):

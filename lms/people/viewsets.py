@@ -1,0 +1,87 @@
+"""Admin: sign-in lock-outs (django-axes), which HR can see and lift.
+
+A row is the failure count of an account or of an address; "Unlock" clears it, so the next
+sign-in is checked as usual. Rows are made by failed sign-ins only: there is no add or edit.
+"""
+
+from __future__ import annotations
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import DeleteView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+
+def describe(attempt: AccessAttempt) -> str:
+    """Who the row counts against, in words: the account, the address, or both."""
+    return " · ".join(part for part in (attempt.username, attempt.ip_address) if part) or "—"
+
+
+def is_locked(attempt: AccessAttempt) -> bool:
+    return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+
+class UnlockView(DeleteView):
+    page_title = _("Unlock sign-in")
+    template_name = "people/admin/lockout_unlock.html"
+
+    def get_page_subtitle(self):
+        return describe(self.object)
+
+    @property
+    def confirmation_message(self):
+        return _(
+            "Clear the %(count)s failed sign-ins of %(who)s? The next sign-in is checked as usual; "
+            "the password is not changed."
+        ) % {"count": self.object.failures_since_start, "who": describe(self.object)}
+
+    def get_success_message(self):
+        return _("Unlocked: %(who)s.") % {"who": describe(self.object)}
+
+
+class SignInLockoutViewSet(ModelViewSet):
+    model = AccessAttempt
+    icon = "lock-open"
+    menu_label = _("Sign-in lock-outs")
+    url_prefix = "sign-in-lockouts"
+    add_to_settings_menu = True
+    menu_order = 950
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    delete_view_class = UnlockView
+    ordering = ["-attempt_time"]
+    search_fields = ["username", "ip_address"]
+    list_display = [
+        Column("who", label=_("Account and address"), accessor=describe),
+        Column("failures_since_start", label=_("Failed sign-ins")),
+        Column(
+            "state",
+            label=_("State"),
+            accessor=lambda attempt: _("Locked") if is_locked(attempt) else _("Counting"),
+        ),
+        Column("attempt_time", label=_("Last failure")),
+    ]
+    list_filter = []
+    form_fields = []
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No add, edit, history or usage view exists: the listing must not link to them.
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"unlock/<{self.pk_path_converter}:pk>/", self.delete_view, name="delete"),
+        ]
