@@ -24,9 +24,11 @@ from certification.models import (
 from courses import api as courses_api
 from courses import services as courses_services
 from courses.models import Attempt, Enrollment, LessonProgress
+from policy.models import PolicyAcknowledgement, PolicyVersion
 from tests.factories.answers import correct_answers, wrong_answers
 from tests.factories.courses import CoursePageFactory, LessonPageFactory
 from tests.factories.people import UserFactory
+from tests.policy.factories import PolicyPageFactory, publish_change
 
 ISSUED_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 
@@ -379,6 +381,47 @@ def test_a_renewed_certificate_is_cycle_2_with_new_dates_and_linkedin_link(
     # and the renewed certificate gets no reminder for the old one's expiry
     with at(certificate.expires_at - timedelta(days=7)):
         assert lifecycle.send_expiry_reminders() == 0
+
+
+def test_a_refresher_renewal_is_not_issued_until_the_current_policy_is_acknowledged(
+    site, course_index, holder, main_course, refresher_quiz, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: a programme that requires the policy; the holder acknowledged version 1, was
+    # certified, and the certificate expired; meanwhile HR published a material change (v2)
+    monkeypatch.setattr("certification.pdf.render_certificate_pdf", lambda certificate: b"%PDF-1.7 test")
+    monkeypatch.setattr("certification.pdf.render_og_png", lambda data: b"\x89PNG test")
+    policy = PolicyPageFactory(parent=site)
+    program = make_program(courses=[main_course], refresher=refresher_quiz.course_page)
+    CertificationProgram.objects.filter(pk=program.pk).update(requires_policy_acknowledgement=True)
+    PolicyAcknowledgement.objects.create(
+        user=holder, version=PolicyVersion.objects.get(number=1), language="fr", text_sha256="0" * 64
+    )
+    complete(holder, main_course)
+    with at(ISSUED_AT):
+        expired = services.certificate_issue(user_id=holder.pk, program_id=program.pk)
+    assert expired is not None
+    with at(expired.expires_at + timedelta(days=3)):
+        lifecycle.send_expiry_reminders()
+    publish_change(policy, material=True, summary="Nouvelle règle", summary_en="New rule")
+    renewed_at = expired.expires_at + timedelta(days=10)
+
+    # when: the holder completes the refresher without acknowledging version 2
+    with at(renewed_at), django_capture_on_commit_callbacks(execute=True):
+        courses_services.lesson_complete(user=holder, lesson=refresher_quiz.lesson_pages[0])
+        pass_quiz(holder, refresher_quiz)
+
+    # then: nothing is issued, and the renewal stays open
+    assert list(Certificate.objects.filter(user=holder).values_list("cycle", flat=True)) == [1]
+    assert RenewalEnrolment.objects.get(certificate=expired).completed_at is None
+
+    # and once version 2 is acknowledged, the renewal is issued
+    with at(renewed_at + timedelta(hours=1)), django_capture_on_commit_callbacks(execute=True):
+        PolicyAcknowledgement.objects.create(
+            user=holder, version=PolicyVersion.objects.get(number=2), language="fr", text_sha256="0" * 64
+        )
+        renewed = services.certificate_issue(user_id=holder.pk, program_id=program.pk)
+    assert renewed is not None
+    assert (renewed.cycle, renewed.supersedes_id) == (2, expired.pk)
 
 
 def test_a_certificate_that_expired_unseen_gets_its_renewal_without_an_email(certificate, holder, refresher_quiz):
