@@ -13,11 +13,8 @@ import base64
 import hashlib
 import io
 import mimetypes
-import time
-from collections.abc import Callable
 
 import segno
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -31,18 +28,12 @@ OG_SIZE = (1200, 627)
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """Serves ``pv-static:<path>`` from our static files and ``data:image/*``; refuses the rest.
+    """Serves ``pv-static:<path>`` from our static files and ``data:image/*``; refuses the rest."""
 
-    ``spy`` (tests) receives every URL WeasyPrint asks for.
-    """
-
-    def __init__(self, spy: Callable[[str], None] | None = None):
+    def __init__(self):
         super().__init__(allowed_protocols=("pv-static", "data"), allow_redirects=False, timeout=1)
-        self.spy = spy
 
     def fetch(self, url, headers=None):
-        if self.spy is not None:
-            self.spy(url)
         if url.startswith(ASSET_SCHEME):
             path = url[len(ASSET_SCHEME) :].lstrip("/").split("?")[0].split("#")[0]
             if ".." in path.split("/") or not path.startswith(ALLOWED_ASSET_PREFIXES):
@@ -108,14 +99,10 @@ def render_html(certificate, language: str | None = None) -> str:
         return render_to_string("certification/pdf/certificate.html", context)
 
 
-def render_certificate_pdf(certificate, *, spy: Callable[[str], None] | None = None) -> bytes:
+def render_certificate_pdf(certificate) -> bytes:
     """The certificate as PDF bytes. Pure: reads the certificate, writes nothing."""
-    # Chaos tests only: a worker can be killed while it renders. 0 everywhere else.
-    delay = getattr(settings, "PORTE_VOIX_TEST_RENDER_DELAY", 0)
-    if delay:
-        time.sleep(delay)
     html = render_html(certificate)
-    return HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=StaticOnlyFetcher(spy)).write_pdf()
+    return HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
 def render_og_png(pdf_bytes: bytes) -> bytes:

@@ -134,8 +134,32 @@ def redis_server(workdir: Path):
         stop_group(proc)
 
 
+SLOW_RENDER_APP = """\
+import time
+
+from celery.signals import worker_process_init
+
+from lms.celery import app  # noqa: F401
+
+
+@worker_process_init.connect
+def slow_renders(**kwargs):
+    if not {delay!r}:
+        return
+    from certification import pdf
+
+    real_render = pdf.render_certificate_pdf
+
+    def slow_render(certificate):
+        time.sleep({delay!r})
+        return real_render(certificate)
+
+    pdf.render_certificate_pdf = slow_render
+"""
+
+
 class Worker:
-    """``celery -A lms worker -P prefork -c 1`` against the test database, in its own session."""
+    """A Celery worker (``-A chaos_app``: the project's app) against the test database, in its own session."""
 
     def __init__(self, name: str, *, broker_url: str, workdir: Path, render_delay: float = 0):
         self.hostname = f"{name}-{os.getpid()}@localhost"
@@ -144,10 +168,12 @@ class Worker:
         settings_dir.mkdir()
         (settings_dir / "chaos_settings.py").write_text(
             "from lms.settings.dev import *  # noqa: F403\n"
-            f"PORTE_VOIX_TEST_RENDER_DELAY = {render_delay!r}\n"
             'EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"\n'
             f"EMAIL_FILE_PATH = {str(workdir / 'mail')!r}\n"
         )
+        # The project's Celery app, with renders slowed down in the pool's processes so that the
+        # worker can be killed in the middle of one (the code under test is left as it is).
+        (settings_dir / "chaos_app.py").write_text(SLOW_RENDER_APP.format(delay=render_delay))
         env = os.environ.copy()
         env.update(
             DATABASE_URL=database_url_for(django_settings.DATABASES["default"]),
@@ -161,7 +187,7 @@ class Worker:
             PYTHONUNBUFFERED="1",
         )
         command = [
-            sys.executable, "-m", "celery", "-A", "lms", "worker", "-P", "prefork", "-c", "1",
+            sys.executable, "-m", "celery", "-A", "chaos_app", "worker", "-P", "prefork", "-c", "1",
             "--loglevel=INFO", "--hostname", self.hostname, "--without-gossip", "--without-mingle",
             "--without-heartbeat",
         ]  # fmt: skip
