@@ -1,10 +1,11 @@
 """Open Badges 3.0: the signed credential, the issuer's key, the Bitstring Status List.
 
 The proofs are checked by a verifier written here, independently of
-``certification.openbadges``: it reads the JSON-LD contexts from the official conformance
-folder (not from ``certification/contexts``), decodes base58 itself and checks Ed25519 with
-PyNaCl (the signer uses ``cryptography``). It also verifies 1EdTech's own conformance
-fixtures, so it is shown to follow the standard, not merely to agree with our signer.
+``certification.openbadges``: it reads the JSON-LD contexts from the conformance files vendored
+next to this module (``conformance/``, not ``certification/contexts``), decodes base58 itself
+and checks Ed25519 with PyNaCl (the signer uses ``cryptography``). It also verifies 1EdTech's
+own conformance fixtures, so it is shown to follow the standard, not merely to agree with our
+signer. A missing conformance file fails the tests: none of them is ever skipped.
 """
 
 from __future__ import annotations
@@ -35,12 +36,29 @@ from certification.services import certificate_revoke
 from lms.people.models import User
 
 BASE = "https://porte-voix.example"
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "ob3"
+CONFORMANCE = Path(__file__).resolve().parent / "conformance"
 OFFLINE_CONTEXTS = {
-    "https://www.w3.org/ns/credentials/v2": "credentials_v2.jsonld",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob_context-3.0.3.json",
+    "https://www.w3.org/ns/credentials/v2": "contexts/credentials-v2.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "contexts/ob-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "contexts/ob-extensions.json",
+    "https://www.w3.org/2018/credentials/v1": "contexts/credentials-v1.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "contexts/ob-context-3.0.1.json",
+    "https://w3id.org/security/data-integrity/v1": "contexts/data-integrity-v1.jsonld",
+    "https://www.w3.org/ns/did/v1": "contexts/did-v1.jsonld",
+    "https://w3id.org/security/multikey/v1": "contexts/multikey-v1.jsonld",
 }
-OFFICIAL_CREDENTIAL_SCHEMAS = ("ob_v3p0_achievementcredential_schema.json", "vc2_credential_schema.json")
+CREDENTIAL_CONTEXTS = {
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+}
+OFFICIAL_CREDENTIAL_SCHEMAS = (
+    "schemas/ob_v3p0_achievementcredential_schema.json",
+    "schemas/vc2_credential_schema.json",
+)
+# eddsa-2022 is the name the 2023 drafts of Data Integrity EdDSA gave the algorithm that is now
+# eddsa-rdfc-2022 (RDFC-1.0, SHA-256, Ed25519); 1EdTech's fixtures still use it.
+EDDSA_RDFC_CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-2022")
+SEC = "https://w3id.org/security#"
 EMAIL = "jeanne.martin@example.com"
 ISSUED_AT = datetime(2025, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
 EXPIRES_AT = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
@@ -99,7 +117,7 @@ class Verifier:
     def verify(self, secured: dict, public_key: bytes, *, proof_index: int = 0) -> bool:
         proofs = secured["proof"]
         proof = proofs[proof_index] if isinstance(proofs, list) else proofs
-        if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != "eddsa-rdfc-2022":
+        if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") not in EDDSA_RDFC_CRYPTOSUITES:
             return False
         unsecured = {k: v for k, v in secured.items() if k != "proof"}
         options = {k: v for k, v in proof.items() if k != "proofValue"}
@@ -170,6 +188,12 @@ def other_value(value):
     return f"{value}x"
 
 
+def readme_checksums() -> dict[str, str]:
+    """``{relative path: sha256}`` from the table in ``conformance/README.md``."""
+    readme = (CONFORMANCE / "README.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"^\| `([\w./-]+)` \|.*\| `([0-9a-f]{64})` \|$", readme, flags=re.MULTILINE))
+
+
 def schema_validator(name: str):
     schema = json.loads((CONFORMANCE / name).read_text(encoding="utf-8"))
     checker = jsonschema.FormatChecker()
@@ -193,8 +217,10 @@ def schema_validator(name: str):
 
 @pytest.fixture
 def conformance() -> Path:
-    if not CONFORMANCE.is_dir():
-        pytest.skip(f"the Open Badges conformance folder ../shared/conformance/ob3 is absent ({CONFORMANCE.name})")
+    """The vendored conformance files; a missing one fails the test (never a skip)."""
+    missing = [name for name in readme_checksums() if not (CONFORMANCE / name).is_file()]
+    if missing:
+        pytest.fail(f"conformance files missing from tests/certification/conformance: {missing}")
     return CONFORMANCE
 
 
@@ -409,7 +435,7 @@ def test_signature_verifies_with_the_published_key(client, certificate, verifier
 
     # then
     assert valid is True
-    assert set(verifier.loaded) == set(OFFLINE_CONTEXTS)
+    assert set(verifier.loaded) == CREDENTIAL_CONTEXTS
     assert credential["proof"][0]["verificationMethod"] == published_key["id"]
     assert published_key["controller"] == credential["issuer"]["id"]
 
@@ -471,6 +497,19 @@ def test_sign_does_not_modify_its_input_and_replaces_a_proof(certificate):
 # --- the independent verifier against the official fixtures ---------------------------------
 
 
+def test_vendored_conformance_files_are_unmodified(conformance):
+    # given
+    files = sorted(p for p in conformance.rglob("*") if p.is_file() and p.name != "README.md")
+
+    # when
+    checksums = {p.relative_to(conformance).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    # then
+    assert checksums == readme_checksums()
+    assert len(checksums) == 16
+    assert set(OFFLINE_CONTEXTS.values()) | set(OFFICIAL_CREDENTIAL_SCHEMAS) <= set(checksums)
+
+
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [
@@ -487,12 +526,8 @@ def test_verifier_agrees_with_the_conformance_fixtures(verifier, conformance, fi
     proofs = document["proof"] if isinstance(document["proof"], list) else [document["proof"]]
     index = next(i for i, p in enumerate(proofs) if p.get("cryptosuite", "").startswith("eddsa"))
     proof = proofs[index]
-    missing = [url for url in document["@context"] if url not in OFFLINE_CONTEXTS]
-    if missing or proof["cryptosuite"] != "eddsa-rdfc-2022":
-        pytest.skip(
-            f"{fixture} cannot be checked offline: cryptosuite {proof['cryptosuite']!r}, "
-            f"contexts not in the conformance folder: {missing}"
-        )
+    assert [url for url in document["@context"] if url not in OFFLINE_CONTEXTS] == []
+    assert proof["cryptosuite"] in EDDSA_RDFC_CRYPTOSUITES
     public_key = key_of_verification_method(proof["verificationMethod"])
 
     # when
@@ -507,7 +542,7 @@ def test_verifier_agrees_with_the_conformance_fixtures(verifier, conformance, fi
 
 def test_issuer_profile_and_key_document(client, conformance):
     # given
-    validator = schema_validator("ob_v3p0_profile_schema.json")
+    validator = schema_validator("schemas/ob_v3p0_profile_schema.json")
 
     # when
     profile = client.get("/certificates/issuer.json").json()
@@ -573,7 +608,7 @@ def fetch_status_list(client) -> dict:
 
 def test_status_list_before_any_revocation(client, certificate, conformance):
     # given
-    validator = schema_validator("vc2_credential_schema.json")
+    validator = schema_validator("schemas/vc2_credential_schema.json")
 
     # when
     status_list = fetch_status_list(client)
