@@ -6,7 +6,8 @@ What is published under ``/certificates/`` (see ``certification/urls.py``):
   Badges 3.0 contexts) with an embedded ``DataIntegrityProof`` using the ``eddsa-rdfc-2022``
   cryptosuite (W3C "Data Integrity EdDSA Cryptosuites v1.0"), and a ``credentialStatus``
   entry pointing at our status list;
-- ``issuer.json``: the issuer ``Profile``, which lists its verification method;
+- ``issuer.json``: the issuer ``Profile``, the controller document of the verification method
+  (listed under ``verificationMethod`` and ``assertionMethod``);
 - ``issuer-key.json``: the verification method itself (``Multikey``, Ed25519);
 - ``status/1.json``: a ``BitstringStatusListCredential`` (W3C Bitstring Status List v1.0)
   with one revocation bit per certificate, computed from the database on every request.
@@ -52,9 +53,13 @@ from certification.models import Certificate
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-# The Multikey context of Controlled Identifiers 1.0. It is named in issuer-key.json for
-# verifiers; we never process that document ourselves, so we do not ship this context.
-CONTROLLED_IDENTIFIER_V1 = "https://www.w3.org/ns/cid/v1"
+# Contexts named in the issuer documents for verifiers; we never process those documents
+# ourselves, so we do not ship these. The Multikey context is the one verifiers require of a
+# Multikey (Digital Bazaar's ed25519-multikey refuses any other); the DID v1 context defines
+# the verification relationships (``verificationMethod``, ``assertionMethod``) that the
+# credentials and Open Badges contexts leave undefined at the top level of a document.
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+DID_V1 = "https://www.w3.org/ns/did/v1"
 
 CONTEXT_DIR = Path(__file__).resolve().parent / "contexts"
 CONTEXTS = {
@@ -224,19 +229,22 @@ def _verification_method() -> dict[str, Any]:
 
 def verification_method_document() -> dict[str, Any]:
     """``issuer-key.json``: the Multikey that verifies our proofs, controlled by the issuer."""
-    return {"@context": [CONTROLLED_IDENTIFIER_V1], **_verification_method()}
+    return {"@context": [MULTIKEY_V1], **_verification_method()}
 
 
 def issuer_profile() -> dict[str, Any]:
-    """``issuer.json``: the Open Badges issuer ``Profile``.
+    """``issuer.json``: the Open Badges issuer ``Profile``, which is also the controller
+    document of our verification method.
 
     The Open Badges 3.0 implementation guide asks the issuer profile to carry the public key
-    it signs with, and verifiers that follow Controlled Identifiers check that the proof's
-    verification method is listed under the controller's ``assertionMethod``, so both are
-    here. The profile itself is not signed.
+    it signs with, and verifiers check that the proof's verification method is listed under
+    the controller's ``assertionMethod``, so both are here. They read that list with JSON-LD
+    in safe mode, where a term no context defines is an error: the DID v1 context defines
+    both relationships and the Multikey context the embedded key, after the two contexts the
+    profile's own terms come from. The profile itself is not signed.
     """
     return {
-        "@context": CREDENTIAL_CONTEXT,
+        "@context": [*CREDENTIAL_CONTEXT, DID_V1, MULTIKEY_V1],
         **_issuer_reference(),
         "verificationMethod": [_verification_method()],
         "assertionMethod": [verification_method_id()],

@@ -555,8 +555,14 @@ def test_issuer_profile_and_key_document(client, conformance):
     assert profile["name"] == "Acme Industries"
     assert profile["assertionMethod"] == [f"{BASE}/certificates/issuer-key.json#key-1"]
     assert profile["verificationMethod"] == [{k: v for k, v in key.items() if k != "@context"}]
+    assert profile["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "https://www.w3.org/ns/did/v1",
+        "https://w3id.org/security/multikey/v1",
+    ]
     assert key == {
-        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "@context": ["https://w3id.org/security/multikey/v1"],
         "id": f"{BASE}/certificates/issuer-key.json#key-1",
         "type": "Multikey",
         "controller": f"{BASE}/certificates/issuer.json",
@@ -564,6 +570,46 @@ def test_issuer_profile_and_key_document(client, conformance):
     }
     assert key["publicKeyMultibase"].startswith("z6Mk")
     assert len(multikey_to_ed25519(key["publicKeyMultibase"])) == 32
+
+
+def expand(document: dict, folder: Path) -> list[dict]:
+    """JSON-LD expansion with the vendored contexts only (pyld drops an undefined term)."""
+    jsonld._resolved_context_cache.clear()
+    return jsonld.expand(document, {"documentLoader": Verifier(folder).load})
+
+
+def test_issuer_documents_define_every_term_they_use(client, conformance):
+    """Verifiers read the controller's ``assertionMethod`` with JSON-LD in safe mode, where a
+    term no context defines is an error; pyld drops it instead, so nothing may be missing."""
+    # given
+    profile = client.get("/certificates/issuer.json").json()
+    key = client.get("/certificates/issuer-key.json").json()
+
+    # when
+    [expanded_profile] = expand(profile, conformance)
+    [expanded_key] = expand(key, conformance)
+
+    # then
+    key_id = f"{BASE}/certificates/issuer-key.json#key-1"
+    issuer_id = f"{BASE}/certificates/issuer.json"
+    public_key = [{"@type": f"{SEC}multibase", "@value": key["publicKeyMultibase"]}]
+    expanded_method = {
+        "@id": key_id,
+        "@type": [f"{SEC}Multikey"],
+        f"{SEC}controller": [{"@id": issuer_id}],
+        f"{SEC}publicKeyMultibase": public_key,
+    }
+    assert expanded_key == expanded_method
+    assert expanded_profile == {
+        "@id": issuer_id,
+        "@type": ["https://purl.imsglobal.org/spec/vc/ob/vocab.html#Profile"],
+        "https://schema.org/name": [{"@value": "Acme Industries"}],
+        "https://schema.org/url": [
+            {"@type": "https://www.w3.org/2001/XMLSchema#anyURI", "@value": "https://acme.example"}
+        ],
+        f"{SEC}verificationMethod": [expanded_method],
+        f"{SEC}assertionMethod": [{"@id": key_id}],
+    }
 
 
 def test_signing_key_is_generated_once_private_and_reused(issuer_settings):

@@ -7,11 +7,17 @@ skipped, or fail when ``PORTE_VOIX_REQUIRE_SERVICES`` is set, so CI cannot pass 
 The worker is started once per session against the test database pytest-django created, and
 only that subprocess (and its process group: the prefork pool) is stopped at the end, before
 the test database is dropped.
+
+The Open Badges interoperability test runs Digital Bazaar's verifier stack under Node.js: the
+``node_verifier`` fixture installs the npm packages pinned in ``tests/interop/package-lock.json``
+(``npm ci``, no install scripts) when they are missing or older than the lock file, and skips,
+or fails under ``PORTE_VOIX_REQUIRE_SERVICES``, when node or npm is not on the PATH.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +30,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_START_TIMEOUT = 60
 WORKER_STOP_TIMEOUT = 20
+INTEROP = ROOT / "tests" / "interop"
+NPM_CI_TIMEOUT = 300
 
 
 def services_missing() -> str | None:
@@ -37,15 +45,42 @@ def services_missing() -> str | None:
     return " and ".join(missing) or None
 
 
+def _missing(message: str) -> None:
+    """Fail under PORTE_VOIX_REQUIRE_SERVICES (CI), else skip."""
+    if os.environ.get("PORTE_VOIX_REQUIRE_SERVICES"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def integration_services() -> None:
     """Skip (or fail, under PORTE_VOIX_REQUIRE_SERVICES) unless PostgreSQL and Redis are configured."""
     missing = services_missing()
     if missing:
-        message = f"the integration suite needs {missing}"
-        if os.environ.get("PORTE_VOIX_REQUIRE_SERVICES"):
-            pytest.fail(message)
-        pytest.skip(message)
+        _missing(f"the integration suite needs {missing}")
+
+
+@pytest.fixture(scope="session")
+def node_verifier() -> list[str]:
+    """The command that runs ``tests/interop/verify.mjs``, its npm packages installed.
+
+    ``npm ci`` runs when ``node_modules`` is missing or older than ``package-lock.json`` (npm
+    writes ``node_modules/.package-lock.json`` last). ``--ignore-scripts``: the packages are
+    plain JavaScript, and no install script may download anything (a browser least of all).
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        _missing("the Open Badges interoperability test needs node and npm on the PATH")
+    installed = INTEROP / "node_modules" / ".package-lock.json"
+    lock = INTEROP / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
+        done = subprocess.run(  # noqa: S603 - fixed command
+            command, cwd=INTEROP, capture_output=True, text=True, timeout=NPM_CI_TIMEOUT, check=False
+        )
+        if done.returncode != 0:
+            pytest.fail(f"npm ci in {INTEROP.relative_to(ROOT)} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return [node, str(INTEROP / "verify.mjs")]
 
 
 @pytest.fixture(scope="session")
