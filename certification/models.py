@@ -79,6 +79,17 @@ class CertificationProgram(ClusterableModel):
         related_name="+",
     )
     active = models.BooleanField(_("active"), default=True)
+    credential_includes_email = models.BooleanField(
+        _("put the holder's email identifier in the Open Badges credential"),
+        default=False,
+        help_text=_(
+            "Adds a salted hash of the holder's email address to the signed credential. The salt is "
+            "published with it, so anyone who has the credential can check a guessed address, such "
+            "as firstname.lastname@company: in effect the credential reveals the address. Turn it on "
+            "only if the badge platforms your holders use must match credentials to email addresses. "
+            "The holder's name is always in the credential."
+        ),
+    )
     # Design of the certificate.
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -137,6 +148,7 @@ class CertificationProgram(ClusterableModel):
             ],
             heading=_("Rules"),
         ),
+        MultiFieldPanel([FieldPanel("credential_includes_email")], heading=_("Open Badges credential")),
         MultiFieldPanel(
             [
                 FieldPanel("logo"),

@@ -17,9 +17,15 @@ signing key (per process) and the parsed contexts. JSON-LD processing only ever 
 two contexts shipped in ``certification/contexts/``: the document loader refuses any other
 URL, so signing never touches the network.
 
-The holder's email address never appears in clear: the subject is identified by a salted
-SHA-256 hash of it (``IdentityObject``), the salt being derived from the certificate code
-and ``SECRET_KEY`` so the credential stays the same from one request to the next.
+The subject is identified by the holder's name (``IdentityObject``, not hashed: the name is
+public on the verification page anyway). The programme may add the email address
+(``CertificationProgram.credential_includes_email``, off by default), as a salted SHA-256
+hash: the address is not written in clear, but the salt is published next to the hash, as
+Open Badges requires, so anyone holding the credential can check a guessed address. With the
+holder's name beside it and addresses as predictable as firstname.lastname@company, the hash
+reveals the address to anyone who tries; it only keeps it out of plain sight and stops two
+credentials from being linked by an identical hash. The salt is derived from the certificate
+code and ``SECRET_KEY`` so the credential stays the same from one request to the next.
 """
 
 from __future__ import annotations
@@ -274,8 +280,11 @@ def status_list_url() -> str:
 def identity_salt(certificate: Certificate) -> str:
     """128 bits, stable per certificate: HMAC-SHA256 of the code under ``SECRET_KEY``.
 
-    Random-looking to anyone without the secret (so the hash cannot be tested against a list
-    of addresses with a shared salt), yet the same on every request without a column.
+    A salt of its own per certificate, so two credentials of one holder carry different
+    hashes and one table of precomputed hashes serves no two credentials, yet the same on
+    every request without a column. It does not hide the address: the salt is published in
+    the credential, so a guessed address can be checked against the hash (see the module
+    docstring).
     """
     return salted_hmac(SALT_PURPOSE, certificate.code, algorithm="sha256").hexdigest()[:32]
 
@@ -303,11 +312,37 @@ def _criteria_narrative(certificate: Certificate, language: str) -> str:
         return " ".join(steps) or program.localised("description", language)
 
 
+def _identifiers(certificate: Certificate) -> list[dict[str, Any]]:
+    """The subject's ``IdentityObject``s: the email hash if the programme asks for it, the name."""
+    identifiers: list[dict[str, Any]] = []
+    if certificate.program.credential_includes_email:
+        salt = identity_salt(certificate)
+        identifiers.append(
+            {
+                "type": "IdentityObject",
+                "identityHash": identity_hash(certificate.user.email, salt),
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": salt,
+            }
+        )
+    # The name is already public on the verification page; it lets a person reading the
+    # credential see whose it is without knowing the email address.
+    identifiers.append(
+        {
+            "type": "IdentityObject",
+            "identityHash": certificate.holder_name,
+            "identityType": "name",
+            "hashed": False,
+        }
+    )
+    return identifiers
+
+
 def build_credential(certificate: Certificate) -> dict[str, Any]:
     """The unsigned ``OpenBadgeCredential`` of ``certificate``. Pure read; no side effects."""
     program = certificate.program
     language = credential_language(certificate)
-    salt = identity_salt(certificate)
     name = program.localised("name", language)
     credential: dict[str, Any] = {
         "@context": list(CREDENTIAL_CONTEXT),
@@ -321,23 +356,7 @@ def build_credential(certificate: Certificate) -> dict[str, Any]:
         credential["validUntil"] = _timestamp(certificate.expires_at)
     credential["credentialSubject"] = {
         "type": ["AchievementSubject"],
-        "identifier": [
-            {
-                "type": "IdentityObject",
-                "identityHash": identity_hash(certificate.user.email, salt),
-                "identityType": "emailAddress",
-                "hashed": True,
-                "salt": salt,
-            },
-            # The name is already public on the verification page; it lets a person reading
-            # the credential see whose it is without knowing the email address.
-            {
-                "type": "IdentityObject",
-                "identityHash": certificate.holder_name,
-                "identityType": "name",
-                "hashed": False,
-            },
-        ],
+        "identifier": _identifiers(certificate),
         "achievement": {
             "id": achievement_id(certificate),
             "type": ["Achievement"],

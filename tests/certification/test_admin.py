@@ -9,6 +9,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from certification.models import BulkRender, Certificate, CertificateEvent, CertificationProgram
+from tests.factories.admin_forms import programme_form
+from tests.factories.courses import CoursePageFactory
 from tests.factories.people import UserFactory
 
 ISSUED_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
@@ -349,3 +351,46 @@ def test_reissue_is_not_started_by_a_get_or_by_an_employee(hr_editor_client, emp
     hr_editor_client.get(url("certification_programmes:reissue", program.pk))
     employee_client.post(url("certification_programmes:reissue", program.pk))
     assert BulkRender.objects.count() == 0
+
+
+# --- the email identifier in Open Badges credentials ----------------------------------------------
+
+EMAIL_OPTION_HELP = {
+    "en": (
+        "Adds a salted hash of the holder&#x27;s email address to the signed credential. The salt is "
+        "published with it, so anyone who has the credential can check a guessed address, such as "
+        "firstname.lastname@company: in effect the credential reveals the address."
+    ),
+    "fr": (
+        "Ajoute à l&#x27;attestation signée une empreinte salée de l&#x27;adresse e-mail du titulaire. "
+        "Le sel est publié avec elle : quiconque détient l&#x27;attestation peut vérifier une adresse "
+        "devinée, comme prénom.nom@entreprise. En pratique, l&#x27;attestation révèle donc l&#x27;adresse."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_programme_form_says_what_the_email_option_reveals(hr_editor_client, program, language):
+    # when
+    response = hr_editor_client.get(url("certification_programmes:edit", program.pk), HTTP_ACCEPT_LANGUAGE=language)
+
+    # then
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="credential_includes_email"' in body
+    assert EMAIL_OPTION_HELP[language] in body
+
+
+@pytest.mark.parametrize(("checkbox", "expected"), [({}, False), ({"credential_includes_email": "on"}, True)])
+def test_programme_form_saves_the_email_option(superuser_client, course_index, checkbox, expected):
+    # given
+    data = programme_form(courses=[CoursePageFactory(parent=course_index)], **checkbox)
+
+    # when
+    response = superuser_client.post(url("certification_programmes:add"), data)
+
+    # then
+    assert response.status_code == 302
+    assert list(CertificationProgram.objects.values_list("slug", "credential_includes_email")) == [
+        ("ambassadeur", expected)
+    ]

@@ -255,6 +255,11 @@ def program(db) -> CertificationProgram:
     return program
 
 
+def include_email(program: CertificationProgram) -> None:
+    """The programme puts the holder's email identifier in its credentials."""
+    CertificationProgram.objects.filter(pk=program.pk).update(credential_includes_email=True)
+
+
 @pytest.fixture
 def holder(db) -> User:
     return User.objects.create_user(EMAIL, "pass-word-42", display_name="Jeanne Martin", preferred_language="en")
@@ -295,8 +300,10 @@ def fetch_credential(client, certificate) -> dict:
 # --- the credential -------------------------------------------------------------------------
 
 
-def test_credential_validates_against_the_official_schemas(client, certificate, conformance):
+@pytest.mark.parametrize("includes_email", [False, True], ids=["name-only", "with-email"])
+def test_credential_validates_against_the_official_schemas(client, certificate, program, conformance, includes_email):
     # given
+    CertificationProgram.objects.filter(pk=program.pk).update(credential_includes_email=includes_email)
     validators = [schema_validator(name) for name in OFFICIAL_CREDENTIAL_SCHEMAS]
 
     # when
@@ -313,7 +320,6 @@ def test_credential_content(client, certificate):
     credential = fetch_credential(client, certificate)
 
     # then
-    salt = openbadges.identity_salt(certificate)
     status_url = f"{BASE}/certificates/status/1.json"
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     assert unsigned == {
@@ -335,13 +341,6 @@ def test_credential_content(client, certificate):
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": "sha256$" + hashlib.sha256((EMAIL + salt).encode()).hexdigest(),
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "salt": salt,
-                },
                 {
                     "type": "IdentityObject",
                     "identityHash": "Jeanne Martin",
@@ -377,24 +376,72 @@ def test_credential_content(client, certificate):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", proof["created"])
 
 
-def test_email_is_only_present_hashed_with_a_stable_salt(client, certificate, holder, program):
+def test_email_identifier_is_left_out_unless_the_programme_includes_it(client, certificate):
     # given
+    email_hash = openbadges.identity_hash(EMAIL, openbadges.identity_salt(certificate))
+
+    # when
+    served = client.get(f"/certificates/{certificate.code}/credential.json").content.decode()
+
+    # then
+    identifiers = json.loads(served)["credentialSubject"]["identifier"]
+    assert identifiers == [
+        {"type": "IdentityObject", "identityHash": "Jeanne Martin", "identityType": "name", "hashed": False}
+    ]
+    assert "emailAddress" not in served
+    assert email_hash not in served
+    assert openbadges.identity_salt(certificate) not in served
+
+
+def test_programme_may_include_the_email_hashed_with_a_stable_salt(client, certificate, holder, program):
+    # given
+    include_email(program)
     other = make_certificate(
         User.objects.create_user("paul@example.com", "pass-word-42", display_name="Paul"), program, index=43
     )
 
     # when
     served = client.get(f"/certificates/{certificate.code}/credential.json").content.decode()
-    first = openbadges.build_credential(certificate)
+    first = openbadges.build_credential(Certificate.objects.get(pk=certificate.pk))
     second = openbadges.build_credential(Certificate.objects.get(pk=certificate.pk))
 
     # then
     assert EMAIL not in served and "jeanne.martin" not in served.lower()
     assert first == second
-    identity = first["credentialSubject"]["identifier"][0]
-    assert re.fullmatch(r"[0-9a-f]{32}", identity["salt"])
-    assert identity["identityHash"] == "sha256$" + hashlib.sha256((EMAIL + identity["salt"]).encode()).hexdigest()
-    assert openbadges.identity_salt(other) != identity["salt"]
+    salt = openbadges.identity_salt(certificate)
+    assert re.fullmatch(r"[0-9a-f]{32}", salt)
+    assert first["credentialSubject"]["identifier"] == [
+        {
+            "type": "IdentityObject",
+            "identityHash": "sha256$" + hashlib.sha256((EMAIL + salt).encode()).hexdigest(),
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": salt,
+        },
+        {"type": "IdentityObject", "identityHash": "Jeanne Martin", "identityType": "name", "hashed": False},
+    ]
+    assert openbadges.identity_salt(other) != salt
+
+
+def test_a_guessed_email_can_be_checked_against_the_published_hash(certificate, program):
+    """Why the email identifier is off by default: the salt is published next to the hash."""
+    # given
+    include_email(program)
+    credential = openbadges.build_credential(Certificate.objects.get(pk=certificate.pk))
+    email_identifier, name_identifier = credential["credentialSubject"]["identifier"]
+    first, last = name_identifier["identityHash"].lower().split()
+    guesses = [f"{first}@example.com", f"{first[0]}.{last}@example.com", f"{first}.{last}@example.com"]
+
+    # when
+    confirmed = [
+        guess
+        for guess in guesses
+        if "sha256$" + hashlib.sha256((guess + email_identifier["salt"]).encode()).hexdigest()
+        == email_identifier["identityHash"]
+    ]
+
+    # then
+    assert confirmed == [EMAIL]
 
 
 def test_credential_without_expiry_has_no_valid_until(holder, program):
@@ -464,11 +511,12 @@ def test_tampering_breaks_the_signature(client, certificate, verifier, published
     assert valid is False
 
 
-def test_every_value_is_covered_by_the_signature(certificate, verifier, published_key):
+def test_every_value_is_covered_by_the_signature(certificate, program, verifier, published_key):
     """The shipped credentials context has no @vocab: a term no context defines would be
     dropped by JSON-LD and silently left unsigned. Changing any value must break the proof."""
-    # given
-    credential = openbadges.signed_credential(certificate)
+    # given: the largest credential we make (with the email identifier)
+    include_email(program)
+    credential = openbadges.signed_credential(Certificate.objects.get(pk=certificate.pk))
     public_key = multikey_to_ed25519(published_key["publicKeyMultibase"])
     paths = [(p, v) for p, v in leaf_paths(credential) if p[-1] != "proofValue"]
 
