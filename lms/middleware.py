@@ -5,11 +5,27 @@ import logging
 from django.db import OperationalError
 from django.utils.translation import gettext as _
 
-from lms.http import error_response
+from lms.http import DomainError, domain_error_response, error_response
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+
+
+class DomainErrorMiddleware:
+    """Render a ``DomainError`` a view let through, as the error contract says: its status,
+    its code and message, as JSON or as the page. Anything else is left to Django."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DomainError):
+            return domain_error_response(request, exception)
+        return None
 
 
 class DatabaseBusyMiddleware:

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "lms.middleware.PreviewFramingMiddleware",
+    "lms.middleware.DomainErrorMiddleware",
     "lms.middleware.DatabaseBusyMiddleware",
     "lms.middleware.MethodNotAllowedPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
