@@ -228,7 +228,7 @@ def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
         "course": quiz.course,
         "attempt": attempt,
         "pass_mark": attempt.snapshot["pass_mark"],
-        "review_allowed": selectors.review_allowed(attempt=attempt, user=request.user),
+        "review_mode": selectors.review_mode(attempt=attempt, user=request.user),
         "review_url": quiz.url + quiz.reverse_subpage("attempt_review", kwargs={"attempt_id": attempt.public_id}),
         "course_progress": selectors.course_progress_map(user=request.user, course_ids=[quiz.course.pk]).get(
             quiz.course.pk
@@ -249,18 +249,23 @@ def attempt_review(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
             QuizError("attempt_in_progress", _("Finish the attempt before reviewing it."), 403),
             back_url=quiz.url,
         )
-    if not selectors.review_allowed(attempt=attempt, user=request.user):
+    mode = selectors.review_mode(attempt=attempt, user=request.user)
+    if mode == selectors.REVIEW_NONE:
         return error_response(
             request,
             QuizError("review_not_allowed", _("The review of this quiz is not available."), 403),
             back_url=quiz.url,
         )
+    full = mode == selectors.REVIEW_FULL
     context = {
         "page": quiz,
         "self": quiz,
         "course": quiz.course,
         "attempt": attempt,
-        "questions": selectors.review_questions(attempt),
+        "full_review": full,
+        # Before a pass under "right or wrong", only the allow-listed outcome rows reach the
+        # template: what it does not get, it cannot show.
+        "questions": selectors.review_questions(attempt) if full else selectors.outcome_questions(attempt),
     }
     return TemplateResponse(request, "courses/attempt_review.html", context)
 

@@ -154,9 +154,12 @@ class QuizPage(RoutablePageMixin, Page):
     """The final quiz of a course. Routes: landing, start, take/submit, save, result, review."""
 
     class ReviewPolicy(models.TextChoices):
-        NEVER = "never", _("Never")
-        AFTER_SUBMIT = "after_submit", _("After each submitted attempt")
+        """What the review of a finished attempt shows (see ``selectors.review_mode``)."""
+
+        RIGHT_OR_WRONG = "right_or_wrong", _("Right or wrong after each attempt, the answers once passed")
         AFTER_PASS = "after_pass", _("Only once passed")
+        NEVER = "never", _("Never")
+        AFTER_SUBMIT = "after_submit", _("Everything after each attempt (practice quizzes)")
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     pass_mark = models.DecimalField(
@@ -175,7 +178,19 @@ class QuizPage(RoutablePageMixin, Page):
     )
     delay_between_attempts_minutes = models.PositiveIntegerField(_("delay between attempts (minutes)"), default=0)
     review_policy = models.CharField(
-        _("review policy"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_SUBMIT
+        _("review policy"),
+        max_length=16,
+        choices=ReviewPolicy.choices,
+        default=ReviewPolicy.RIGHT_OR_WRONG,
+        help_text=_(
+            "What learners see after an attempt. “Right or wrong…”: after each attempt, whether each answer "
+            "was right and the feedback of the options they chose; the correct answers and explanations only "
+            "once they have passed. “Only once passed”: nothing before a pass, then the correct answers, all "
+            "feedback and explanations. “Never”: the score only. “Everything after each attempt”: the correct "
+            "answers even after a failed attempt, so a retake is largely known in advance: keep it for "
+            "practice quizzes, not for a quiz that leads to a certificate. A pass counts only since the "
+            "learner's last renewal."
+        ),
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
 
