@@ -26,8 +26,8 @@ from courses.models import (
 CATALOGUE_PAGE_SIZE = 24
 
 
-def _lang(user) -> str:
-    return getattr(user, "preferred_language", "") or ""
+CATALOGUE_LANGUAGES = ("fr", "en")
+ALL_LANGUAGES = "all"
 
 
 def search_terms(query: str) -> str:
@@ -41,22 +41,27 @@ def search_terms(query: str) -> str:
     return " ".join(words)[:200]
 
 
-def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
-    """Courses under ``index_page`` filtered by ``tag``, ``level``, ``language`` and ``q``."""
+def catalogue(*, index_page: CourseIndexPage, params, user, default_language: str) -> dict[str, Any]:
+    """Courses under ``index_page`` filtered by ``tag``, ``level``, ``language`` and ``q``.
+
+    Without a valid ``language`` the catalogue shows the courses in ``default_language`` (the
+    visitor's); ``language=all`` shows every language.
+    """
     courses = CoursePage.objects.live().public().descendant_of(index_page).order_by("path")
     tag = (params.get("tag") or "").strip()[:100]
     level = (params.get("level") or "").strip()
     language = (params.get("language") or "").strip()
+    if default_language not in CATALOGUE_LANGUAGES:
+        default_language = CATALOGUE_LANGUAGES[0]
     query = (params.get("q") or "").strip()[:200]
     terms = search_terms(query)
     if level in CoursePage.Level.values:
         courses = courses.filter(level=level)
     else:
         level = ""
-    if language in {"fr", "en"}:
+    if language != ALL_LANGUAGES:
+        language = language if language in CATALOGUE_LANGUAGES else default_language
         courses = courses.filter(language=language)
-    else:
-        language = ""
     if tag:
         courses = courses.filter(tags__slug=tag).distinct()
     if terms:
@@ -81,7 +86,7 @@ def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
         "filters": {"tag": tag, "level": level, "language": language, "q": query},
         "levels": CoursePage.Level.choices,
         "tags": tags,
-        "user_language": _lang(user),
+        "default_language": default_language,
     }
 
 

@@ -10,12 +10,13 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -31,7 +32,15 @@ class CourseIndexPage(Page):
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        TitleFieldPanel(
+            "title",
+            help_text=_(
+                "The name of the catalogue in the admin. Learners see the heading “Courses”, in their language."
+            ),
+        ),
+        FieldPanel("intro"),
+    ]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
 
@@ -42,7 +51,11 @@ class CourseIndexPage(Page):
         from courses import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.catalogue(index_page=self, params=request.GET, user=request.user))
+        # The active language: the user's preference, then the browser's, then French.
+        language = (translation.get_language() or "").split("-")[0]
+        context.update(
+            selectors.catalogue(index_page=self, params=request.GET, user=request.user, default_language=language)
+        )
         return context
 
 
