@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from courses import selectors, services
 from courses.models import LessonPage, QuizPage
@@ -69,6 +70,7 @@ def lesson_complete(request, lesson: LessonPage) -> HttpResponse:
 # --- quiz -----------------------------------------------------------------------------
 
 
+@require_safe
 @never_cache
 def quiz_landing(request, quiz: QuizPage) -> HttpResponse:
     if (response := _login_required(request)) is not None:
@@ -213,6 +215,7 @@ def _json_answers(request) -> dict[str, list[str]]:
     return data
 
 
+@require_safe
 @never_cache
 def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     if (response := _login_required(request)) is not None:
@@ -238,6 +241,7 @@ def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     return TemplateResponse(request, "courses/attempt_result.html", context)
 
 
+@require_safe
 @never_cache
 def attempt_review(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     if (response := _login_required(request)) is not None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpResponseNotAllowed
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -25,9 +26,21 @@ from wagtail.search import index
 from courses.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
+# Learner pages are read, never written to: other methods get 405 with an Allow header
+# (Wagtail's Page.serve would render them for a PUT or a DELETE as for a GET).
+READ_METHODS = ["GET", "HEAD"]
 
 
-class CourseIndexPage(Page):
+class ReadOnlyPageMixin:
+    """Serve GET and HEAD only."""
+
+    def serve(self, request, *args, **kwargs):
+        if request.method not in READ_METHODS:
+            return HttpResponseNotAllowed(READ_METHODS)
+        return super().serve(request, *args, **kwargs)
+
+
+class CourseIndexPage(ReadOnlyPageMixin, Page):
     """The catalogue, at ``/courses/``: filter by tag and level, search titles and summaries."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -63,7 +76,7 @@ class CourseTag(TaggedItemBase):
     content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(Page):
+class CoursePage(ReadOnlyPageMixin, Page):
     """A course: lessons (child pages, in tree order) and one final quiz (a child QuizPage)."""
 
     class Level(models.TextChoices):
@@ -142,6 +155,13 @@ class LessonPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_detail(lesson=self, user=request.user))
         return context
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        # The lesson itself is read-only; "complete/" is the route a form posts to.
+        if request.method not in READ_METHODS:
+            return HttpResponseNotAllowed(READ_METHODS)
+        return super().index_route(request, *args, **kwargs)
 
     @path("complete/", name="complete")
     def complete(self, request):
