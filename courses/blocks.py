@@ -147,7 +147,15 @@ class ChoiceBlock(blocks.StructBlock):
 
     text = blocks.CharBlock(max_length=500, label=_("text"))
     correct = blocks.BooleanBlock(required=False, label=_("correct"))
-    feedback = blocks.CharBlock(required=False, max_length=500, label=_("feedback"))
+    feedback = blocks.CharBlock(
+        required=False,
+        max_length=500,
+        label=_("feedback"),
+        help_text=_(
+            "Shown to a learner who chose this option, even before they pass: say why it is right or wrong "
+            "without naming the right option."
+        ),
+    )
 
     class Meta:
         icon = "radio-full"

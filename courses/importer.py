@@ -561,7 +561,7 @@ def parse_course_data(data: Mapping[str, Any], *, source: str = "<data>") -> Cou
                 "delay_between_attempts_minutes", minimum=0, maximum=100000, default=0
             )
             or 0,
-            review_policy=quiz.choice("review_policy", REVIEW_POLICIES, default=QuizPage.ReviewPolicy.AFTER_SUBMIT),
+            review_policy=quiz.choice("review_policy", REVIEW_POLICIES, default=QuizPage.ReviewPolicy.RIGHT_OR_WRONG),
             shuffle_questions=quiz.boolean("shuffle_questions", default=True),
             slots=slots,
         )

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from taggit.models import Tag
@@ -26,8 +26,8 @@ from courses.models import (
 CATALOGUE_PAGE_SIZE = 24
 
 
-def _lang(user) -> str:
-    return getattr(user, "preferred_language", "") or ""
+CATALOGUE_LANGUAGES = ("fr", "en")
+ALL_LANGUAGES = "all"
 
 
 def search_terms(query: str) -> str:
@@ -41,22 +41,27 @@ def search_terms(query: str) -> str:
     return " ".join(words)[:200]
 
 
-def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
-    """Courses under ``index_page`` filtered by ``tag``, ``level``, ``language`` and ``q``."""
+def catalogue(*, index_page: CourseIndexPage, params, user, default_language: str) -> dict[str, Any]:
+    """Courses under ``index_page`` filtered by ``tag``, ``level``, ``language`` and ``q``.
+
+    Without a valid ``language`` the catalogue shows the courses in ``default_language`` (the
+    visitor's); ``language=all`` shows every language.
+    """
     courses = CoursePage.objects.live().public().descendant_of(index_page).order_by("path")
     tag = (params.get("tag") or "").strip()[:100]
     level = (params.get("level") or "").strip()
     language = (params.get("language") or "").strip()
+    if default_language not in CATALOGUE_LANGUAGES:
+        default_language = CATALOGUE_LANGUAGES[0]
     query = (params.get("q") or "").strip()[:200]
     terms = search_terms(query)
     if level in CoursePage.Level.values:
         courses = courses.filter(level=level)
     else:
         level = ""
-    if language in {"fr", "en"}:
+    if language != ALL_LANGUAGES:
+        language = language if language in CATALOGUE_LANGUAGES else default_language
         courses = courses.filter(language=language)
-    else:
-        language = ""
     if tag:
         courses = courses.filter(tags__slug=tag).distinct()
     if terms:
@@ -81,7 +86,7 @@ def catalogue(*, index_page: CourseIndexPage, params, user) -> dict[str, Any]:
         "filters": {"tag": tag, "level": level, "language": language, "q": query},
         "levels": CoursePage.Level.choices,
         "tags": tags,
-        "user_language": _lang(user),
+        "default_language": default_language,
     }
 
 
@@ -253,22 +258,51 @@ def attempt_answers(attempt: Attempt) -> dict[int, Any]:
     return dict(attempt.answers.values_list("position", "response"))
 
 
-def review_allowed(*, attempt: Attempt, user) -> bool:
-    """Whether the review (keys, feedback, explanations) may be shown for ``attempt``."""
+# What the review of a finished attempt may show: nothing, the outcome (right or wrong per
+# question, the feedback of the options the learner chose), or everything (keys, every
+# option's feedback, explanations).
+REVIEW_NONE = ""
+REVIEW_OUTCOME = "outcome"
+REVIEW_FULL = "full"
+
+
+def passed_since_restart(*, user, quiz: QuizPage) -> bool:
+    """Whether ``user`` passed ``quiz`` since the last restart of their enrolment in its course
+    (certificate renewal), or ever when it was never restarted. One query."""
+    restarted = Enrollment.objects.filter(user=user, course__path=quiz.path[: -quiz.steplen]).exclude(restarted_at=None)
+    since_restart = Q(started_at__gte=Subquery(restarted.values("restarted_at")[:1])) | ~Exists(restarted)
+    return Attempt.objects.filter(since_restart, user=user, quiz_id=quiz.pk, passed=True).exists()
+
+
+def review_mode(*, attempt: Attempt, user) -> str:
+    """What the review of ``attempt`` may show ``user``: ``REVIEW_NONE``, ``REVIEW_OUTCOME`` or
+    ``REVIEW_FULL``, by the review policy captured when the attempt started.
+
+    The keys are shown after a pass by ``user`` on the same quiz since their last restart, so
+    a renewal's new attempts stay unknown until the learner passes again.
+    """
     if attempt.status == Attempt.Status.IN_PROGRESS:
-        return False
-    policy = attempt.snapshot.get("review_policy", "never")
+        return REVIEW_NONE
+    policy = attempt.snapshot.get("review_policy", QuizPage.ReviewPolicy.NEVER)
     if policy == QuizPage.ReviewPolicy.AFTER_SUBMIT:
-        return True
-    if policy == QuizPage.ReviewPolicy.AFTER_PASS:
-        return Attempt.objects.filter(user=user, quiz_id=attempt.quiz_id, passed=True).exists()
-    return False
+        return REVIEW_FULL
+    if policy not in (QuizPage.ReviewPolicy.AFTER_PASS, QuizPage.ReviewPolicy.RIGHT_OR_WRONG):
+        return REVIEW_NONE
+    if passed_since_restart(user=user, quiz=attempt.quiz):
+        return REVIEW_FULL
+    return REVIEW_OUTCOME if policy == QuizPage.ReviewPolicy.RIGHT_OR_WRONG else REVIEW_NONE
 
 
-def review_questions(attempt: Attempt) -> list[dict[str, Any]]:
+def _answers_and_credits(attempt: Attempt) -> tuple[dict[int, Any], dict[int, Any]]:
     answers, credits = {}, {}
     for position, response, credit in attempt.answers.values_list("position", "response", "credit"):
         answers[position], credits[position] = response, credit
+    return answers, credits
+
+
+def review_questions(attempt: Attempt) -> list[dict[str, Any]]:
+    """The full review: keys, every option's feedback, explanations (``REVIEW_FULL`` only)."""
+    answers, credits = _answers_and_credits(attempt)
     rows = []
     for snapshot in attempt.questions:
         qtype = QUESTION_TYPES[snapshot["type"]]
@@ -280,6 +314,25 @@ def review_questions(attempt: Attempt) -> list[dict[str, Any]]:
             "credit": credits.get(snapshot["position"]),
         }
         rows.append(row)
+    return rows
+
+
+def outcome_questions(attempt: Attempt) -> list[dict[str, Any]]:
+    """The outcome review (``REVIEW_OUTCOME``): per question, the credit earned and the learner's
+    own answer with the feedback of the options they chose. Built from an allow-list
+    (``OUTCOME_QUESTION_KEYS``): no key, no feedback of an option not chosen, no explanation."""
+    answers, credits = _answers_and_credits(attempt)
+    rows = []
+    for snapshot in attempt.questions:
+        qtype = QUESTION_TYPES[snapshot["type"]]
+        position = snapshot["position"]
+        rows.append(
+            {
+                **qtype.outcome_view(snapshot, answers.get(position)),
+                "position": position,
+                "credit": credits.get(position),
+            }
+        )
     return rows
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from courses import selectors, services
 from courses.models import LessonPage, QuizPage
@@ -69,6 +70,7 @@ def lesson_complete(request, lesson: LessonPage) -> HttpResponse:
 # --- quiz -----------------------------------------------------------------------------
 
 
+@require_safe
 @never_cache
 def quiz_landing(request, quiz: QuizPage) -> HttpResponse:
     if (response := _login_required(request)) is not None:
@@ -213,6 +215,7 @@ def _json_answers(request) -> dict[str, list[str]]:
     return data
 
 
+@require_safe
 @never_cache
 def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     if (response := _login_required(request)) is not None:
@@ -228,7 +231,7 @@ def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
         "course": quiz.course,
         "attempt": attempt,
         "pass_mark": attempt.snapshot["pass_mark"],
-        "review_allowed": selectors.review_allowed(attempt=attempt, user=request.user),
+        "review_mode": selectors.review_mode(attempt=attempt, user=request.user),
         "review_url": quiz.url + quiz.reverse_subpage("attempt_review", kwargs={"attempt_id": attempt.public_id}),
         "course_progress": selectors.course_progress_map(user=request.user, course_ids=[quiz.course.pk]).get(
             quiz.course.pk
@@ -238,6 +241,7 @@ def attempt_result(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     return TemplateResponse(request, "courses/attempt_result.html", context)
 
 
+@require_safe
 @never_cache
 def attempt_review(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     if (response := _login_required(request)) is not None:
@@ -249,18 +253,23 @@ def attempt_review(request, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
             QuizError("attempt_in_progress", _("Finish the attempt before reviewing it."), 403),
             back_url=quiz.url,
         )
-    if not selectors.review_allowed(attempt=attempt, user=request.user):
+    mode = selectors.review_mode(attempt=attempt, user=request.user)
+    if mode == selectors.REVIEW_NONE:
         return error_response(
             request,
             QuizError("review_not_allowed", _("The review of this quiz is not available."), 403),
             back_url=quiz.url,
         )
+    full = mode == selectors.REVIEW_FULL
     context = {
         "page": quiz,
         "self": quiz,
         "course": quiz.course,
         "attempt": attempt,
-        "questions": selectors.review_questions(attempt),
+        "full_review": full,
+        # Before a pass under "right or wrong", only the allow-listed outcome rows reach the
+        # template: what it does not get, it cannot show.
+        "questions": selectors.review_questions(attempt) if full else selectors.outcome_questions(attempt),
     }
     return TemplateResponse(request, "courses/attempt_review.html", context)
 

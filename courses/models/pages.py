@@ -10,12 +10,14 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpResponseNotAllowed
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -24,14 +26,34 @@ from wagtail.search import index
 from courses.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
+# Learner pages are read, never written to: other methods get 405 with an Allow header
+# (Wagtail's Page.serve would render them for a PUT or a DELETE as for a GET).
+READ_METHODS = ["GET", "HEAD"]
 
 
-class CourseIndexPage(Page):
+class ReadOnlyPageMixin:
+    """Serve GET and HEAD only."""
+
+    def serve(self, request, *args, **kwargs):
+        if request.method not in READ_METHODS:
+            return HttpResponseNotAllowed(READ_METHODS)
+        return super().serve(request, *args, **kwargs)
+
+
+class CourseIndexPage(ReadOnlyPageMixin, Page):
     """The catalogue, at ``/courses/``: filter by tag and level, search titles and summaries."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        TitleFieldPanel(
+            "title",
+            help_text=_(
+                "The name of the catalogue in the admin. Learners see the heading “Courses”, in their language."
+            ),
+        ),
+        FieldPanel("intro"),
+    ]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
 
@@ -42,7 +64,11 @@ class CourseIndexPage(Page):
         from courses import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.catalogue(index_page=self, params=request.GET, user=request.user))
+        # The active language: the user's preference, then the browser's, then French.
+        language = (translation.get_language() or "").split("-")[0]
+        context.update(
+            selectors.catalogue(index_page=self, params=request.GET, user=request.user, default_language=language)
+        )
         return context
 
 
@@ -50,7 +76,7 @@ class CourseTag(TaggedItemBase):
     content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(Page):
+class CoursePage(ReadOnlyPageMixin, Page):
     """A course: lessons (child pages, in tree order) and one final quiz (a child QuizPage)."""
 
     class Level(models.TextChoices):
@@ -130,6 +156,13 @@ class LessonPage(RoutablePageMixin, Page):
         context.update(selectors.lesson_detail(lesson=self, user=request.user))
         return context
 
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        # The lesson itself is read-only; "complete/" is the route a form posts to.
+        if request.method not in READ_METHODS:
+            return HttpResponseNotAllowed(READ_METHODS)
+        return super().index_route(request, *args, **kwargs)
+
     @path("complete/", name="complete")
     def complete(self, request):
         from courses import views
@@ -154,9 +187,12 @@ class QuizPage(RoutablePageMixin, Page):
     """The final quiz of a course. Routes: landing, start, take/submit, save, result, review."""
 
     class ReviewPolicy(models.TextChoices):
-        NEVER = "never", _("Never")
-        AFTER_SUBMIT = "after_submit", _("After each submitted attempt")
+        """What the review of a finished attempt shows (see ``selectors.review_mode``)."""
+
+        RIGHT_OR_WRONG = "right_or_wrong", _("Right or wrong after each attempt, the answers once passed")
         AFTER_PASS = "after_pass", _("Only once passed")
+        NEVER = "never", _("Never")
+        AFTER_SUBMIT = "after_submit", _("Everything after each attempt (practice quizzes)")
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     pass_mark = models.DecimalField(
@@ -175,7 +211,19 @@ class QuizPage(RoutablePageMixin, Page):
     )
     delay_between_attempts_minutes = models.PositiveIntegerField(_("delay between attempts (minutes)"), default=0)
     review_policy = models.CharField(
-        _("review policy"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_SUBMIT
+        _("review policy"),
+        max_length=16,
+        choices=ReviewPolicy.choices,
+        default=ReviewPolicy.RIGHT_OR_WRONG,
+        help_text=_(
+            "What learners see after an attempt. “Right or wrong…”: after each attempt, whether each answer "
+            "was right and the feedback of the options they chose; the correct answers and explanations only "
+            "once they have passed. “Only once passed”: nothing before a pass, then the correct answers, all "
+            "feedback and explanations. “Never”: the score only. “Everything after each attempt”: the correct "
+            "answers even after a failed attempt, so a retake is largely known in advance: keep it for "
+            "practice quizzes, not for a quiz that leads to a certificate. A pass counts only since the "
+            "learner's last renewal."
+        ),
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
 

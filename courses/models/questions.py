@@ -42,6 +42,19 @@ QUESTION_TYPES: dict[str, type[Question]] = {}
 PUBLIC_QUESTION_KEYS = frozenset({"position", "type", "prompt", "points", "options", "post", "multiple", "saved"})
 PUBLIC_OPTION_KEYS = frozenset({"token", "text"})
 PUBLIC_POST_KEYS = frozenset({"author", "author_title", "network", "network_label", "text", "image_url"})
+# Fields of the outcome review (a finished attempt, not passed, under "right or wrong"): the
+# learner's own answer, the credit it earned and the feedback of the options they chose —
+# never the key, the feedback of an option they did not choose, or the explanation.
+OUTCOME_QUESTION_KEYS = frozenset(
+    {"position", "type", "prompt", "points", "options", "post", "multiple", "given_order", "policy_clause", "credit"}
+)
+OUTCOME_OPTION_KEYS = frozenset({"text", "selected", "feedback"})
+
+
+FEEDBACK_HELP = _(
+    "Shown to a learner who chose this answer, even before they pass: say why it is right or wrong "
+    "without naming the right answer."
+)
 
 
 class InvalidAnswer(ValueError):
@@ -222,6 +235,23 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
             )
         return {"options": options, "explanation": snapshot.get("explanation", "")}
 
+    @classmethod
+    def outcome_view(cls, snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
+        """The outcome review: the options as served, which ones the learner chose, and the
+        feedback of those only (see ``OUTCOME_QUESTION_KEYS``)."""
+        selected = set(response) if isinstance(response, list) else {response}
+        options = []
+        for option in snapshot.get("options", []):
+            chosen = option["token"] in selected
+            options.append(
+                {
+                    "text": option_text(option),
+                    "selected": chosen,
+                    "feedback": option.get("feedback", "") if chosen else "",
+                }
+            )
+        return {**cls.public_view(snapshot), "options": options}
+
     @staticmethod
     def _one_of(snapshot: dict[str, Any], values: list[str]) -> str:
         if len(values) != 1:
@@ -333,8 +363,8 @@ class TrueFalseQuestion(Question):
 
     type_key = "true_false"
     correct_answer = models.BooleanField(_("the statement is true"), default=True)
-    feedback_true = models.CharField(_("feedback for 'true'"), max_length=500, blank=True)
-    feedback_false = models.CharField(_("feedback for 'false'"), max_length=500, blank=True)
+    feedback_true = models.CharField(_("feedback for 'true'"), max_length=500, blank=True, help_text=FEEDBACK_HELP)
+    feedback_false = models.CharField(_("feedback for 'false'"), max_length=500, blank=True, help_text=FEEDBACK_HELP)
 
     class Meta:
         verbose_name = _("true / false question")
@@ -417,6 +447,14 @@ class OrderingQuestion(Question):
             "explanation": snapshot.get("explanation", ""),
         }
 
+    @classmethod
+    def outcome_view(cls, snapshot, response):
+        """The learner's order, without saying which steps are in place (the credit says how
+        many are)."""
+        text = {o["token"]: o["text"] for o in snapshot["options"]}
+        given = [text[token] for token in response or [] if token in text]
+        return {**cls.public_view(snapshot), "options": [], "given_order": given}
+
 
 class PostScenarioQuestion(Question):
     """A mock post: share as is, share after a change, or don't share — with feedback for each."""
@@ -445,9 +483,11 @@ class PostScenarioQuestion(Question):
         related_name="+",
     )
     correct_action = models.CharField(_("correct action"), max_length=24, choices=ACTIONS)
-    feedback_share_as_is = models.CharField(_("feedback for 'share as is'"), max_length=600)
-    feedback_share_after_change = models.CharField(_("feedback for 'share after a change'"), max_length=600)
-    feedback_dont_share = models.CharField(_("feedback for 'don't share'"), max_length=600)
+    feedback_share_as_is = models.CharField(_("feedback for 'share as is'"), max_length=600, help_text=FEEDBACK_HELP)
+    feedback_share_after_change = models.CharField(
+        _("feedback for 'share after a change'"), max_length=600, help_text=FEEDBACK_HELP
+    )
+    feedback_dont_share = models.CharField(_("feedback for 'don't share'"), max_length=600, help_text=FEEDBACK_HELP)
     policy_clause = models.CharField(
         _("policy clause"), max_length=200, blank=True, help_text=_("The clause of the policy the feedback cites.")
     )
@@ -507,5 +547,13 @@ class PostScenarioQuestion(Question):
     @classmethod
     def review_view(cls, snapshot, response):
         view = super().review_view(snapshot, response)
+        view["policy_clause"] = snapshot.get("policy_clause", "")
+        return view
+
+    @classmethod
+    def outcome_view(cls, snapshot, response):
+        """The chosen action's feedback and the clause to read again; the clause names a rule,
+        not an action."""
+        view = super().outcome_view(snapshot, response)
         view["policy_clause"] = snapshot.get("policy_clause", "")
         return view

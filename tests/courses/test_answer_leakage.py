@@ -14,7 +14,13 @@ from django.utils.html import escape
 
 from courses import selectors, services
 from courses.models import QUESTION_TYPES, Attempt, QuizPage
-from courses.models.questions import PUBLIC_OPTION_KEYS, PUBLIC_POST_KEYS, PUBLIC_QUESTION_KEYS
+from courses.models.questions import (
+    OUTCOME_OPTION_KEYS,
+    OUTCOME_QUESTION_KEYS,
+    PUBLIC_OPTION_KEYS,
+    PUBLIC_POST_KEYS,
+    PUBLIC_QUESTION_KEYS,
+)
 from tests.factories.answers import correct_answers, route, wrong_answers
 from tests.factories.courses import MultipleChoiceQuestionFactory, SingleChoiceQuestionFactory
 from tests.factories.courses import choice as choice_value
@@ -330,3 +336,146 @@ def test_review_policy_is_the_one_captured_at_start(quiz_factory, employee, empl
 
     # then
     assert response.status_code == 403
+
+
+# --- "right or wrong after each attempt, the answers once passed" -------------------------
+
+
+def _visible(html: bytes, text: str) -> bool:
+    return escape(text).encode() in html
+
+
+@pytest.mark.parametrize("type_key", TYPE_KEYS)
+def test_right_or_wrong_shows_a_failed_learner_their_outcome_but_no_key(
+    type_key, quiz_factory, employee, employee_client
+):
+    # given: a failed attempt under the default policy
+    quiz = quiz_factory(types=[type_key], review_policy=QuizPage.ReviewPolicy.RIGHT_OR_WRONG)
+    attempt = _failed_attempt(quiz, employee)
+    snapshot = attempt.questions[0]
+    chosen = set(wrong_answers(attempt)["q0"])
+
+    # when
+    review = employee_client.get(route(quiz, "attempt_review", attempt))
+    result = employee_client.get(route(quiz, "attempt_result", attempt))
+
+    # then: the review answers, with the outcome rows only
+    assert review.status_code == 200
+    assert review.context["full_review"] is False
+    [row] = review.context["questions"]
+    assert set(row) <= OUTCOME_QUESTION_KEYS
+    assert all(set(option) <= OUTCOME_OPTION_KEYS for option in row["options"])
+    assert row["credit"] == 0
+    html = review.content
+    # the feedback of the options the learner chose, and of no other option
+    for option in snapshot["options"]:
+        if option["feedback"]:
+            assert _visible(html, option["feedback"]) is (option["token"] in chosen), option
+    # no explanation, no "correct answer" mark, no token (the key is a token)
+    assert b"explanation-secret" not in html
+    assert b"Correct answer" not in html and b"Correct order" not in html
+    assert CORRECTNESS_IN_MARKUP.findall(html) == []
+    assert [token for token in (o["token"] for o in snapshot["options"]) if token.encode() in html] == []
+    assert b"Wrong" in html
+    # the result page links to it and tells what comes once passed
+    assert result.context["review_mode"] == "outcome"
+    assert b"See which answers were right" in result.content
+    assert not any(marker in result.content for marker in SECRET_MARKERS)
+
+
+def test_right_or_wrong_tells_which_questions_were_right(quiz_factory, employee, employee_client):
+    # given: two questions, the first answered right, the second wrong, under the default policy
+    quiz = quiz_factory(
+        types=["single_choice", "single_choice"], review_policy=QuizPage.ReviewPolicy.RIGHT_OR_WRONG, pass_mark=100
+    )
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    attempt = services.attempt_submit(
+        attempt=attempt, data={"q0": correct_answers(attempt)["q0"], "q1": wrong_answers(attempt)["q1"]}
+    )
+
+    # when
+    response = employee_client.get(route(quiz, "attempt_review", attempt))
+
+    # then
+    assert attempt.passed is False
+    assert [row["credit"] for row in response.context["questions"]] == [1, 0]
+    badges = re.findall(rb'<p class="question__credit">\s*<span class="badge badge--(\w+)">\s*(\w+)', response.content)
+    assert badges == [(b"success", b"Right"), (b"danger", b"Wrong")]
+
+
+def test_right_or_wrong_shows_everything_once_passed(quiz_factory, employee, employee_client):
+    # given: a failed attempt, then a passed one
+    quiz = quiz_factory(types=TYPE_KEYS, review_policy=QuizPage.ReviewPolicy.RIGHT_OR_WRONG)
+    failed = _failed_attempt(quiz, employee)
+    _passed_attempt(quiz, employee)
+
+    # when
+    response = employee_client.get(route(quiz, "attempt_review", failed))
+
+    # then: keys, every feedback and explanations, for the failed attempt too
+    assert response.status_code == 200
+    assert response.context["full_review"] is True
+    html = response.content
+    assert all(q["explanation"].encode() in html for q in failed.questions)
+    assert html.count(b"feedback-secret") == sum(1 for q in failed.questions for o in q["options"] if o.get("feedback"))
+
+
+@pytest.mark.parametrize(
+    ("policy", "status"), [(QuizPage.ReviewPolicy.AFTER_PASS, 403), (QuizPage.ReviewPolicy.RIGHT_OR_WRONG, 200)]
+)
+def test_someone_elses_pass_does_not_unlock_my_review(
+    policy, status, quiz_factory, employee, other_employee, other_employee_client
+):
+    # given: the other employee failed; the employee passed the same quiz
+    quiz = quiz_factory(types=TYPE_KEYS, review_policy=policy)
+    mine = _failed_attempt(quiz, other_employee)
+    _passed_attempt(quiz, employee)
+
+    # when
+    response = other_employee_client.get(route(quiz, "attempt_review", mine))
+
+    # then: refused, or the outcome only
+    assert response.status_code == status
+    assert b"explanation-secret" not in response.content
+    assert b"Correct answer" not in response.content
+    if status == 200:
+        assert response.context["full_review"] is False
+
+
+@pytest.mark.parametrize(
+    ("policy", "status"), [(QuizPage.ReviewPolicy.AFTER_PASS, 403), (QuizPage.ReviewPolicy.RIGHT_OR_WRONG, 200)]
+)
+def test_a_pass_before_a_renewal_does_not_unlock_the_reviews_after_it(
+    policy, status, quiz_factory, employee, employee_client
+):
+    # given: a pass, then a renewal (restart) and a blank attempt on newly drawn questions
+    quiz = quiz_factory(types=TYPE_KEYS, review_policy=policy)
+    passed = _passed_attempt(quiz, employee)
+    services.enrollment_restart(user=employee, course=quiz.course_page)
+    blank = services.attempt_submit(attempt=services.attempt_start(user=employee, quiz=quiz), data={})
+
+    # when
+    new_review = employee_client.get(route(quiz, "attempt_review", blank))
+    old_review = employee_client.get(route(quiz, "attempt_review", passed))
+
+    # then: neither shows a key until the learner passes again
+    for response in (new_review, old_review):
+        assert response.status_code == status
+        assert b"explanation-secret" not in response.content
+        assert b"Correct answer" not in response.content
+
+
+def test_passing_again_after_a_renewal_unlocks_the_review(quiz_factory, employee, employee_client):
+    # given
+    quiz = quiz_factory(types=TYPE_KEYS, review_policy=QuizPage.ReviewPolicy.AFTER_PASS)
+    _passed_attempt(quiz, employee)
+    services.enrollment_restart(user=employee, course=quiz.course_page)
+    blank = services.attempt_submit(attempt=services.attempt_start(user=employee, quiz=quiz), data={})
+    _passed_attempt(quiz, employee)
+
+    # when
+    response = employee_client.get(route(quiz, "attempt_review", blank))
+
+    # then
+    assert response.status_code == 200
+    assert b"explanation-secret" in response.content
