@@ -9,6 +9,7 @@ grows with the length of the post, not with the number of rules.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from policy.data import BLOCK, Finding, PhraseRule, RuleSet
+from policy.data import BLOCK, SPANS_KEPT, Finding, PhraseRule, RuleSet
 
 WORD_RE = re.compile(r"\w+")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
@@ -159,28 +160,24 @@ def check(
     now: datetime,
     for_advocacy: bool = False,
 ) -> list[Finding]:
-    """Every finding for ``text`` (and the separate ``url``) on ``network``, in text order."""
+    """Every finding for ``text`` (and the separate ``url``) on ``network``, in text order.
+
+    One finding per rule (and per place: the separate link apart), whatever the number of hits,
+    so the answer stays small however the text repeats a phrase.
+    """
     text = text or ""
     url = (url or "").strip()
-    findings: list[Finding] = []
+    hits: dict[tuple[str, str, bool], _Hits] = {}
     length = len(text)
     folded, index = fold(text)
     token_set = set(WORD_RE.findall(folded))
 
     def add(rule_id, kind, severity, message, clause, start, end, about_url=False):
-        findings.append(
-            Finding(
-                rule_id=rule_id,
-                kind=kind,
-                severity=severity,
-                message=message,
-                clause_url=clause,
-                start=start,
-                end=end,
-                excerpt=text[start:end][:200],
-                about_url=about_url,
-            )
-        )
+        key = (rule_id, kind, about_url)
+        found = hits.get(key)
+        if found is None:
+            found = hits[key] = _Hits(severity, message, clause)
+        found.spans.add((start, end))
 
     # Blocked phrases, confidential names and embargoed topics.
     for entry, fstart, fend in _find_phrases(folded, token_set, compiled.phrase_index):
@@ -248,8 +245,37 @@ def check(
         if counted > rule.max_length:
             add(rule.rule_id, "length", rule.severity, rule.message, rule.clause_url, min(cut, length), length)
 
+    findings = [found.finding(key, text) for key, found in hits.items()]
     findings.sort(key=lambda f: (f.start, f.end, f.severity != BLOCK, f.rule_id))
     return findings
+
+
+@dataclass
+class _Hits:
+    """The occurrences of one rule in one post, until they become its finding."""
+
+    severity: str
+    message: str
+    clause: str
+    spans: set[tuple[int, int]] = field(default_factory=set)
+
+    def finding(self, key: tuple[str, str, bool], text: str) -> Finding:
+        rule_id, kind, about_url = key
+        first = heapq.nsmallest(SPANS_KEPT, self.spans)
+        start, end = first[0]
+        return Finding(
+            rule_id=rule_id,
+            kind=kind,
+            severity=self.severity,
+            message=self.message,
+            clause_url=self.clause,
+            start=start,
+            end=end,
+            excerpt=text[start:end][:200],
+            about_url=about_url,
+            count=len(self.spans),
+            spans=tuple(first),
+        )
 
 
 def _weighted_length(text: str, urls, link_length: int | None, max_length: int) -> tuple[int, int]:

@@ -114,8 +114,11 @@ def post_checker(request, page: PolicyPage):
 
 
 def highlight(text: str, findings) -> list[dict]:
-    """Split ``text`` into plain and flagged segments (overlaps merged) for the template."""
-    spans = sorted((f.start, f.end, f.severity) for f in findings if f.end > f.start and not f.about_url)
+    """Split ``text`` into plain and flagged segments (overlaps merged) for the template: the
+    spans each finding kept (its first occurrences)."""
+    spans = sorted(
+        (start, end, f.severity) for f in findings if not f.about_url for start, end in f.spans if end > start
+    )
     merged: list[list] = []
     for start, end, severity in spans:
         if merged and start < merged[-1][1]:

@@ -101,8 +101,25 @@ def test_a_100_kb_draft_is_checked(policy_page, falcon_rule, employee_client):
     # then
     assert len(draft) == 100_000
     assert response.status_code == 200
-    assert [(f.start, f.end) for f in response.context["findings"]] == [(0, 14), (99_986, 100_000)]
+    assert [(f.start, f.end, f.count, f.spans) for f in response.context["findings"]] == [
+        (0, 14, 2, ((0, 14), (99_986, 100_000)))
+    ]
     assert response.content.decode().count('<mark class="flag flag--block">Project Falcon</mark>') == 2
+
+
+def test_a_word_repeated_in_a_post_is_one_finding_with_its_count(policy_page, falcon_rule, employee_client):
+    # when
+    response = employee_client.post(
+        CHECK_URL,
+        {"text": "Project Falcon, Project Falcon and project falcon", "url": "", "network": "linkedin"},
+    )
+
+    # then
+    html = response.content.decode()
+    assert [(f.excerpt, f.count) for f in response.context["findings"]] == [("Project Falcon", 3)]
+    assert html.count('<li class="finding finding--block">') == 1
+    assert '<span class="finding__count">3 times in this post</span>' in html
+    assert html.count('<mark class="flag flag--block">') == 3
 
 
 def test_a_draft_over_100_kb_is_a_400_form_error(policy_page, falcon_rule, employee_client):
