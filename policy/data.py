@@ -7,6 +7,9 @@ from datetime import datetime
 
 BLOCK = "block"
 WARN = "warn"
+# The longest draft the post checker page takes: above what employees post (X 280 characters,
+# Instagram 2,200, LinkedIn 3,000; a long Facebook post); past it a check only costs time.
+MAX_POST_LENGTH = 10_000
 # Occurrences of one rule kept with their spans in its finding (the count says how many in all).
 SPANS_KEPT = 20
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from policy import api, selectors, services
+from policy.data import BLOCK
 from policy.forms import AcknowledgeForm, PostCheckForm
 from policy.models import PolicyPage
 from policy.services import PolicyError
 from policy.text import sha256
+
+# Findings listed on the page; the others are counted in an "N more" line.
+FINDINGS_SHOWN = 20
 
 
 def _language() -> str:
@@ -86,18 +93,60 @@ def policy_changes(request, page: PolicyPage):
 
 @never_cache
 def post_checker(request, page: PolicyPage):
+    """The post checker page; JSON clients get the findings, or the error, as JSON."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    findings = None
-    segments: list[dict] = []
-    form = PostCheckForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
-        findings = api.check_post(text, form.cleaned_data["url"], form.cleaned_data["network"], language=_language())
-        segments = highlight(text, findings)
-    elif request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    as_json = _wants_json(request)
+    if request.method == "GET":
+        return _checker_page(request, page, PostCheckForm())
+    data = _posted_data(request)
+    if data is None:
+        message = _("Send the post as a JSON object whose fields text, url and network are strings.")
+        return JsonResponse({"error": {"code": "invalid_input", "message": message}}, status=400)
+    form = PostCheckForm(data)
+    if not form.is_valid():
+        if as_json:
+            return _form_error(form)
+        return _checker_page(request, page, form, status=400)
+    text = form.cleaned_data["text"]
+    findings = api.check_post(text, form.cleaned_data["url"], form.cleaned_data["network"], language=_language())
+    if as_json:
+        return JsonResponse(
+            {"findings": [asdict(f) for f in findings], "blocking": any(f.severity == BLOCK for f in findings)}
+        )
+    return _checker_page(request, page, form, findings=findings, text=text)
+
+
+def _wants_json(request) -> bool:
+    # The project's error contract (``lms.http.wants_json``), which this layer may not import.
+    accept = request.headers.get("Accept", "")
+    return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)
+
+
+def _posted_data(request) -> dict | None:
+    """The submitted fields: the form, or a JSON object of strings; ``None`` when unreadable."""
+    if request.content_type != "application/json":
+        return request.POST
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(value, str) for value in data.values()):
+        return None
+    return data
+
+
+def _form_error(form: PostCheckForm) -> JsonResponse:
+    code = "post_too_long" if form.has_error("text", "max_length") else "invalid_input"
+    message = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    return JsonResponse({"error": {"code": code, "message": message}}, status=400)
+
+
+def _checker_page(request, page, form, *, findings=None, text: str = "", status: int = 200):
+    shown = (findings or [])[:FINDINGS_SHOWN]
+    more = len(findings or []) - len(shown)
     return TemplateResponse(
         request,
         "policy/post_checker.html",
@@ -106,8 +155,19 @@ def post_checker(request, page: PolicyPage):
             "self": page,
             "form": form,
             "findings": findings,
-            "segments": segments,
-            "blocking": any(f.severity == "block" for f in findings or []),
+            "shown_findings": shown,
+            "more_findings": (
+                ngettext(
+                    "…and %(count)s more finding. Fix the ones above, then check again.",
+                    "…and %(count)s more findings. Fix the ones above, then check again.",
+                    more,
+                )
+                % {"count": more}
+                if more
+                else ""
+            ),
+            "segments": highlight(text, findings) if findings is not None else [],
+            "blocking": any(f.severity == BLOCK for f in findings or []),
         },
         status=status,
     )

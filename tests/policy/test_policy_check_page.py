@@ -1,10 +1,20 @@
 """The post checker page at /policy/check/: findings, highlighting, escaping, limits."""
 
-import pytest
+import json
+import re
 
+import pytest
+from django.utils.html import escape
+
+from policy import api
+from policy.data import MAX_POST_LENGTH
 from tests.policy.factories import BlockedPhraseRuleFactory, LinkDomainRuleFactory
 
 CHECK_URL = "/policy/check/"
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("the post was checked")
 
 
 @pytest.fixture
@@ -91,20 +101,71 @@ def test_a_flagged_excerpt_with_markup_is_escaped_too(policy_page, employee_clie
     assert "<b>alert</b>" not in html
 
 
-def test_a_100_kb_draft_is_checked(policy_page, falcon_rule, employee_client):
+def test_a_draft_of_10_000_characters_is_checked(policy_page, falcon_rule, employee_client):
     # given
-    draft = "Project Falcon " + "é" * (100_000 - 30) + " Project Falcon"
+    draft = "Project Falcon " + "é" * (10_000 - 30) + " Project Falcon"
 
     # when
     response = employee_client.post(CHECK_URL, {"text": draft, "url": "", "network": "linkedin"})
 
     # then
-    assert len(draft) == 100_000
+    assert len(draft) == MAX_POST_LENGTH == 10_000
     assert response.status_code == 200
     assert [(f.start, f.end, f.count, f.spans) for f in response.context["findings"]] == [
-        (0, 14, 2, ((0, 14), (99_986, 100_000)))
+        (0, 14, 2, ((0, 14), (9_986, 10_000)))
     ]
     assert response.content.decode().count('<mark class="flag flag--block">Project Falcon</mark>') == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "The checker takes posts of up to 10,000 characters, and this draft has 10,001. "
+            "Shorten it, then check it again.",
+        ),
+    ],
+)
+def test_a_longer_draft_is_a_400_form_error_that_gives_the_draft_back_unchecked(
+    policy_page, falcon_rule, employee_client, monkeypatch, language, message
+):
+    # given
+    draft = "Project Falcon <b>" + "a" * (10_001 - 18)
+    monkeypatch.setattr(api, "check_post", _must_not_run)
+
+    # when
+    response = employee_client.post(
+        CHECK_URL, {"text": draft, "url": "", "network": "linkedin"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    # then: a clear error, the whole draft still in the text box, nothing checked or flagged
+    assert len(draft) == 10_001
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"text": [message]}
+    assert response.context["findings"] is None
+    html = response.content.decode()
+    assert message.replace("'", "&#x27;") in html
+    assert f">\n{escape(draft)}</textarea>" in html
+    assert "<mark" not in html
+    textarea = re.search(r"<textarea [^>]*>", html).group(0)
+    assert "maxlength" not in textarea  # a browser would cut a longer paste silently
+
+
+def test_100_kb_of_a_repeated_blocked_word_is_refused_before_any_check(
+    policy_page, falcon_rule, monkeypatch, employee_client
+):
+    # given: the request that made the site stall (75,000 findings in a 10.9 MB page)
+    BlockedPhraseRuleFactory(phrases="secret")
+    monkeypatch.setattr(api, "check_post", _must_not_run)
+
+    # when
+    response = employee_client.post(CHECK_URL, {"text": "secret " * 14_286, "url": "", "network": "linkedin"})
+
+    # then
+    assert response.status_code == 400
+    assert response.context["findings"] is None
+    assert list(response.context["form"].errors) == ["text"]
 
 
 def test_a_word_repeated_in_a_post_is_one_finding_with_its_count(policy_page, falcon_rule, employee_client):
@@ -122,16 +183,153 @@ def test_a_word_repeated_in_a_post_is_one_finding_with_its_count(policy_page, fa
     assert html.count('<mark class="flag flag--block">') == 3
 
 
-def test_a_draft_over_100_kb_is_a_400_form_error(policy_page, falcon_rule, employee_client):
+@pytest.mark.parametrize(
+    ("rules", "more"),
+    [
+        (21, "…and 1 more finding. Fix the ones above, then check again."),
+        (25, "…and 5 more findings. Fix the ones above, then check again."),
+    ],
+)
+def test_the_page_lists_20_findings_and_counts_the_others(policy_page, employee_client, rules, more):
+    # given
+    for number in range(rules):
+        BlockedPhraseRuleFactory(phrases=f"code{number}", message_en=f"Rule {number}.")
+    draft = " ".join(f"code{number}" for number in range(rules))
+
     # when
-    response = employee_client.post(CHECK_URL, {"text": "a" * 100_001, "url": "", "network": "linkedin"})
+    response = employee_client.post(CHECK_URL, {"text": draft, "url": "", "network": "linkedin"})
+
+    # then
+    html = response.content.decode()
+    assert len(response.context["findings"]) == rules
+    assert html.count('<li class="finding finding--block">') == 20
+    assert "Rule 19." in html
+    assert "Rule 20." not in html
+    assert f'<p class="findings__more">{more}</p>' in html
+    assert html.count('<mark class="flag flag--block">') == rules
+
+
+def test_twenty_findings_have_no_more_line(policy_page, employee_client):
+    # given
+    for number in range(20):
+        BlockedPhraseRuleFactory(phrases=f"code{number}")
+
+    # when
+    response = employee_client.post(
+        CHECK_URL, {"text": " ".join(f"code{n}" for n in range(20)), "url": "", "network": "linkedin"}
+    )
+
+    # then
+    html = response.content.decode()
+    assert html.count('<li class="finding finding--block">') == 20
+    assert "findings__more" not in html
+
+
+# --- JSON clients ------------------------------------------------------------------------------
+
+
+def test_a_json_client_gets_the_findings_as_json(policy_page, falcon_rule, employee_client):
+    # when
+    response = employee_client.post(
+        CHECK_URL,
+        {"text": "Proud of Project Falcon", "network": "linkedin"},
+        HTTP_ACCEPT="application/json",
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "findings": [
+            {
+                "rule_id": f"blocked:{falcon_rule.pk}",
+                "kind": "confidential",
+                "severity": "block",
+                "message": "This project name is confidential.",
+                "clause_url": "/policy/#confidentialite",
+                "start": 9,
+                "end": 23,
+                "excerpt": "Project Falcon",
+                "about_url": False,
+                "count": 1,
+                "spans": [[9, 23]],
+            }
+        ],
+        "blocking": True,
+    }
+
+
+def test_a_json_body_is_checked_too(policy_page, falcon_rule, employee_client):
+    # when
+    response = employee_client.post(
+        CHECK_URL,
+        json.dumps({"text": "Project Falcon, Project Falcon", "url": "", "network": "x"}),
+        content_type="application/json",
+    )
+
+    # then
+    assert response.status_code == 200
+    assert [(f["excerpt"], f["count"], f["spans"]) for f in response.json()["findings"]] == [
+        ("Project Falcon", 2, [[0, 14], [16, 30]])
+    ]
+
+
+def test_a_json_client_sending_a_draft_too_long_gets_a_400_error_object(
+    policy_page, falcon_rule, employee_client, monkeypatch
+):
+    # given
+    monkeypatch.setattr(api, "check_post", _must_not_run)
+
+    # when
+    response = employee_client.post(
+        CHECK_URL,
+        json.dumps({"text": "Project Falcon " * 700, "network": "x"}),
+        content_type="application/json",
+    )
 
     # then
     assert response.status_code == 400
-    assert response.context["form"].errors == {
-        "text": ["Ensure this value has at most 100000 characters (it has 100001)."]
+    assert response.json() == {
+        "error": {
+            "code": "post_too_long",
+            "message": "The checker takes posts of up to 10,000 characters, and this draft has 10,500. "
+            "Shorten it, then check it again.",
+        }
     }
-    assert response.context["findings"] is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", "[1, 2]", '{"text": 12, "network": "x"}', '{"text": "hi", "network": null}'],
+    ids=["malformed", "not an object", "number", "null"],
+)
+def test_an_unreadable_json_body_is_a_400_error_object(policy_page, falcon_rule, employee_client, body):
+    # when
+    response = employee_client.post(CHECK_URL, body, content_type="application/json")
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "code": "invalid_input",
+            "message": "Send the post as a JSON object whose fields text, url and network are strings.",
+        }
+    }
+
+
+def test_a_json_client_with_an_invalid_field_gets_a_400_error_object(policy_page, employee_client):
+    # when
+    response = employee_client.post(
+        CHECK_URL, json.dumps({"text": "hello", "network": "myspace"}), content_type="application/json"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "code": "invalid_input",
+            "message": "Select a valid choice. myspace is not one of the available choices.",
+        }
+    }
 
 
 @pytest.mark.parametrize(
