@@ -14,7 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from policy import api, selectors, services
+from policy import api, selectors, services, throttle
 from policy.data import BLOCK
 from policy.forms import AcknowledgeForm, PostCheckForm
 from policy.models import PolicyPage
@@ -93,7 +93,10 @@ def policy_changes(request, page: PolicyPage):
 
 @never_cache
 def post_checker(request, page: PolicyPage):
-    """The post checker page; JSON clients get the findings, or the error, as JSON."""
+    """The post checker page; JSON clients get the findings, or the error, as JSON.
+
+    Checks are rate-limited per user (``POLICY_POST_CHECK_RATE``); showing the page is not.
+    """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.method not in ("GET", "POST"):
@@ -101,6 +104,9 @@ def post_checker(request, page: PolicyPage):
     as_json = _wants_json(request)
     if request.method == "GET":
         return _checker_page(request, page, PostCheckForm())
+    retry_after = throttle.post_check_limited(request)
+    if retry_after is not None:
+        return _too_many_checks(request, page, as_json, retry_after)
     data = _posted_data(request)
     if data is None:
         message = _("Send the post as a JSON object whose fields text, url and network are strings.")
@@ -144,7 +150,23 @@ def _form_error(form: PostCheckForm) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=400)
 
 
-def _checker_page(request, page, form, *, findings=None, text: str = "", status: int = 200):
+def _too_many_checks(request, page, as_json: bool, retry_after: int):
+    minutes = max(1, -(-retry_after // 60))
+    message = ngettext(
+        "You have checked many posts in a short time. Wait %(minutes)s minute, then check again.",
+        "You have checked many posts in a short time. Wait %(minutes)s minutes, then check again.",
+        minutes,
+    ) % {"minutes": minutes}
+    if as_json:
+        response = JsonResponse({"error": {"code": "rate_limited", "message": message}}, status=429)
+    else:
+        # The page again, with the draft as it was sent, so that nothing typed is lost.
+        response = _checker_page(request, page, PostCheckForm(request.POST), status=429, notice=message)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _checker_page(request, page, form, *, findings=None, text: str = "", status: int = 200, notice: str = ""):
     shown = (findings or [])[:FINDINGS_SHOWN]
     more = len(findings or []) - len(shown)
     return TemplateResponse(
@@ -168,6 +190,7 @@ def _checker_page(request, page, form, *, findings=None, text: str = "", status:
             ),
             "segments": highlight(text, findings) if findings is not None else [],
             "blocking": any(f.severity == BLOCK for f in findings or []),
+            "notice": notice,
         },
         status=status,
     )

@@ -4,13 +4,22 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
 from django.utils.html import escape
 
-from policy import api
+from policy import api, throttle
 from policy.data import MAX_POST_LENGTH
 from tests.policy.factories import BlockedPhraseRuleFactory, LinkDomainRuleFactory
 
 CHECK_URL = "/policy/check/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache: no test inherits another's checks."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _must_not_run(*args, **kwargs):
@@ -394,3 +403,96 @@ def test_a_link_alone_is_checked(policy_page, employee_client):
     # then
     assert response.status_code == 200
     assert response.context["findings"] is not None
+
+
+# --- rate limit ----------------------------------------------------------------------------------
+
+FALCON_POST = {"text": "Project Falcon <i>draft</i>", "url": "", "network": "linkedin"}
+
+
+def test_the_31st_check_in_a_minute_is_a_429_that_gives_the_draft_back(
+    policy_page, falcon_rule, employee_client, monkeypatch
+):
+    # given: the default rate, 30 checks a minute, used up
+    statuses = [employee_client.post(CHECK_URL, FALCON_POST).status_code for _ in range(30)]
+    monkeypatch.setattr(api, "check_post", _must_not_run)
+
+    # when
+    response = employee_client.post(CHECK_URL, FALCON_POST)
+
+    # then
+    assert statuses == [200] * 30
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert response.context["findings"] is None
+    html = response.content.decode()
+    assert (
+        '<p class="alert alert--error" role="alert">You have checked many posts in a short time. '
+        "Wait 1 minute, then check again.</p>"
+    ) in html
+    assert ">\nProject Falcon &lt;i&gt;draft&lt;/i&gt;</textarea>" in html
+    assert "<mark" not in html
+
+
+def test_a_json_client_over_the_rate_gets_a_429_error_object(policy_page, falcon_rule, employee_client, settings):
+    # given
+    settings.POLICY_POST_CHECK_RATE = "2/5m"
+    for _ in range(2):
+        employee_client.post(CHECK_URL, FALCON_POST, HTTP_ACCEPT="application/json")
+
+    # when
+    response = employee_client.post(CHECK_URL, FALCON_POST, HTTP_ACCEPT="application/json")
+
+    # then
+    assert response.status_code == 429
+    assert response["Retry-After"] == "300"
+    assert response.json() == {
+        "error": {
+            "code": "rate_limited",
+            "message": "You have checked many posts in a short time. Wait 5 minutes, then check again.",
+        }
+    }
+
+
+def test_refused_checks_count_too(policy_page, falcon_rule, employee_client, settings):
+    # given: drafts too long to check still cost a request each
+    settings.POLICY_POST_CHECK_RATE = "2/m"
+    too_long = {"text": "secret " * 2_000, "url": "", "network": "linkedin"}
+    statuses = [employee_client.post(CHECK_URL, too_long).status_code for _ in range(2)]
+
+    # when
+    response = employee_client.post(CHECK_URL, FALCON_POST)
+
+    # then
+    assert statuses == [400, 400]
+    assert response.status_code == 429
+
+
+def test_the_rate_is_per_user_and_showing_the_page_does_not_count(
+    policy_page, falcon_rule, employee_client, other_employee_client, settings
+):
+    # given
+    settings.POLICY_POST_CHECK_RATE = "1/m"
+    pages = [employee_client.get(CHECK_URL).status_code for _ in range(3)]
+    first = employee_client.post(CHECK_URL, FALCON_POST)
+    second = employee_client.post(CHECK_URL, FALCON_POST)
+
+    # when
+    other = other_employee_client.post(CHECK_URL, FALCON_POST)
+
+    # then
+    assert pages == [200, 200, 200]
+    assert (first.status_code, second.status_code) == (200, 429)
+    assert other.status_code == 200
+    assert [f.excerpt for f in other.context["findings"]] == ["Project Falcon"]
+
+
+@pytest.mark.parametrize(
+    ("rate", "seconds"), [("30/m", 60), ("2/5m", 300), ("200/h", 3600), ("5/s", 1), ("9/d", 86400)]
+)
+def test_the_wait_is_the_rate_window(rate, seconds):
+    assert throttle.period_seconds(rate) == seconds
+
+
+def test_the_default_rate_is_30_checks_a_minute():
+    assert throttle.post_check_rate() == "30/m"
