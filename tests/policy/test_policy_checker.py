@@ -8,7 +8,7 @@ import time_machine
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from policy import api, checker
+from policy import api, checker, patterns
 from policy.data import (
     SPANS_KEPT,
     DisclosureRuleData,
@@ -759,33 +759,86 @@ def test_check_post_never_raises_on_arbitrary_text(demo_rules, text):
     assert all(0 <= f.start <= f.end <= len(text) for f in findings)
 
 
-# --- patterns that backtrack catastrophically --------------------------------------------------
+# --- patterns: RE2, linear time, any capitalisation -------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "pattern",
-    ["(a+)+$", "(a*)*b", r"(\w+\s?)*$", "(a{1,3})+$", "(a|aa)+$", "(a+){2,9}$", "(?:x(a+))*y"],
+    ("pattern", "text", "expected"),
+    [
+        ("(a+)+$", "a" * 20_000 + "!", []),
+        ("(a+)+$", "b " + "a" * 20_000, [(2, 20_002, 1)]),
+        (r"\w*\w*\w*x", "a" * 20_000, []),
+        (r"\w*\w*\w*x", "a" * 20_000 + "x", [(0, 20_001, 1)]),
+        ("(a|a)*b", "a" * 20_000, []),
+        ("(a|aa)+$", "a" * 20_000 + "!", []),
+        ("(.*a){20}", "a" * 19 + "b" * 20_000, []),
+        ("(.*a){20}", "b" * 20_000 + "a" * 20, [(0, 20_020, 1)]),
+        ("(x+x+)+y", "x" * 20_000, []),
+        (r"(\w+\s?)*!", "word " * 4_000 + "?", []),
+    ],
 )
-def test_a_nested_repetition_is_recognised(pattern):
-    assert checker.nests_repeats(pattern) is True
+def test_patterns_that_backtrack_catastrophically_elsewhere_answer_on_long_posts(pattern, text, expected):
+    # when: each of these takes from seconds to ages on a backtracking engine (Python's re)
+    findings = check(text, phrase_rules=[phrase_rule(patterns=(pattern,))])
+
+    # then
+    assert [(f.start, f.end, f.count) for f in findings] == expected
 
 
-@pytest.mark.parametrize(
-    "pattern",
-    [r"\bfalcon-\d+\b", "a+b+", "(foo|bar)+", "(a{2})+", r"(\w|x)*", "(?>a+)+", "(a++)+", r"project\s+\w+"],
-)
-def test_ordinary_patterns_are_not_flagged(pattern):
-    assert checker.nests_repeats(pattern) is False
-
-
-def test_a_stored_nested_pattern_is_skipped_by_the_checker_not_run():
-    # given: a rule saved before the admin refused such patterns, and the text that makes it
-    # take exponential time (about 2^40 steps if it ran)
-    rule = phrase_rule("falcon", patterns=("(a+)+$", r"\bproject-\d+\b"))
-    text = "a" * 40 + "! project-7"
+def test_a_stored_pattern_re2_cannot_compile_is_skipped_and_reported_not_run():
+    # given: patterns saved before the admin checked them with RE2
+    rule = phrase_rule("falcon", patterns=(r"(a)\1", "nova(?=!)", r"\bproject-\d+\b"))
+    text = "aa nova! project-7"
 
     # when
-    findings = check(text, phrase_rules=[rule])
+    compiled = checker.compile_rules(RuleSet(phrase_rules=(rule,)))
+    findings = checker.check(compiled, text, now=NOW)
 
     # then: the other pattern still works
     assert flagged(text, findings) == ["project-7"]
+    assert compiled.skipped_patterns == [("blocked:1", r"(a)\1"), ("blocked:1", "nova(?=!)")]
+
+
+def test_a_stored_pattern_re2_cannot_compile_is_logged_once_when_the_rules_load(db, caplog):
+    # given: a rule saved without the admin's validation
+    rule = BlockedPhraseRuleFactory(phrases="", patterns="(a)\\1\nfalcon-\\d")
+
+    # when
+    first = api.check_post("aa falcon-7", now=NOW)
+    second = api.check_post("aa falcon-8", now=NOW)
+
+    # then
+    assert [[f.excerpt for f in findings] for findings in (first, second)] == [["falcon-7"], ["falcon-8"]]
+    assert [record.getMessage() for record in caplog.records if record.name == "policy.rules"] == [
+        f"Guardrail rule blocked:{rule.pk}: pattern '(a)\\\\1' skipped, RE2 cannot compile it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        (r"FALCON-\d+", "see falcon-7 now", ["falcon-7"]),
+        (r"falcon-\d+", "see FALCON-7 now", ["FALCON-7"]),
+        (r"Projet [A-Z]+", "le projet nova", ["projet nova"]),
+        (r"projet [a-z]+", "LE PROJET NOVA", ["PROJET NOVA"]),
+        (r"RÉSULTATS", "nos résultats", []),  # patterns meet the text without its accents
+        (r"RESULTATS", "nos Résultats", ["Résultats"]),
+    ],
+    ids=["pattern in capitals", "text in capitals", "class in capitals", "class in lower case", "accent", "folded"],
+)
+def test_patterns_match_whatever_the_capitalisation(pattern, text, expected):
+    # when
+    findings = check(text, phrase_rules=[phrase_rule(patterns=(pattern,))])
+
+    # then
+    assert flagged(text, findings) == expected
+
+
+@pytest.mark.parametrize(("pattern", "text"), [(r"FALCON-\d", "falcon-7"), (r"falcon-\d", "FALCON-7")])
+def test_a_compiled_pattern_ignores_case_on_its_own(pattern, text):
+    # when: the compiled pattern, before any folding of the text
+    match = patterns.compile_pattern(pattern).search(text)
+
+    # then
+    assert match is not None
+    assert match.span() == (0, 8)
