@@ -134,6 +134,11 @@ def test_a_draft_of_10_000_characters_is_checked(policy_page, falcon_rule, emplo
             "The checker takes posts of up to 10,000 characters, and this draft has 10,001. "
             "Shorten it, then check it again.",
         ),
+        (
+            "fr",
+            "Le vérificateur accepte des publications de 10\xa0000 caractères au plus, et ce brouillon en a "
+            "10\xa0001. Raccourcissez-le, puis vérifiez-le à nouveau.",
+        ),
     ],
 )
 def test_a_longer_draft_is_a_400_form_error_that_gives_the_draft_back_unchecked(
@@ -496,3 +501,25 @@ def test_the_wait_is_the_rate_window(rate, seconds):
 
 def test_the_default_rate_is_30_checks_a_minute():
     assert throttle.post_check_rate() == "30/m"
+
+
+def test_the_rate_limit_and_more_findings_speak_french(policy_page, employee_client, settings):
+    # given
+    settings.POLICY_POST_CHECK_RATE = "1/m"
+    for number in range(22):
+        BlockedPhraseRuleFactory(phrases=f"code{number}")
+    draft = " ".join(f"code{number}" for number in range(22)) + " code0"
+
+    # when
+    checked = employee_client.post(CHECK_URL, {"text": draft, "url": "", "network": "x"}, HTTP_ACCEPT_LANGUAGE="fr")
+    refused = employee_client.post(
+        CHECK_URL, {"text": draft, "network": "x"}, HTTP_ACCEPT_LANGUAGE="fr", HTTP_ACCEPT="application/json"
+    )
+
+    # then
+    html = checked.content.decode()
+    assert "…et 2 autres problèmes. Corrigez ceux ci-dessus, puis vérifiez à nouveau." in html
+    assert '<span class="finding__count">2 fois dans cette publication</span>' in html
+    assert refused.json()["error"]["message"] == (
+        "Vous avez vérifié beaucoup de publications en peu de temps. Attendez 1 minute, puis vérifiez à nouveau."
+    )

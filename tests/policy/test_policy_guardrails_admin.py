@@ -465,3 +465,19 @@ def test_a_clause_the_policy_has_is_accepted(policy_page, policy_hr_client):
     # then
     assert response.status_code == 302
     assert BlockedPhraseRule.objects.get().clause == "partager"
+
+
+def test_a_pattern_re2_cannot_run_is_refused_in_french_too(policy_hr_client):
+    # when
+    response = policy_hr_client.post(
+        reverse(ADD_BLOCKED), _blocked_phrase_post(patterns="(?<!super)falcon"), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    # then
+    assert response.context["form"].errors == {
+        "patterns": [
+            "«\xa0(?<!super)falcon\xa0» utilise une assertion arrière comme (?<=…) ou (?<!…), ce que les motifs "
+            "des garde-fous ne permettent pas (ils sont évalués par RE2, qui garde chaque vérification rapide)."
+        ]
+    }
+    assert BlockedPhraseRule.objects.count() == 0
