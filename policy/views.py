@@ -14,6 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from lms.http import wants_json
 from policy import api, selectors, services, throttle
 from policy.data import BLOCK
 from policy.forms import AcknowledgeForm, PostCheckForm
@@ -101,7 +102,7 @@ def post_checker(request, page: PolicyPage):
         return redirect_to_login(request.get_full_path())
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    as_json = _wants_json(request)
+    as_json = wants_json(request)
     if request.method == "GET":
         return _checker_page(request, page, PostCheckForm())
     retry_after = throttle.post_check_limited(request)
@@ -123,12 +124,6 @@ def post_checker(request, page: PolicyPage):
             {"findings": [asdict(f) for f in findings], "blocking": any(f.severity == BLOCK for f in findings)}
         )
     return _checker_page(request, page, form, findings=findings, text=text)
-
-
-def _wants_json(request) -> bool:
-    # The project's error contract (``lms.http.wants_json``), which this layer may not import.
-    accept = request.headers.get("Accept", "")
-    return request.content_type == "application/json" or ("application/json" in accept and "text/html" not in accept)
 
 
 def _posted_data(request) -> dict | None:
