@@ -8,9 +8,17 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from policy import checker, rules, selectors
-from policy.data import Finding, PolicyVersionData
+from policy.data import MAX_POST_LENGTH, Finding, PolicyVersionData
 
-__all__ = ["Finding", "PolicyVersionData", "check_post", "current_version", "has_acknowledged_current", "policy_url"]
+__all__ = [
+    "MAX_POST_LENGTH",
+    "Finding",
+    "PolicyVersionData",
+    "check_post",
+    "current_version",
+    "has_acknowledged_current",
+    "policy_url",
+]
 
 
 def current_version() -> PolicyVersionData | None:
@@ -49,6 +57,9 @@ def check_post(
 
     Pure apart from reading the compiled rules (rebuilt only when a rule changes).
     ``for_advocacy`` says the post earns points, which makes advocacy disclosures apply.
+    One finding per rule however often the text hits it, so the answer stays small; the time
+    grows with the text, which callers taking it from users cap at ``MAX_POST_LENGTH``, as
+    the check page does.
     """
     compiled = rules.compiled_rules(language or get_language() or "fr")
     return checker.check(compiled, text, url, network, now=now or timezone.now(), for_advocacy=for_advocacy)

@@ -9,14 +9,17 @@ grows with the length of the post, not with the number of rules.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
-from policy.data import BLOCK, Finding, PhraseRule, RuleSet
+from policy import patterns
+from policy.data import BLOCK, SPANS_KEPT, Finding, PhraseRule, RuleSet
 
 WORD_RE = re.compile(r"\w+")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
@@ -75,7 +78,8 @@ def phrase_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 class CompiledRuleSet:
     rules: RuleSet
     phrase_index: dict[str, list[_Entry]] = field(default_factory=dict)
-    patterns: list[tuple[re.Pattern[str], PhraseRule]] = field(default_factory=list)
+    patterns: list[tuple[Any, PhraseRule]] = field(default_factory=list)  # RE2 regexps
+    skipped_patterns: list[tuple[str, str]] = field(default_factory=list)  # (rule id, pattern)
     triggers: dict[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]] = field(default_factory=dict)
     required: dict[str, str] = field(default_factory=dict)  # disclosure rule id → folded text
 
@@ -88,10 +92,12 @@ def compile_rules(rules: RuleSet) -> CompiledRuleSet:
             if words:
                 compiled.phrase_index.setdefault(words[0], []).append(_Entry(words, rule, phrase_regex(words)))
         for pattern in rule.patterns:
-            # Refused in the admin; a pattern stored before that check is skipped, not run.
-            if nests_repeats(pattern):
-                continue
-            compiled.patterns.append((re.compile(pattern, re.IGNORECASE), rule))
+            # RE2 runs in linear time whatever the pattern. One it cannot compile is refused in
+            # the admin; one stored before that check is skipped (and reported), never run.
+            try:
+                compiled.patterns.append((patterns.compile_pattern(pattern), rule))
+            except patterns.PatternError:
+                compiled.skipped_patterns.append((rule.rule_id, pattern))
     for disclosure in rules.disclosure_rules:
         phrases = [w for w in (fold_phrase(t) for t in disclosure.triggers) if w]
         compiled.triggers[disclosure.rule_id] = tuple((w, phrase_regex(w)) for w in phrases)
@@ -159,28 +165,24 @@ def check(
     now: datetime,
     for_advocacy: bool = False,
 ) -> list[Finding]:
-    """Every finding for ``text`` (and the separate ``url``) on ``network``, in text order."""
+    """Every finding for ``text`` (and the separate ``url``) on ``network``, in text order.
+
+    One finding per rule (and per place: the separate link apart), whatever the number of hits,
+    so the answer stays small however the text repeats a phrase.
+    """
     text = text or ""
     url = (url or "").strip()
-    findings: list[Finding] = []
+    hits: dict[tuple[str, str, bool], _Hits] = {}
     length = len(text)
     folded, index = fold(text)
     token_set = set(WORD_RE.findall(folded))
 
     def add(rule_id, kind, severity, message, clause, start, end, about_url=False):
-        findings.append(
-            Finding(
-                rule_id=rule_id,
-                kind=kind,
-                severity=severity,
-                message=message,
-                clause_url=clause,
-                start=start,
-                end=end,
-                excerpt=text[start:end][:200],
-                about_url=about_url,
-            )
-        )
+        key = (rule_id, kind, about_url)
+        found = hits.get(key)
+        if found is None:
+            found = hits[key] = _Hits(severity, message, clause)
+        found.spans.add((start, end))
 
     # Blocked phrases, confidential names and embargoed topics.
     for entry, fstart, fend in _find_phrases(folded, token_set, compiled.phrase_index):
@@ -248,8 +250,37 @@ def check(
         if counted > rule.max_length:
             add(rule.rule_id, "length", rule.severity, rule.message, rule.clause_url, min(cut, length), length)
 
+    findings = [found.finding(key, text) for key, found in hits.items()]
     findings.sort(key=lambda f: (f.start, f.end, f.severity != BLOCK, f.rule_id))
     return findings
+
+
+@dataclass
+class _Hits:
+    """The occurrences of one rule in one post, until they become its finding."""
+
+    severity: str
+    message: str
+    clause: str
+    spans: set[tuple[int, int]] = field(default_factory=set)
+
+    def finding(self, key: tuple[str, str, bool], text: str) -> Finding:
+        rule_id, kind, about_url = key
+        first = heapq.nsmallest(SPANS_KEPT, self.spans)
+        start, end = first[0]
+        return Finding(
+            rule_id=rule_id,
+            kind=kind,
+            severity=self.severity,
+            message=self.message,
+            clause_url=self.clause,
+            start=start,
+            end=end,
+            excerpt=text[start:end][:200],
+            about_url=about_url,
+            count=len(self.spans),
+            spans=tuple(first),
+        )
 
 
 def _weighted_length(text: str, urls, link_length: int | None, max_length: int) -> tuple[int, int]:
@@ -271,62 +302,3 @@ def _weighted_length(text: str, urls, link_length: int | None, max_length: int) 
     if cut is None and counted > max_length:
         cut = len(text) - (counted - max_length)
     return counted, cut if cut is not None else max_length
-
-
-def nests_repeats(pattern: str) -> bool:
-    """Whether ``pattern`` has a shape that makes a backtracking engine take exponential (or
-    high polynomial) time on a text that almost matches, "catastrophic backtracking":
-
-    - an unbounded repeat inside a part that is itself repeated: ``(a+)+``, ``(\\w+\\s?)*``,
-      ``(a+){2,9}``;
-    - a variable-length repeat inside an unbounded one: ``(a{1,3})+``;
-    - inside an unbounded repeat, alternatives that can start with the same character:
-      ``(a|aa)+``, ``(\\w|x)*`` (``(foo|bar)+`` is fine).
-
-    Conservative: a few harmless patterns are refused too, with a message asking to write them
-    without the nested repetition. Possessive repeats and atomic groups do not backtrack and
-    are allowed. Reads the parse tree of Python's own parser (``re._parser``, private but
-    stable across 3.11–3.13), so it sees the pattern exactly as ``re`` compiles it.
-    """
-    from re import _constants as c
-    from re import _parser
-
-    def first_literal(items) -> str | None:
-        for op, av in items:
-            if op == c.LITERAL:
-                return chr(av).lower()
-            if op == c.SUBPATTERN:
-                return first_literal(av[-1])
-            return None
-        return None
-
-    def walk(items, in_repeat: bool, in_unbounded: bool) -> bool:
-        for op, av in items:
-            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
-                low, high, sub = av
-                unbounded = high == c.MAXREPEAT
-                if (in_repeat and unbounded) or (in_unbounded and low != high):
-                    return True
-                if walk(sub, in_repeat or high > 1, in_unbounded or unbounded):
-                    return True
-            elif op == c.SUBPATTERN:
-                if walk(av[-1], in_repeat, in_unbounded):
-                    return True
-            elif op == c.BRANCH:
-                branches = av[1]
-                if in_unbounded:
-                    firsts = [first_literal(branch) for branch in branches]
-                    if None in firsts or len(set(firsts)) < len(firsts):
-                        return True
-                if any(walk(branch, in_repeat, in_unbounded) for branch in branches):
-                    return True
-            elif op in (c.ASSERT, c.ASSERT_NOT):
-                if walk(av[1], in_repeat, in_unbounded):
-                    return True
-            elif op == c.GROUPREF_EXISTS:
-                if any(walk(branch, in_repeat, in_unbounded) for branch in av[1:] if branch is not None):
-                    return True
-            # POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack into: not walked.
-        return False
-
-    return walk(_parser.parse(pattern), False, False)

@@ -7,15 +7,22 @@ from datetime import datetime
 
 BLOCK = "block"
 WARN = "warn"
+# The longest draft the post checker page takes: above what employees post (X 280 characters,
+# Instagram 2,200, LinkedIn 3,000; a long Facebook post); past it a check only costs time.
+MAX_POST_LENGTH = 10_000
+# Occurrences of one rule kept with their spans in its finding (the count says how many in all).
+SPANS_KEPT = 20
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem the post checker found.
+    """One problem the post checker found: one per rule, however often the rule is hit.
 
-    ``start``/``end`` index the checked text (Python string offsets, end exclusive); a finding
-    about the whole post (missing disclosure, say) spans the whole text, and a finding about
-    the separate link argument has ``start == end == 0`` and ``about_url`` set.
+    ``start``/``end`` index the checked text (Python string offsets, end exclusive) at the
+    rule's first occurrence; ``count`` says how many occurrences there are and ``spans`` holds
+    the first ones (at most ``SPANS_KEPT``), in text order. A finding about the whole post
+    (missing disclosure, say) spans the whole text, and a finding about the separate link
+    argument has ``start == end == 0`` and ``about_url`` set.
     """
 
     rule_id: str
@@ -27,6 +34,8 @@ class Finding:
     end: int
     excerpt: str = ""
     about_url: bool = False
+    count: int = 1
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,39 @@
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from policy.blocks import NETWORK_CHOICES
-
-MAX_POST_LENGTH = 100_000
+from policy.data import MAX_POST_LENGTH
 
 
 class PostCheckForm(forms.Form):
+    # No ``max_length`` on the field: its ``maxlength`` attribute makes browsers cut a longer
+    # paste silently, and the draft checked would not be the one written. The limit is
+    # checked here instead, with the whole draft given back.
     text = forms.CharField(
         label=_("Your draft post"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_POST_LENGTH,
         required=False,
         strip=False,
     )
     url = forms.CharField(label=_("Link you will share (optional)"), max_length=2000, required=False)
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES, initial="linkedin")
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if len(text) > MAX_POST_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "The checker takes posts of up to %(limit)s characters, and this draft has %(length)s. "
+                    "Shorten it, then check it again."
+                ),
+                code="max_length",
+                params={
+                    "limit": number_format(MAX_POST_LENGTH, force_grouping=True),
+                    "length": number_format(len(text), force_grouping=True),
+                },
+            )
+        return text
 
     def clean(self):
         cleaned = super().clean()

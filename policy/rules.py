@@ -7,6 +7,7 @@ rebuilds on its next check.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from policy import checker
 from policy.data import DisclosureRuleData, LengthRuleData, LinkRuleData, PhraseRule, RuleSet
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "policy:rules:version"
 # Other processes notice a rule change within this many seconds; this one at once.
 LOCAL_RECHECK_SECONDS = 2.0
@@ -135,6 +137,8 @@ def compiled_rules(language: str) -> checker.CompiledRuleSet:
             compiled = _local.get(key)
             if compiled is None:
                 compiled = checker.compile_rules(load_rules(language, selectors.policy_url()))
+                for rule_id, pattern in compiled.skipped_patterns:
+                    logger.warning("Guardrail rule %s: pattern %r skipped, RE2 cannot compile it", rule_id, pattern)
                 for old in [k for k in _local if k[0] != version]:
                     _local.pop(old, None)
                 _local[key] = compiled

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from policy import api, selectors, services
+from lms.http import wants_json
+from policy import api, selectors, services, throttle
+from policy.data import BLOCK
 from policy.forms import AcknowledgeForm, PostCheckForm
 from policy.models import PolicyPage
 from policy.services import PolicyError
 from policy.text import sha256
+
+# Findings listed on the page; the others are counted in an "N more" line.
+FINDINGS_SHOWN = 20
 
 
 def _language() -> str:
@@ -86,18 +94,76 @@ def policy_changes(request, page: PolicyPage):
 
 @never_cache
 def post_checker(request, page: PolicyPage):
+    """The post checker page; JSON clients get the findings, or the error, as JSON.
+
+    Checks are rate-limited per user (``POLICY_POST_CHECK_RATE``); showing the page is not.
+    """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    findings = None
-    segments: list[dict] = []
-    form = PostCheckForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
-        findings = api.check_post(text, form.cleaned_data["url"], form.cleaned_data["network"], language=_language())
-        segments = highlight(text, findings)
-    elif request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    as_json = wants_json(request)
+    if request.method == "GET":
+        return _checker_page(request, page, PostCheckForm())
+    retry_after = throttle.post_check_limited(request)
+    if retry_after is not None:
+        return _too_many_checks(request, page, as_json, retry_after)
+    data = _posted_data(request)
+    if data is None:
+        message = _("Send the post as a JSON object whose fields text, url and network are strings.")
+        return JsonResponse({"error": {"code": "invalid_input", "message": message}}, status=400)
+    form = PostCheckForm(data)
+    if not form.is_valid():
+        if as_json:
+            return _form_error(form)
+        return _checker_page(request, page, form, status=400)
+    text = form.cleaned_data["text"]
+    findings = api.check_post(text, form.cleaned_data["url"], form.cleaned_data["network"], language=_language())
+    if as_json:
+        return JsonResponse(
+            {"findings": [asdict(f) for f in findings], "blocking": any(f.severity == BLOCK for f in findings)}
+        )
+    return _checker_page(request, page, form, findings=findings, text=text)
+
+
+def _posted_data(request) -> dict | None:
+    """The submitted fields: the form, or a JSON object of strings; ``None`` when unreadable."""
+    if request.content_type != "application/json":
+        return request.POST
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(value, str) for value in data.values()):
+        return None
+    return data
+
+
+def _form_error(form: PostCheckForm) -> JsonResponse:
+    code = "post_too_long" if form.has_error("text", "max_length") else "invalid_input"
+    message = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    return JsonResponse({"error": {"code": code, "message": message}}, status=400)
+
+
+def _too_many_checks(request, page, as_json: bool, retry_after: int):
+    minutes = max(1, -(-retry_after // 60))
+    message = ngettext(
+        "You have checked many posts in a short time. Wait %(minutes)s minute, then check again.",
+        "You have checked many posts in a short time. Wait %(minutes)s minutes, then check again.",
+        minutes,
+    ) % {"minutes": minutes}
+    if as_json:
+        response = JsonResponse({"error": {"code": "rate_limited", "message": message}}, status=429)
+    else:
+        # The page again, with the draft as it was sent, so that nothing typed is lost.
+        response = _checker_page(request, page, PostCheckForm(request.POST), status=429, notice=message)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _checker_page(request, page, form, *, findings=None, text: str = "", status: int = 200, notice: str = ""):
+    shown = (findings or [])[:FINDINGS_SHOWN]
+    more = len(findings or []) - len(shown)
     return TemplateResponse(
         request,
         "policy/post_checker.html",
@@ -106,16 +172,31 @@ def post_checker(request, page: PolicyPage):
             "self": page,
             "form": form,
             "findings": findings,
-            "segments": segments,
-            "blocking": any(f.severity == "block" for f in findings or []),
+            "shown_findings": shown,
+            "more_findings": (
+                ngettext(
+                    "…and %(count)s more finding. Fix the ones above, then check again.",
+                    "…and %(count)s more findings. Fix the ones above, then check again.",
+                    more,
+                )
+                % {"count": more}
+                if more
+                else ""
+            ),
+            "segments": highlight(text, findings) if findings is not None else [],
+            "blocking": any(f.severity == BLOCK for f in findings or []),
+            "notice": notice,
         },
         status=status,
     )
 
 
 def highlight(text: str, findings) -> list[dict]:
-    """Split ``text`` into plain and flagged segments (overlaps merged) for the template."""
-    spans = sorted((f.start, f.end, f.severity) for f in findings if f.end > f.start and not f.about_url)
+    """Split ``text`` into plain and flagged segments (overlaps merged) for the template: the
+    spans each finding kept (its first occurrences)."""
+    spans = sorted(
+        (start, end, f.severity) for f in findings if not f.about_url for start, end in f.spans if end > start
+    )
     merged: list[list] = []
     for start, end, severity in spans:
         if merged and start < merged[-1][1]:

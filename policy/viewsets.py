@@ -51,6 +51,15 @@ class BlockedPhraseRuleViewSet(RuleViewSet):
     icon = "cross"
     url_prefix = "guardrails/blocked-phrases"
     panels = [*RULE_COMMON, FieldPanel("category"), FieldPanel("phrases"), FieldPanel("patterns")]
+    list_display = [
+        *RuleViewSet.list_display,
+        # Patterns saved before the admin checked them with RE2, which the checker skips.
+        Column(
+            "skipped_patterns",
+            label=_("Patterns not applied"),
+            accessor=lambda rule: "; ".join(rule.skipped_patterns()) or "—",
+        ),
+    ]
 
 
 class EmbargoRuleViewSet(RuleViewSet):

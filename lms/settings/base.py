@@ -383,5 +383,7 @@ if PORTE_VOIX_TRUSTED_PROXY_COUNT < 1:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("PORTE_VOIX_TRUSTED_PROXY_COUNT must be 1 or more.")
+# Post checks one employee may run per period (django-ratelimit syntax: 30/m, 200/h, 100/5m).
+POLICY_POST_CHECK_RATE = env("POLICY_POST_CHECK_RATE", "30/m")
 # Seconds of grace after a quiz deadline, for the request already in flight.
 QUIZ_DEADLINE_GRACE_SECONDS = int(env("QUIZ_DEADLINE_GRACE_SECONDS", "5"))

@@ -348,21 +348,100 @@ def test_rules_saved_or_deleted_in_code_refresh_the_checker(db):
     assert after_queryset_delete == []
 
 
-def test_a_pattern_that_would_backtrack_for_minutes_is_refused_in_the_admin(policy_hr_client):
+UNSUPPORTED = "which guardrail patterns do not support (they are matched by RE2, which keeps every check fast)."
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (r"(falcon)-\1", f"“(falcon)-\\1” uses a backreference such as \\1 or (?P=name), {UNSUPPORTED}"),
+        ("(?P<p>nova)(?P=p)", f"“(?P<p>nova)(?P=p)” uses a backreference such as \\1 or (?P=name), {UNSUPPORTED}"),
+        ("falcon(?!s)", f"“falcon(?!s)” uses a lookahead such as (?=…) or (?!…), {UNSUPPORTED}"),
+        ("(?<!super)falcon", f"“(?<!super)falcon” uses a lookbehind such as (?<=…) or (?<!…), {UNSUPPORTED}"),
+        ("(a)?(?(1)b|c)", f"“(a)?(?(1)b|c)” uses a conditional group such as (?(1)…|…), {UNSUPPORTED}"),
+        ("(?>fal+)con", f"“(?>fal+)con” uses an atomic group (?>…), {UNSUPPORTED}"),
+        ("fal++con", f"“fal++con” uses a possessive repeat such as a++, {UNSUPPORTED}"),
+        (r"falcon\Z", f"“falcon\\Z” uses \\Z (write \\z for the end of the text), {UNSUPPORTED}"),
+        ("a{1001}", "“a{1001}” is not a valid pattern: invalid repetition size: {1001}."),
+    ],
+    ids=[
+        "backreference",
+        "named backreference",
+        "lookahead",
+        "lookbehind",
+        "conditional",
+        "atomic",
+        "possessive",
+        "\\Z",
+        "too many repeats",
+    ],
+)
+def test_a_pattern_re2_cannot_run_is_refused_naming_what_it_lacks(policy_hr_client, pattern, message):
     # when
     response = policy_hr_client.post(
-        reverse(ADD_BLOCKED), _blocked_phrase_post(patterns="(a+)+$"), HTTP_ACCEPT_LANGUAGE="en"
+        reverse(ADD_BLOCKED), _blocked_phrase_post(patterns=f"acme\n{pattern}"), HTTP_ACCEPT_LANGUAGE="en"
     )
+
+    # then: the error, the patterns typed still in the form, nothing saved
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"patterns": [message]}
+    assert response.context["form"]["patterns"].value() == f"acme\n{pattern}"
+    assert BlockedPhraseRule.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "excerpts"),
+    [
+        ("(a+)+$", "a" * 5_000 + "!", []),
+        (r"\w*\w*\w*x", "a" * 5_000, []),
+        ("(a|a)*b", "a" * 5_000 + " ab", ["ab"]),
+        ("(.*a){20}", "b" * 5_000, []),
+    ],
+)
+def test_a_pattern_that_backtracks_for_minutes_elsewhere_is_accepted_and_checks_a_long_post(
+    policy_hr_client, pattern, text, excerpts
+):
+    # when
+    response = policy_hr_client.post(reverse(ADD_BLOCKED), _blocked_phrase_post(phrases="", patterns=pattern))
+    findings = api.check_post(text, language="en")
+
+    # then
+    assert response.status_code == 302
+    assert BlockedPhraseRule.objects.get().patterns == pattern
+    assert [f.excerpt for f in findings] == excerpts
+
+
+@pytest.mark.parametrize(
+    ("pattern", "post"),
+    [(r"FALCON-\d+", "Launching falcon-7 today"), (r"falcon-\d+", "Launching FALCON-7 today")],
+    ids=["pattern in capitals", "post in capitals"],
+)
+def test_a_pattern_saved_in_the_admin_flags_the_post_whatever_the_capitalisation(policy_hr_client, pattern, post):
+    # given
+    policy_hr_client.post(reverse(ADD_BLOCKED), _blocked_phrase_post(phrases="", patterns=pattern))
+
+    # when
+    findings = api.check_post(post, language="en")
+
+    # then
+    assert [(f.excerpt, f.message) for f in findings] == [(post[10:18], "This project name is confidential.")]
+
+
+def test_the_rule_list_flags_patterns_the_checker_skips(policy_hr_client):
+    # given: one rule saved before RE2 checked patterns, one since
+    BlockedPhraseRuleFactory(name="Old rule", phrases="", patterns="(a)\\1\nfoo(?=bar)\nnova-\\d")
+    BlockedPhraseRuleFactory(name="New rule", phrases="", patterns="nova-\\d")
+
+    # when
+    response = policy_hr_client.get(reverse("wagtailsnippets_policy_blockedphraserule:list"))
 
     # then
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "patterns": [
-            "“(a+)+$” repeats a part that is itself repeated, such as (a+)+: checking some posts would take "
-            "minutes. Write it without the nested repetition."
-        ]
-    }
-    assert BlockedPhraseRule.objects.count() == 0
+    rows = {rule.name: rule.skipped_patterns() for rule in response.context["object_list"]}
+    assert rows == {"Old rule": [r"(a)\1", "foo(?=bar)"], "New rule": []}
+    html = response.content.decode()
+    assert "Patterns not applied" in html
+    assert "(a)\\1; foo(?=bar)" in html
 
 
 def test_a_clause_the_policy_does_not_have_is_refused(policy_page, policy_hr_client):
@@ -386,3 +465,19 @@ def test_a_clause_the_policy_has_is_accepted(policy_page, policy_hr_client):
     # then
     assert response.status_code == 302
     assert BlockedPhraseRule.objects.get().clause == "partager"
+
+
+def test_a_pattern_re2_cannot_run_is_refused_in_french_too(policy_hr_client):
+    # when
+    response = policy_hr_client.post(
+        reverse(ADD_BLOCKED), _blocked_phrase_post(patterns="(?<!super)falcon"), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    # then
+    assert response.context["form"].errors == {
+        "patterns": [
+            "«\xa0(?<!super)falcon\xa0» utilise une assertion arrière comme (?<=…) ou (?<!…), ce que les motifs "
+            "des garde-fous ne permettent pas (ils sont évalués par RE2, qui garde chaque vérification rapide)."
+        ]
+    }
+    assert BlockedPhraseRule.objects.count() == 0
