@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -24,6 +23,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from certification.forms import CertificationProgramForm
+from lms.i18n import localised
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O/1/I ambiguity
 CODE_LENGTH = 26  # 26 × 5 bits = 130 bits of randomness
@@ -172,9 +172,7 @@ class CertificationProgram(ClusterableModel):
         return self.name
 
     def localised(self, field: str, language: str | None = None) -> str:
-        language = (language or get_language() or "fr")[:2]
-        english = getattr(self, f"{field}_en", "")
-        return english if language == "en" and english else getattr(self, field)
+        return localised(self, field, language)
 
 
 class ProgramRequirement(Orderable, ClusterableModel):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import get_resolver, reverse
@@ -24,6 +23,7 @@ from django_ratelimit.core import is_ratelimited
 from certification import selectors, sharing
 from certification.models import Certificate
 from lms.http import client_ip
+from lms.i18n import language_code
 
 LOOKUP_RATE = "30/m"
 # Verifiers and wallets fetch the credential, then the status list, for every check: a bucket of
@@ -261,8 +261,6 @@ def status_list(request):
 @require_GET
 def achievement(request, slug: str):
     """The Open Badges ``Achievement`` a programme awards (the ``achievement.id`` of credentials)."""
-    from django.utils.translation import get_language
-
     from certification.models import CertificationProgram
 
     program = CertificationProgram.objects.filter(slug=slug, active=True).first()
@@ -270,7 +268,7 @@ def achievement(request, slug: str):
         return JsonResponse(
             {"error": {"code": "not_found", "message": _("No programme has this address.")}}, status=404
         )
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    language = language_code()
     body = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",

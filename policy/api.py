@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from lms.i18n import language_code
 from policy import checker, rules, selectors
 from policy.data import MAX_POST_LENGTH, Finding, PolicyVersionData
 
@@ -61,7 +61,7 @@ def check_post(
     grows with the text, which callers taking it from users cap at ``MAX_POST_LENGTH``, as
     the check page does.
     """
-    compiled = rules.compiled_rules(language or get_language() or "fr")
+    compiled = rules.compiled_rules(language_code(language))
     return checker.check(compiled, text, url, network, now=now or timezone.now(), for_advocacy=for_advocacy)
 
 

@@ -8,7 +8,6 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -17,6 +16,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from lms.i18n import localised
 from policy.blocks import NETWORK_CHOICES, PolicyBodyBlock
 from policy.patterns import compiles, pattern_problem
 
@@ -99,14 +99,10 @@ class PolicyPage(RoutablePageMixin, Page):
         }
 
     def body_for(self, language: str | None = None):
-        language = (language or get_language() or "fr")[:2]
-        if language == "en" and len(self.body_en):
-            return self.body_en
-        return self.body
+        return localised(self, "body", language)
 
     def intro_for(self, language: str | None = None) -> str:
-        language = (language or get_language() or "fr")[:2]
-        return self.intro_en if language == "en" and self.intro_en else self.intro
+        return localised(self, "intro", language)
 
     @path("")
     def read(self, request):
@@ -172,8 +168,7 @@ class PolicyVersion(models.Model):
         return str(_("Version %(number)s") % {"number": self.number})
 
     def summary_for(self, language: str | None = None) -> str:
-        language = (language or get_language() or "fr")[:2]
-        return self.summary_en if language == "en" and self.summary_en else self.summary
+        return localised(self, "summary", language)
 
 
 class PolicyAcknowledgement(models.Model):

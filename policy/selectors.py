@@ -6,8 +6,8 @@ import difflib
 from typing import Any
 
 from django.db.models import Exists, OuterRef
-from django.utils.translation import get_language
 
+from lms.i18n import language_code
 from policy.models import PolicyAcknowledgement, PolicyPage, PolicyVersion
 
 
@@ -58,7 +58,7 @@ def changes_since(*, number: int | None) -> list[PolicyVersion]:
 
 def version_diff(*, older: PolicyVersion, newer: PolicyVersion, language: str | None = None) -> list[dict[str, str]]:
     """Line diff between two versions' texts: rows of (kind, text) with kind in {same, added, removed}."""
-    language = (language or get_language() or "fr")[:2]
+    language = language_code(language)
     field = "text_en" if language == "en" and newer.text_en and older.text_en else "text_fr"
     rows = []
     for line in difflib.ndiff(getattr(older, field).splitlines(), getattr(newer, field).splitlines()):

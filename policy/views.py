@@ -10,11 +10,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from lms.http import wants_json
+from lms.i18n import language_code
 from policy import api, selectors, services, throttle
 from policy.data import BLOCK
 from policy.forms import AcknowledgeForm, PostCheckForm
@@ -27,7 +28,7 @@ FINDINGS_SHOWN = 20
 
 
 def _language() -> str:
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
+    return language_code()
 
 
 def _error(request, error: PolicyError):

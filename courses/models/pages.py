@@ -11,7 +11,6 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponseNotAllowed
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -24,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+from lms.i18n import language_code
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 # Learner pages are read, never written to: other methods get 405 with an Allow header
@@ -65,7 +65,7 @@ class CourseIndexPage(ReadOnlyPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         # The active language: the user's preference, then the browser's, then French.
-        language = (translation.get_language() or "").split("-")[0]
+        language = language_code()
         context.update(
             selectors.catalogue(index_page=self, params=request.GET, user=request.user, default_language=language)
         )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import DeleteView
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from lms.viewsets import ReadOnlyModelViewSet
 
 
 def describe(attempt: AccessAttempt) -> str:
@@ -42,15 +42,15 @@ class UnlockView(DeleteView):
         return _("Unlocked: %(who)s.") % {"who": describe(self.object)}
 
 
-class SignInLockoutViewSet(ModelViewSet):
+class SignInLockoutViewSet(ReadOnlyModelViewSet):
     model = AccessAttempt
     icon = "lock-open"
     menu_label = _("Sign-in lock-outs")
     url_prefix = "sign-in-lockouts"
     add_to_settings_menu = True
     menu_order = 950
-    copy_view_enabled = False
     inspect_view_enabled = False
+    delete_path = "unlock"
     delete_view_class = UnlockView
     ordering = ["-attempt_time"]
     search_fields = ["username", "ip_address"]
@@ -64,24 +64,3 @@ class SignInLockoutViewSet(ModelViewSet):
         ),
         Column("attempt_time", label=_("Last failure")),
     ]
-    list_filter = []
-    form_fields = []
-
-    def get_common_view_kwargs(self, **kwargs):
-        # No add, edit, history or usage view exists: the listing must not link to them.
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"unlock/<{self.pk_path_converter}:pk>/", self.delete_view, name="delete"),
-        ]
