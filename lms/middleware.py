@@ -29,7 +29,7 @@ class DomainErrorMiddleware:
 
 
 class DatabaseBusyMiddleware:
-    """Turn SQLite's "database is locked" into 503 + Retry-After instead of a 500 (TESTPLAN 43).
+    """Turn SQLite's "database is locked" into 503 + Retry-After instead of a 500.
 
     The transaction that hit the lock has been rolled back by ``atomic()``, so nothing is
     half-written; the client is told to try again.

@@ -124,7 +124,7 @@ def media_image(request, path: str):
     """An uploaded image from MEDIA_ROOT (when ``PORTE_VOIX_SERVE_MEDIA`` is on).
 
     Only the image folders: documents go through Wagtail's serve_view and certificate files
-    through their views, which check access (TESTPLAN 33). The path is normalised first, so
+    through their views, which check access. The path is normalised first, so
     ``images/../certificates/…`` is refused too.
     """
     folder = posixpath.normpath(path).lstrip("/").split("/", 1)[0]

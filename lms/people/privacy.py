@@ -3,7 +3,7 @@
 Each app registers its models (in ``AppConfig.ready``) with a function returning the rows of
 one user as plain JSON-able dicts, or declares why a model holds nothing personal. A test
 walks every model with a relation to the user model and fails on one that is not registered,
-so a new model cannot silently escape the data export (TESTPLAN 38). Erasure hooks come with
+so a new model cannot silently escape the data export (tests/lms/test_privacy_registry.py). Erasure hooks come with
 the export/erasure feature.
 """
 

@@ -142,7 +142,7 @@ WSGI_APPLICATION = "lms.wsgi.application"
 
 # --- Database -----------------------------------------------------------------------------
 # Embedded default: SQLite under var/, WAL, BEGIN IMMEDIATE so that writers queue on the lock
-# instead of failing half-way through a transaction (TESTPLAN 43).
+# instead of failing half-way through a transaction.
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -220,7 +220,7 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Django serves uploaded images itself (``/media/images/``, ``/media/original_images/``,
 # ``/media/avatar_images/``), whatever DEBUG says; turn it off when the web server in front
 # serves them. Nothing else under MEDIA_ROOT is ever served from /media/: documents go
-# through Wagtail's serve_view and certificate files through their views (TESTPLAN 33).
+# through Wagtail's serve_view and certificate files through their views.
 PORTE_VOIX_SERVE_MEDIA = env_bool("PORTE_VOIX_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -272,7 +272,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     }
 else:
     # Longer than any countdown, ETA or retry backoff we use, so Redis does not redeliver a
-    # task that is merely waiting (TESTPLAN 45).
+    # task that is merely waiting.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -286,7 +286,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request must never hang on a dead broker (TESTPLAN 44): publish fails fast and the
+# A web request must never hang on a dead broker: publish fails fast and the
 # reconciliation jobs pick the work up again.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

@@ -1,6 +1,6 @@
 """Test settings: fast hashing, eager Celery, an isolated var/ directory.
 
-SQLite tests use a *file* database (TESTPLAN conventions): the in-memory shared-cache database
+SQLite tests use a *file* database: the in-memory shared-cache database
 reports "table is locked" at once and hides how the real one behaves under concurrency.
 """
 
