@@ -36,14 +36,10 @@ class PublicSurfaceContract(Contract):
                     first = imported[len(app) + 1 :].split(".")[0]
                     if first in public:
                         continue
-                    for detail in graph.get_import_details(importer=importer, imported=imported) or [{}]:
-                        violations.append(
-                            {
-                                "importer": importer,
-                                "imported": imported,
-                                "line_number": detail.get("line_number", "?"),
-                            }
-                        )
+                    details = graph.get_import_details(importer=importer, imported=imported)
+                    line_numbers: list[int | str] = [detail["line_number"] for detail in details] or ["?"]
+                    for line_number in line_numbers:
+                        violations.append({"importer": importer, "imported": imported, "line_number": line_number})
         return ContractCheck(kept=not violations, metadata={"violations": violations})
 
     def render_broken_contract(self, check: ContractCheck) -> None:

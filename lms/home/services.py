@@ -33,4 +33,4 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage:
         site.root_page = home
         site.save()
     courses_api.catalogue_ensure(parent=home)
-    return home
+    return home  # type: ignore[no-any-return]  # Wagtail's page querysets are untyped

@@ -130,4 +130,4 @@ def media_image(request, path: str):
     folder = posixpath.normpath(path).lstrip("/").split("/", 1)[0]
     if folder not in MEDIA_IMAGE_FOLDERS:
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -36,7 +38,7 @@ class UserManager(DjangoUserManager):
         """
         return self.alias(email_lower=Lower("email")).get(email_lower=Lower(Value(username)))
 
-    def _create_user_object(self, email, password, **extra_fields):  # type: ignore[override]
+    def _create_user_object(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -47,17 +49,17 @@ class UserManager(DjangoUserManager):
             user.set_unusable_password()
         return user
 
-    def _create_user(self, email, password, **extra_fields):  # type: ignore[override]
+    def _create_user(self, email, password, **extra_fields):
         user = self._create_user_object(email, password, **extra_fields)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):  # type: ignore[override]
+    def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):  # type: ignore[override]
+    def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -84,9 +86,9 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["email"]
