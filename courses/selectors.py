@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, Q, Subquery
+from django.db.models import Exists, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from taggit.models import Tag
@@ -23,7 +26,22 @@ from courses.models import (
     QuizPage,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lms.people.models import User
+
+    # Pages may be read by visitors who are not signed in.
+    Visitor = User | AnonymousUser
+
 CATALOGUE_PAGE_SIZE = 24
+
+
+def _signed_in(user: Visitor) -> User | None:
+    """``user`` if signed in; a visitor who is not has no progress or attempts to read."""
+    if getattr(user, "is_authenticated", False):
+        return cast("User", user)
+    return None
 
 
 CATALOGUE_LANGUAGES = ("fr", "en")
@@ -41,7 +59,9 @@ def search_terms(query: str) -> str:
     return " ".join(words)[:200]
 
 
-def catalogue(*, index_page: CourseIndexPage, params, user, default_language: str) -> dict[str, Any]:
+def catalogue(
+    *, index_page: CourseIndexPage, params: Mapping[str, Any], user: Visitor, default_language: str
+) -> dict[str, Any]:
     """Courses under ``index_page`` filtered by ``tag``, ``level``, ``language`` and ``q``.
 
     Without a valid ``language`` the catalogue shows the courses in ``default_language`` (the
@@ -90,9 +110,10 @@ def catalogue(*, index_page: CourseIndexPage, params, user, default_language: st
     }
 
 
-def course_progress_map(*, user, course_ids: list[int]) -> dict[int, dict[str, Any]]:
+def course_progress_map(*, user: Visitor, course_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Progress per course for ``user``: percent of lessons read, and completion. 3 queries."""
-    if not course_ids or not getattr(user, "is_authenticated", False):
+    learner = _signed_in(user)
+    if not course_ids or learner is None:
         return {}
     lesson_counts: dict[int, int] = {}
     read_counts: dict[int, int] = {}
@@ -106,14 +127,14 @@ def course_progress_map(*, user, course_ids: list[int]) -> dict[int, dict[str, A
             if course_id is not None:
                 lesson_course[pk] = course_id
                 lesson_counts[course_id] = lesson_counts.get(course_id, 0) + 1
-    for lesson_id in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_course).values_list(
+    for lesson_id in LessonProgress.objects.filter(user=learner, lesson_id__in=lesson_course).values_list(
         "lesson_id", flat=True
     ):
         course_id = lesson_course[lesson_id]
         read_counts[course_id] = read_counts.get(course_id, 0) + 1
     enrolments = {
         e["course_id"]: e
-        for e in Enrollment.objects.filter(user=user, course_id__in=course_ids).values("course_id", "completed_at")
+        for e in Enrollment.objects.filter(user=learner, course_id__in=course_ids).values("course_id", "completed_at")
     }
     result = {}
     for course_id in course_ids:
@@ -132,15 +153,17 @@ def course_progress_map(*, user, course_ids: list[int]) -> dict[int, dict[str, A
     return result
 
 
-def course_lessons(course: CoursePage):
-    return LessonPage.objects.live().child_of(course).order_by("path")
+def course_lessons(course: CoursePage) -> QuerySet[LessonPage]:
+    lessons: QuerySet[LessonPage] = LessonPage.objects.live().child_of(course).order_by("path")
+    return lessons
 
 
 def course_quiz(course: CoursePage) -> QuizPage | None:
-    return QuizPage.objects.live().child_of(course).order_by("path").first()
+    quiz: QuizPage | None = QuizPage.objects.live().child_of(course).order_by("path").first()
+    return quiz
 
 
-def attempts_since_restart(*, user, quiz: QuizPage, course: CoursePage):
+def attempts_since_restart(*, user: User, quiz: QuizPage, course: CoursePage) -> QuerySet[Attempt]:
     """The user's attempts on ``quiz`` that count now: all of them, or, once the enrolment was
     restarted (certificate renewal), those started since."""
     attempts = Attempt.objects.filter(user=user, quiz=quiz)
@@ -150,25 +173,75 @@ def attempts_since_restart(*, user, quiz: QuizPage, course: CoursePage):
     return attempts
 
 
-def course_requirements_met(*, user, course: CoursePage) -> bool:
-    """Every live lesson read and a passed attempt on the course's quiz (since the last
-    restart of the enrolment, if any)."""
-    lesson_ids = set(course_lessons(course).values_list("pk", flat=True))
-    read = set(LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
-    if lesson_ids - read:
+@dataclass(frozen=True)
+class EnrollmentState:
+    """What the completion of one enrolment depends on, read in one query."""
+
+    course_id: int
+    completed_at: datetime | None
+    restarted_at: datetime | None
+
+
+def enrollment_state(
+    *, user_id: int, course_id: int | None = None, course_path: str | None = None
+) -> EnrollmentState | None:
+    """The enrolment of ``user_id`` in the course given by id or by page path, if any. One query."""
+    enrolments = Enrollment.objects.filter(user_id=user_id)
+    if course_id is not None:
+        enrolments = enrolments.filter(course_id=course_id)
+    if course_path is not None:
+        enrolments = enrolments.filter(course__path=course_path)
+    row = enrolments.values("course_id", "completed_at", "restarted_at").first()
+    if row is None:
+        return None
+    return EnrollmentState(
+        course_id=row["course_id"], completed_at=row["completed_at"], restarted_at=row["restarted_at"]
+    )
+
+
+def requirements_met(
+    *, user_id: int, course_path: str, restarted_at: datetime | None, passed: Attempt | None = None
+) -> bool:
+    """The completion rule of a course (given by its page path): every live lesson read, and a
+    passed attempt on the course's quiz (its first live one) started since the enrolment's last
+    restart (``restarted_at``); a course without a quiz needs at least one lesson.
+
+    ``passed`` is an attempt known to have just passed: when it is on the course's quiz and
+    counts, the attempts are not read. Two queries then (the quiz, a lesson left unread).
+    """
+    children = {"path__startswith": course_path, "depth": len(course_path) // CoursePage.steplen + 1}
+    quiz_id: int | None = (
+        QuizPage.objects.live().filter(**children).order_by("path").values_list("pk", flat=True).first()
+    )
+    if LessonPage.objects.live().filter(**children).exclude(progress__user_id=user_id).exists():
         return False
-    quiz = course_quiz(course)
-    if quiz is None:
-        return bool(lesson_ids)
-    return attempts_since_restart(user=user, quiz=quiz, course=course).filter(passed=True).exists()
+    if quiz_id is None:
+        has_lessons: bool = LessonPage.objects.live().filter(**children).exists()
+        return has_lessons
+    counts = restarted_at is None or (passed is not None and passed.started_at >= restarted_at)
+    if passed is not None and passed.passed and passed.quiz_id == quiz_id and counts:
+        return True
+    attempts = Attempt.objects.filter(user_id=user_id, quiz_id=quiz_id, passed=True)
+    if restarted_at is not None:
+        attempts = attempts.filter(started_at__gte=restarted_at)
+    return attempts.exists()
 
 
-def course_detail(*, course: CoursePage, user) -> dict[str, Any]:
+def course_requirements_met(*, user: User, course: CoursePage) -> bool:
+    """Whether ``user`` meets the completion rule of ``course`` (``requirements_met``)."""
+    state = enrollment_state(user_id=user.pk, course_id=course.pk)
+    restarted_at = state.restarted_at if state is not None else None
+    return requirements_met(user_id=user.pk, course_path=course.path, restarted_at=restarted_at)
+
+
+def course_detail(*, course: CoursePage, user: Visitor) -> dict[str, Any]:
     lessons = list(course_lessons(course))
     quiz = course_quiz(course)
     read_ids: set[int] = set()
-    if getattr(user, "is_authenticated", False):
-        read_ids = set(LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True))
+    if (learner := _signed_in(user)) is not None:
+        read_ids = set(
+            LessonProgress.objects.filter(user=learner, lesson__in=lessons).values_list("lesson_id", flat=True)
+        )
     progress = course_progress_map(user=user, course_ids=[course.pk]).get(course.pk)
     next_lesson = next((lesson for lesson in lessons if lesson.pk not in read_ids), None)
     return {
@@ -182,13 +255,15 @@ def course_detail(*, course: CoursePage, user) -> dict[str, Any]:
     }
 
 
-def lesson_detail(*, lesson: LessonPage, user) -> dict[str, Any]:
+def lesson_detail(*, lesson: LessonPage, user: Visitor) -> dict[str, Any]:
     course = lesson.get_parent().specific
     lessons = list(course_lessons(course).only("pk", "title", "path", "url_path", "depth"))
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), 0)
     read_ids: set[int] = set()
-    if getattr(user, "is_authenticated", False):
-        read_ids = set(LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True))
+    if (learner := _signed_in(user)) is not None:
+        read_ids = set(
+            LessonProgress.objects.filter(user=learner, lesson__in=lessons).values_list("lesson_id", flat=True)
+        )
     total = len(lessons)
     return {
         "course": course,
@@ -204,29 +279,29 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict[str, Any]:
     }
 
 
-def attempt_for_user(*, quiz: QuizPage, user, attempt_id: UUID) -> Attempt:
+def attempt_for_user(*, quiz: QuizPage, user: Visitor, attempt_id: UUID) -> Attempt:
     """The attempt, if it belongs to ``user`` on ``quiz``; otherwise 404, the same as unknown."""
-    if not getattr(user, "is_authenticated", False):
+    learner = _signed_in(user)
+    if learner is None:
         raise Http404
-    attempt = Attempt.objects.filter(public_id=attempt_id, user=user, quiz=quiz).first()
+    attempt = Attempt.objects.filter(public_id=attempt_id, user=learner, quiz=quiz).first()
     if attempt is None:
         raise Http404
     # Known already: later steps (grading, completion) need not read them again.
-    attempt.user, attempt.quiz = user, quiz
+    attempt.user, attempt.quiz = learner, quiz
     return attempt
 
 
-def quiz_landing(*, quiz: QuizPage, user) -> dict[str, Any]:
-    attempts = (
-        list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no")) if user.is_authenticated else []
-    )
+def quiz_landing(*, quiz: QuizPage, user: Visitor) -> dict[str, Any]:
+    learner = _signed_in(user)
+    attempts = list(Attempt.objects.filter(user=learner, quiz=quiz).order_by("-attempt_no")) if learner else []
     in_progress = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     # After a restart (certificate renewal) only the attempts started since then count.
     counted = attempts
     if attempts:
         course = quiz.get_parent()
         restarted_at = (
-            Enrollment.objects.filter(user=user, course_id=course.pk).values_list("restarted_at", flat=True).first()
+            Enrollment.objects.filter(user=learner, course_id=course.pk).values_list("restarted_at", flat=True).first()
         )
         if restarted_at is not None:
             counted = [a for a in attempts if a.started_at >= restarted_at]
@@ -266,7 +341,7 @@ REVIEW_OUTCOME = "outcome"
 REVIEW_FULL = "full"
 
 
-def passed_since_restart(*, user, quiz: QuizPage) -> bool:
+def passed_since_restart(*, user: User, quiz: QuizPage) -> bool:
     """Whether ``user`` passed ``quiz`` since the last restart of their enrolment in its course
     (certificate renewal), or ever when it was never restarted. One query."""
     restarted = Enrollment.objects.filter(user=user, course__path=quiz.path[: -quiz.steplen]).exclude(restarted_at=None)
@@ -274,7 +349,7 @@ def passed_since_restart(*, user, quiz: QuizPage) -> bool:
     return Attempt.objects.filter(since_restart, user=user, quiz_id=quiz.pk, passed=True).exists()
 
 
-def review_mode(*, attempt: Attempt, user) -> str:
+def review_mode(*, attempt: Attempt, user: User) -> str:
     """What the review of ``attempt`` may show ``user``: ``REVIEW_NONE``, ``REVIEW_OUTCOME`` or
     ``REVIEW_FULL``, by the review policy captured when the attempt started.
 
@@ -336,7 +411,7 @@ def outcome_questions(attempt: Attempt) -> list[dict[str, Any]]:
     return rows
 
 
-def learner_dashboard(*, user) -> dict[str, Any]:
+def learner_dashboard(*, user: User) -> dict[str, Any]:
     """``/me/``: enrolled courses with progress, and attempts with scores. Constant queries."""
     enrolments = list(Enrollment.objects.filter(user=user).select_related("course").order_by("-enrolled_at"))
     progress = course_progress_map(user=user, course_ids=[e.course_id for e in enrolments])
@@ -372,11 +447,14 @@ def completed_course_ids(*, user_id: int) -> set[int]:
     )
 
 
-def course_completions(*, user_id: int) -> dict:
-    return dict(
-        Enrollment.objects.filter(user_id=user_id, completed_at__isnull=False).values_list("course_id", "completed_at")
-    )
+def course_completions(*, user_id: int) -> dict[int, datetime]:
+    completed = Enrollment.objects.filter(user_id=user_id, completed_at__isnull=False)
+    return {
+        course_id: completed_at
+        for course_id, completed_at in completed.values_list("course_id", "completed_at")
+        if completed_at is not None
+    }
 
 
-def users_with_completions_since(*, since) -> set[int]:
+def users_with_completions_since(*, since: datetime) -> set[int]:
     return set(Enrollment.objects.filter(completed_at__gte=since).values_list("user_id", flat=True).distinct())

@@ -11,6 +11,7 @@ Invariants live in the database:
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -93,7 +94,7 @@ class Attempt(models.Model):
         return self.status == self.Status.IN_PROGRESS
 
     @property
-    def questions(self) -> list[dict]:
+    def questions(self) -> list[dict[str, Any]]:
         return self.snapshot["questions"]
 
 

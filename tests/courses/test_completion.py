@@ -125,3 +125,41 @@ def test_an_attempt_started_before_a_restart_does_not_complete_the_course(
     # then
     assert done.passed is True
     assert (completed(employee, quiz.course_page), course_completions) == (False, [])
+
+
+def test_a_pass_on_a_course_already_complete_reads_only_the_enrolment(
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # given: a course completed by a pass
+    quiz = quiz_factory(lessons=1)
+    services.lesson_complete(user=employee, lesson=quiz.lesson_pages[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = submit(employee, quiz)
+    assert attempt.quiz == quiz
+
+    # when / then: one read of the enrolment, nothing else
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
+        flipped = services.enrollment_complete_after_pass(attempt=attempt)
+    assert flipped is False
+    assert course_completions == [(employee.pk, quiz.course_page.pk)]
+
+
+def test_a_pass_completing_the_course_reads_no_attempt(
+    quiz_factory, employee, course_completions, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # given: every lesson read and a pass, the enrolment not complete yet
+    quiz = quiz_factory(lessons=2)
+    for lesson in quiz.lesson_pages:
+        services.lesson_complete(user=employee, lesson=lesson)
+    attempt = submit(employee, quiz)
+    Enrollment.objects.filter(user=employee).update(completed_at=None)
+    assert attempt.quiz == quiz
+
+    # when: the enrolment, the course's quiz, a lesson left unread, then the flip
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(4):
+        flipped = services.enrollment_complete_after_pass(attempt=attempt)
+
+    # then
+    assert flipped is True
+    assert completed(employee, quiz.course_page) is True
+    assert course_completions == [(employee.pk, quiz.course_page.pk)]

@@ -1,18 +1,12 @@
-"""Every state change of the courses layer. Views, pages and tasks are thin callers.
-
-Errors are ``QuizError`` with a machine code and an HTTP status; the views map them to the
-error contract (HTML page or ``{"error": {...}}``).
-"""
+"""Quiz attempts: start (snapshot of the questions served), save answers, submit and grade,
+close at the time limit. Every write locks the attempt's row first."""
 
 from __future__ import annotations
 
-import logging
 import re
-import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,235 +14,91 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from courses import grading, signals
-from courses.models import (
-    QUESTION_TYPES,
-    Attempt,
-    AttemptAnswer,
-    CoursePage,
-    Enrollment,
-    LessonPage,
-    LessonProgress,
-    Question,
-    QuizPage,
-)
+from courses import grading, selectors
+from courses.models import QUESTION_TYPES, Attempt, AttemptAnswer, CoursePage, QuizPage
 from courses.models.questions import InvalidAnswer
+from courses.services.enrollment import enrollment_complete_after_pass, enrollment_ensure
+from courses.services.errors import QuizError
+from courses.services.snapshots import quiz_snapshot
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from lms.people.models import User
 
 ANSWER_KEY = re.compile(r"q(?:0|[1-9][0-9]{0,4})")
-
-
-@dataclass
-class QuizError(Exception):
-    code: str
-    message: str
-    status: int = 409
-    # The question an invalid answer belongs to (its position in the attempt), if any.
-    position: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
 
 
 def _grace() -> timedelta:
     return timedelta(seconds=getattr(settings, "QUIZ_DEADLINE_GRACE_SECONDS", 5))
 
 
-# --- enrolment and lessons --------------------------------------------------------------
+def _limit_reached() -> QuizError:
+    return QuizError("attempt_limit_reached", _("You have used all your attempts for this quiz."), 409)
 
 
-def enrollment_ensure(*, user, course: CoursePage) -> Enrollment:
-    """Enrol ``user`` in ``course``. Idempotent: a second call returns the same row."""
-    try:
-        with transaction.atomic():
-            enrollment, _created = Enrollment.objects.get_or_create(user=user, course=course)
-    except IntegrityError:
-        enrollment = Enrollment.objects.get(user=user, course=course)
-    return enrollment
-
-
-@transaction.atomic
-def lesson_complete(*, user, lesson: LessonPage) -> bool:
-    """Mark ``lesson`` read by ``user``, enrolling them if needed. Idempotent.
-
-    May complete the course (see ``enrollment_check_completion``). Returns whether the course
-    is now complete.
-    """
-    course = lesson.get_parent().specific
-    enrollment_ensure(user=user, course=course)
-    LessonProgress.objects.get_or_create(user=user, lesson=lesson)
-    return enrollment_check_completion(user=user, course=course)
-
-
-@transaction.atomic
-def enrollment_restart(*, user, course: CoursePage, now: datetime | None = None) -> Enrollment:
-    """Send ``user`` through ``course`` again (certificate renewal), enrolling them if needed.
-
-    Side effects: the enrolment is no longer complete (``completed_at`` cleared),
-    ``restarted_at`` is set to ``now``, and the user's lesson progress in the course is
-    deleted, so every lesson is read again. Quiz attempts are kept (their numbers keep
-    increasing); only attempts started from ``restarted_at`` count against the attempt limit,
-    and only an attempt passed since then completes the course again.
-    Not idempotent in time: each call restarts from its own ``now``; callers guard it (the
-    certification layer restarts once per renewal).
-    """
-    now = now or timezone.now()
-    enrollment = enrollment_ensure(user=user, course=course)
-    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=None, restarted_at=now)
-    LessonProgress.objects.filter(user=user, lesson__in=LessonPage.objects.child_of(course)).delete()
-    enrollment.refresh_from_db()
-    return enrollment
-
-
-def _restarted_at(*, user, course: CoursePage) -> datetime | None:
-    return Enrollment.objects.filter(user=user, course=course).values_list("restarted_at", flat=True).first()
-
-
-def enrollment_check_completion(*, user, course: CoursePage) -> bool:
-    """Complete the enrolment when every live lesson is read and the quiz is passed.
-
-    The conditional UPDATE makes completion happen once, whatever the concurrency; only the
-    call that flips ``completed_at`` sends ``course_completed``, on commit.
-    """
-    from courses import selectors
-
-    if not selectors.course_requirements_met(user=user, course=course):
-        return Enrollment.objects.filter(user=user, course=course, completed_at__isnull=False).exists()
-    _mark_complete(user_id=user.pk, course_id=course.pk)
-    return True
-
-
-def _mark_complete(*, user_id: int, course_id: int) -> bool:
-    """Flip the enrolment to complete if it is not yet; only the call that flips it sends
-    ``course_completed``, on commit. Returns whether this call flipped it."""
-    flipped = Enrollment.objects.filter(user_id=user_id, course_id=course_id, completed_at__isnull=True).update(
-        completed_at=timezone.now()
+def _next_attempt(*, user: User, quiz: QuizPage, course_id: int, now: datetime) -> tuple[int, int]:
+    """The number of the next attempt of ``user`` on ``quiz``, and how many of their attempts
+    count against the limit. Raises ``QuizError`` when the limit or the delay forbid a start."""
+    previous = list(
+        Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no").values("attempt_no", "finished_at")[:1]
     )
-    if flipped:
-        transaction.on_commit(
-            lambda: signals.course_completed.send(sender=CoursePage, user_id=user_id, course_id=course_id)
-        )
-    return bool(flipped)
+    number: int = previous[0]["attempt_no"] + 1 if previous else 1
+    # Numbers keep increasing across a restart (renewal); the limit counts only the
+    # attempts started since the restart.
+    state = selectors.enrollment_state(user_id=user.pk, course_id=course_id)
+    counted = Attempt.objects.filter(user=user, quiz=quiz)
+    if state is not None and state.restarted_at is not None:
+        counted = counted.filter(started_at__gte=state.restarted_at)
+    used = counted.count()
+    if quiz.max_attempts and used >= quiz.max_attempts:
+        raise _limit_reached()
+    finished_at: datetime | None = previous[0]["finished_at"] if previous else None
+    if finished_at is not None and quiz.delay_between_attempts_minutes:
+        ready_at = finished_at + timedelta(minutes=quiz.delay_between_attempts_minutes)
+        if now < ready_at:
+            minutes = int((ready_at - now).total_seconds() // 60) + 1
+            raise QuizError(
+                "attempt_delay",
+                ngettext(
+                    "You can try again in %(minutes)s minute.",
+                    "You can try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                409,
+            )
+    return number, used
 
 
-def _complete_after_pass(attempt: Attempt) -> None:
-    """``attempt`` has just passed: complete its course if that was the last requirement.
-
-    The same rule as ``enrollment_check_completion`` (every live lesson read, a pass on the
-    course's quiz since the last restart), using what the pass already tells: nothing more is
-    read once the enrolment is complete, and at most three small queries before.
-    """
-    quiz = attempt.quiz
-    course_path, depth = quiz.path[: -quiz.steplen], quiz.depth
-    enrollment = (
-        Enrollment.objects.filter(user_id=attempt.user_id, course__path=course_path)
-        .values("course_id", "completed_at", "restarted_at")
-        .first()
-    )
-    if enrollment is None or enrollment["completed_at"] is not None:
-        return
-    if enrollment["restarted_at"] is not None and attempt.started_at < enrollment["restarted_at"]:
-        return
-    siblings = {"path__startswith": course_path, "depth": depth}
-    if QuizPage.objects.live().filter(**siblings).order_by("path").values_list("pk", flat=True).first() != quiz.pk:
-        return  # not the quiz that counts for the course
-    if LessonPage.objects.live().filter(**siblings).exclude(progress__user_id=attempt.user_id).exists():
-        return
-    _mark_complete(user_id=attempt.user_id, course_id=enrollment["course_id"])
+def _in_progress(*, user: User, quiz: QuizPage) -> Attempt | None:
+    return Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
 
 
-# --- attempts --------------------------------------------------------------------------
-
-
-def _draw_questions(quiz: QuizPage) -> list[Question]:
-    """Resolve the quiz's slots into concrete questions: fixed ones, then random draws."""
-    rng = secrets.SystemRandom()
-    slots = list(quiz.slots.all())
-    chosen: list[int] = []
-    fixed_ids = {slot.question_id for slot in slots if slot.question_id}
-    for slot in slots:
-        if slot.question_id:
-            if slot.question_id not in chosen:
-                chosen.append(slot.question_id)
-            continue
-        pool = list(
-            Question.objects.non_polymorphic()
-            .filter(category_id=slot.category_id)
-            .exclude(pk__in=fixed_ids | set(chosen))
-            .values_list("pk", flat=True)
-        )
-        chosen.extend(rng.sample(pool, min(slot.count, len(pool))))
-    if not chosen:
-        raise QuizError("quiz_empty", _("This quiz has no questions yet."), 409)
-    by_id = {q.pk: q for q in Question.objects.filter(pk__in=chosen)}
-    questions = [by_id[pk] for pk in chosen if pk in by_id]
-    if quiz.shuffle_questions:
-        rng.shuffle(questions)
-    return questions
-
-
-def quiz_snapshot(quiz: QuizPage) -> dict[str, Any]:
-    """The frozen form of a quiz for one attempt: rules at start, questions and keys served."""
-    questions = []
-    for position, question in enumerate(_draw_questions(quiz)):
-        questions.append({**question.build_snapshot(), "position": position})
-    return {
-        "revision_id": quiz.latest_revision_id,
-        "pass_mark": str(quiz.pass_mark),
-        "review_policy": quiz.review_policy,
-        "time_limit_minutes": quiz.time_limit_minutes,
-        "questions": questions,
-    }
-
-
-def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attempt:
+def attempt_start(*, user: User, quiz: QuizPage, now: datetime | None = None) -> Attempt:
     """Start an attempt, or return the one already in progress.
+
+    Side effects: closes the attempt in progress if its time is over, enrols the user in the
+    course, creates the attempt with the snapshot of the questions served. Idempotent while an
+    attempt is in progress (returns it).
 
     Enforces the attempt limit (attempts started since the enrolment's last restart, see
     ``enrollment_restart``) and the delay between attempts. The limit holds under
     concurrency because attempt numbers are unique per (user, quiz): of N parallel starts
     one inserts number k, the others hit the constraint and are answered 409.
 
-    Raises ``QuizError`` (409): ``attempt_limit_reached``, ``attempt_delay``, ``quiz_empty``.
+    Raises ``QuizError`` (409): ``attempt_limit_reached``, ``attempt_delay``, ``quiz_empty``,
+    ``attempt_conflict``.
     """
     now = now or timezone.now()
-    course = quiz.get_parent().specific
-    current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
+    course: CoursePage = quiz.get_parent().specific
+    current = _in_progress(user=user, quiz=quiz)
     if current is not None:
         # Closed in its own transaction, so that it stays closed even if no new attempt may start.
         attempt_close_if_expired(attempt=current, now=now)
     with transaction.atomic():
-        current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
+        current = _in_progress(user=user, quiz=quiz)
         if current is not None:
             return current
-        previous = list(
-            Attempt.objects.filter(user=user, quiz=quiz).order_by("-attempt_no").values("attempt_no", "finished_at")[:1]
-        )
-        number = previous[0]["attempt_no"] + 1 if previous else 1
-        # Numbers keep increasing across a restart (renewal); the limit counts only the
-        # attempts started since the restart.
-        restarted_at = _restarted_at(user=user, course=course)
-        counted = Attempt.objects.filter(user=user, quiz=quiz)
-        if restarted_at is not None:
-            counted = counted.filter(started_at__gte=restarted_at)
-        used = counted.count()
-        if quiz.max_attempts and used >= quiz.max_attempts:
-            raise QuizError("attempt_limit_reached", _("You have used all your attempts for this quiz."), 409)
-        if previous and quiz.delay_between_attempts_minutes and previous[0]["finished_at"]:
-            ready_at = previous[0]["finished_at"] + timedelta(minutes=quiz.delay_between_attempts_minutes)
-            if now < ready_at:
-                minutes = int((ready_at - now).total_seconds() // 60) + 1
-                raise QuizError(
-                    "attempt_delay",
-                    ngettext(
-                        "You can try again in %(minutes)s minute.",
-                        "You can try again in %(minutes)s minutes.",
-                        minutes,
-                    )
-                    % {"minutes": minutes},
-                    409,
-                )
+        number, used = _next_attempt(user=user, quiz=quiz, course_id=course.pk, now=now)
         snapshot = quiz_snapshot(quiz)
         deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     try:
@@ -265,8 +115,8 @@ def attempt_start(*, user, quiz: QuizPage, now: datetime | None = None) -> Attem
     except IntegrityError:
         # Someone else (another tab, a double click) started one at the same moment.
         if quiz.max_attempts and used + 1 >= quiz.max_attempts:
-            raise QuizError("attempt_limit_reached", _("You have used all your attempts for this quiz."), 409) from None
-        current = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
+            raise _limit_reached() from None
+        current = _in_progress(user=user, quiz=quiz)
         if current is not None:
             return current
         raise QuizError("attempt_conflict", _("Another attempt was started at the same time."), 409) from None
@@ -460,7 +310,7 @@ def attempt_finalise(
         AttemptAnswer.objects.filter(attempt=attempt, position__in=cleared).delete()
     attempt.status, attempt.finished_at, attempt.score, attempt.passed = status, now, result.score, result.passed
     if result.passed:
-        _complete_after_pass(attempt)
+        enrollment_complete_after_pass(attempt=attempt)
     return attempt
 
 
@@ -495,17 +345,3 @@ def attempt_close_expired(*, now: datetime | None = None) -> int:
         attempt = attempt_close_if_expired(attempt=Attempt.objects.get(pk=pk), now=now)
         closed += attempt.status == Attempt.Status.TIMED_OUT and attempt.finished_at == now
     return closed
-
-
-def quiz_preview_sample(quiz: QuizPage) -> list[dict[str, Any]]:
-    """A sample draw for the editor's preview, keys included. Writes nothing."""
-    try:
-        questions = _draw_questions(quiz)
-    except QuizError:
-        return []
-    sample = []
-    for position, question in enumerate(questions):
-        snapshot = {**question.build_snapshot(), "position": position}
-        qtype = QUESTION_TYPES[snapshot["type"]]
-        sample.append({**qtype.public_view(snapshot), **qtype.review_view(snapshot, None), "position": position})
-    return sample
