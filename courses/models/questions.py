@@ -36,7 +36,7 @@ ONE = Decimal("1")
 
 QUESTION_TYPES: dict[str, type[Question]] = {}
 
-# Fields a learner may see before the review policy allows more (TESTPLAN 1). Anything a
+# Fields a learner may see before the review policy allows more. Anything a
 # public_view returns outside these keys fails the leakage tests. ``saved`` is the learner's
 # own answer, added by ``selectors.public_questions``.
 PUBLIC_QUESTION_KEYS = frozenset({"position", "type", "prompt", "points", "options", "post", "multiple", "saved"})
@@ -127,7 +127,9 @@ def _shuffled(items: list[Any]) -> list[Any]:
     return items
 
 
-class Question(index.Indexed, ClusterableModel, PolymorphicModel):
+# django-stubs cannot resolve the reverse manager of QuestionTag's ParentalKey (modelcluster and
+# taggit ship no types), hence the ignore on each question class.
+class Question(index.Indexed, ClusterableModel, PolymorphicModel):  # type: ignore[django-manager-missing]
     """Base of every question type. Subtypes set ``type_key`` and implement the three hooks."""
 
     type_key: ClassVar[str] = ""
@@ -158,7 +160,7 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = QuestionManager()
+    objects: ClassVar[QuestionManager] = QuestionManager()
 
     search_fields = [index.SearchField("prompt"), index.FilterField("language")]
 
@@ -178,7 +180,8 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):
 
     @property
     def type_label(self) -> str:
-        return str(self.get_real_instance_class()._meta.verbose_name)
+        real = self.get_real_instance_class() or type(self)
+        return str(real._meta.verbose_name)
 
     # --- the three hooks ---------------------------------------------------------------
     def build_snapshot(self) -> dict[str, Any]:
@@ -281,7 +284,7 @@ class ChoiceQuestionMixin(models.Model):
         return options, key
 
 
-class SingleChoiceQuestion(ChoiceQuestionMixin, Question):
+class SingleChoiceQuestion(ChoiceQuestionMixin, Question):  # type: ignore[django-manager-missing]
     """One correct option among several; full credit or none."""
 
     type_key = "single_choice"
@@ -309,7 +312,7 @@ class SingleChoiceQuestion(ChoiceQuestionMixin, Question):
         return ONE if response is not None and response == snapshot["key"] else ZERO
 
 
-class MultipleChoiceQuestion(ChoiceQuestionMixin, Question):
+class MultipleChoiceQuestion(ChoiceQuestionMixin, Question):  # type: ignore[django-manager-missing]
     """Several correct options; partial credit.
 
     Credit = (correct options ticked − wrong options ticked) / number of correct options,
@@ -358,7 +361,7 @@ class MultipleChoiceQuestion(ChoiceQuestionMixin, Question):
         return max(ZERO, min(ONE, credit))
 
 
-class TrueFalseQuestion(Question):
+class TrueFalseQuestion(Question):  # type: ignore[django-manager-missing]
     """A statement that is true or false."""
 
     type_key = "true_false"
@@ -390,7 +393,7 @@ class TrueFalseQuestion(Question):
         return ONE if response is not None and response == snapshot["key"] else ZERO
 
 
-class OrderingQuestion(Question):
+class OrderingQuestion(Question):  # type: ignore[django-manager-missing]
     """Put steps in order. Credit = share of steps in their correct position."""
 
     type_key = "ordering"
@@ -456,7 +459,7 @@ class OrderingQuestion(Question):
         return {**cls.public_view(snapshot), "options": [], "given_order": given}
 
 
-class PostScenarioQuestion(Question):
+class PostScenarioQuestion(Question):  # type: ignore[django-manager-missing]
     """A mock post: share as is, share after a change, or don't share — with feedback for each."""
 
     type_key = "post_scenario"
@@ -513,7 +516,7 @@ class PostScenarioQuestion(Question):
             if action == self.correct_action:
                 key = token
         image_url = ""
-        if self.post_image_id:
+        if self.post_image is not None:
             image_url = self.post_image.get_rendition("max-800x600").url
         post = {
             "author": self.post_author,

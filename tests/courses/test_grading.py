@@ -1,4 +1,4 @@
-"""Grading: each question type grades its snapshot; ``grading.grade`` is exact Decimal arithmetic (TESTPLAN 10)."""
+"""Grading: each question type grades its snapshot; ``grading.grade`` is exact Decimal arithmetic."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""``course_completed`` leaves the courses layer only once the transaction commits (TESTPLAN 42)."""
+"""``course_completed`` leaves the courses layer only once the transaction commits."""
 
 import ast
 from pathlib import Path

@@ -1,5 +1,5 @@
-"""Concurrent requests: the attempt limit (TESTPLAN 8), double submit (9), lesson progress,
-and no "database is locked" for the user at this concurrency (43).
+"""Concurrent requests: the attempt limit, double submit, lesson progress, and no "database
+is locked" for the user at this concurrency.
 
 Real threads and real commits (``transaction=True``), through the HTTP routes. Run on the
 SQLite file database and, with ``DATABASE_URL`` pointing at PostgreSQL, on PostgreSQL.

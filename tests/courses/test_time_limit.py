@@ -1,4 +1,4 @@
-"""Time limits hold on the server clock, on every path (TESTPLAN 6)."""
+"""Time limits hold on the server clock, on every path."""
 
 import json
 from datetime import UTC, datetime, timedelta
