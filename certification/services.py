@@ -29,6 +29,7 @@ from certification.models import (
 )
 from certification.signals import certificate_status_changed
 from courses import api as courses_api
+from lms.http import DomainError
 from policy import api as policy_api
 
 logger = logging.getLogger(__name__)
@@ -38,11 +39,10 @@ STATUS_LIST = "default"
 HOLDER_NAME_MAX_LENGTH = Certificate._meta.get_field("holder_name").max_length
 
 
-@dataclass
-class CertificationError(Exception):
-    code: str
-    message: str
-    status: int = 409
+class CertificationError(DomainError):
+    """A refusal of the certification layer (``lms.http`` renders it): 409 unless it says."""
+
+    status = 409
 
 
 @dataclass(frozen=True)
