@@ -9,7 +9,6 @@ idempotent tasks enqueued on commit.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
@@ -20,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification import selectors
 from certification.models import (
     Certificate,
     CertificateEvent,
@@ -43,34 +43,6 @@ class CertificationError(DomainError):
     """A refusal of the certification layer (``lms.http`` renders it): 409 unless it says."""
 
     status = 409
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    eligible: bool
-    missing_courses: tuple[str, ...] = ()
-    needs_policy: bool = False
-
-
-def program_eligibility(
-    *, user, program: CertificationProgram, since: datetime | None = None, completions: dict | None = None
-) -> Eligibility:
-    """Whether ``user`` meets every requirement of ``program`` (completions after ``since``).
-
-    ``completions`` (``{course_id: completed_at}``) lets a caller checking several programmes
-    read them once."""
-    if completions is None:
-        completions = courses_api.course_completions(user.pk)
-    missing = []
-    for requirement in program.requirements.all():
-        course_ids = {c.pk for c in requirement.courses.all()}
-        done = [at for cid, at in completions.items() if cid in course_ids and (since is None or at >= since)]
-        if not done:
-            missing.append(requirement.title)
-    needs_policy = program.requires_policy_acknowledgement and not policy_api.has_acknowledged_current(user)
-    return Eligibility(
-        eligible=not missing and not needs_policy, missing_courses=tuple(missing), needs_policy=needs_policy
-    )
 
 
 def _allocate_status_index() -> int:
@@ -146,7 +118,7 @@ def _renewal_eligible(*, user, program, since, renewal: bool) -> bool:
         or program.renewal_mode == CertificationProgram.RenewalMode.FULL
         or program.refresher_course_id is None
     ):
-        return program_eligibility(user=user, program=program, since=since).eligible
+        return selectors.program_eligibility(user=user, program=program, since=since).eligible
     # Refresher renewal: the refresher course completed after the renewal started, and the
     # current policy acknowledged when the programme asks for it.
     completed = courses_api.course_completions(user.pk).get(program.refresher_course_id)

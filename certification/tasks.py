@@ -71,7 +71,7 @@ def certificate_reconcile_task() -> dict[str, int]:
     """Beat job: finish work whose message was lost (issuance, PDFs, emails)."""
     from certification import lifecycle
 
-    return lifecycle.reconcile()
+    return lifecycle.certificates_reconcile()
 
 
 @shared_task(acks_late=True)
@@ -79,7 +79,7 @@ def certificate_expiry_reminders_task() -> int:
     """Beat job: 90/60/30/7-day reminders and renewal enrolment (idempotent per threshold)."""
     from certification import lifecycle
 
-    return lifecycle.send_expiry_reminders()
+    return lifecycle.certificate_expiry_reminders_send()
 
 
 @shared_task(acks_late=True)

@@ -562,7 +562,7 @@ class BulkRenderInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["bulk"] = self.object
-        context["progress"] = lifecycle.bulk_render_progress(self.object)
+        context["progress"] = selectors.bulk_render_progress(bulk=self.object)
         context["refresh_seconds"] = self.refresh_seconds
         context["program_edit_url"] = reverse(f"{PROGRAMMES}:edit", args=(self.object.program_id,))
         return context
