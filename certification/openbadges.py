@@ -296,8 +296,7 @@ def identity_hash(email: str, salt: str) -> str:
 
 def credential_language(certificate: Certificate) -> str:
     """The holder's language if set, else the site's: one language per credential, stable."""
-    preferred = getattr(certificate.user, "preferred_language", "") or settings.LANGUAGE_CODE
-    return preferred[:2]
+    return selectors.holder_language(certificate.user)
 
 
 def _criteria_narrative(certificate: Certificate, language: str) -> str:
