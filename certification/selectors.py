@@ -240,3 +240,13 @@ def bulk_render_progress(*, bulk: BulkRender) -> BulkRenderProgress:
             RenderFailure(pk=pk, code=code, holder_name=holder, render_error=error) for pk, code, holder, error in rows
         ]
     return {"processed": processed, "percent": percent, "finished": bulk.finished_at is not None, "failures": failures}
+
+
+def program_certificates_to_render_count(*, program: CertificationProgram) -> int:
+    """How many PDFs a re-issue of ``program`` renders: its certificates that are not revoked."""
+    return Certificate.objects.not_revoked().filter(program=program).count()
+
+
+def bulk_render_running(*, program: CertificationProgram) -> BulkRender | None:
+    """The re-issue of ``program`` still running, if any."""
+    return BulkRender.objects.filter(program=program, finished_at__isnull=True).first()
