@@ -182,35 +182,44 @@ def certificate_expiry_reminders_send(*, now: datetime | None = None) -> int:
         .order_by("expires_at", "pk")
     )
     for certificate in due:
-        if not certificate.program.active:
-            continue
-        if certificate.expires_at <= now:
-            if not hasattr(certificate, "renewal"):
-                renewal_start(certificate=certificate, now=now)
-            continue
-        remaining = certificate.expires_at - now
-        crossed = [days for days in REMINDER_DAYS if remaining <= timedelta(days=days)]
-        claimed = [days for days in crossed if _reminder_claim(certificate, days, now)]
-        if claimed:
-            nearest = min(claimed)
-            try:
-                notifications.send_expiry_reminder(
-                    certificate, math.ceil(remaining / timedelta(days=1)), selectors.renewal_url(certificate.program)
-                )
-            except Exception:
-                # Forget the claims so that the next run sends the reminder.
-                logger.exception("expiry reminder for certificate %s failed", certificate.pk)
-                CertificateEvent.objects.filter(
-                    certificate=certificate, key__in=[reminder_key(days) for days in claimed]
-                ).delete()
-                continue
+        if certificate.program.active and _certificate_remind(certificate=certificate, now=now):
             sent += 1
-            recorded = sorted(set(certificate.reminders_sent) | set(claimed), reverse=True)
-            Certificate.objects.filter(pk=certificate.pk).update(reminders_sent=recorded)
-            logger.info("expiry reminder (%s days) sent for certificate %s", nearest, certificate.pk)
-        if crossed and not hasattr(certificate, "renewal"):
-            renewal_start(certificate=certificate, now=now)
     return sent
+
+
+def _certificate_remind(*, certificate: Certificate, now: datetime) -> bool:
+    """One certificate of ``certificate_expiry_reminders_send``: claim the thresholds crossed,
+    email the nearest, start the renewal. Returns whether an email went out."""
+    expires_at = certificate.expires_at
+    if expires_at is None:
+        return False
+    if expires_at <= now:
+        if not hasattr(certificate, "renewal"):
+            renewal_start(certificate=certificate, now=now)
+        return False
+    remaining = expires_at - now
+    crossed = [days for days in REMINDER_DAYS if remaining <= timedelta(days=days)]
+    claimed = [days for days in crossed if _reminder_claim(certificate, days, now)]
+    emailed = False
+    if claimed:
+        try:
+            notifications.send_expiry_reminder(
+                certificate, math.ceil(remaining / timedelta(days=1)), selectors.renewal_url(certificate.program)
+            )
+        except Exception:
+            # Forget the claims so that the next run sends the reminder (and starts the renewal).
+            logger.exception("expiry reminder for certificate %s failed", certificate.pk)
+            CertificateEvent.objects.filter(
+                certificate=certificate, key__in=[reminder_key(days) for days in claimed]
+            ).delete()
+            return False
+        emailed = True
+        recorded = sorted(set(certificate.reminders_sent) | set(claimed), reverse=True)
+        Certificate.objects.filter(pk=certificate.pk).update(reminders_sent=recorded)
+        logger.info("expiry reminder (%s days) sent for certificate %s", min(claimed), certificate.pk)
+    if crossed and not hasattr(certificate, "renewal"):
+        renewal_start(certificate=certificate, now=now)
+    return emailed
 
 
 # --- bulk PDF re-issue ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
@@ -31,6 +32,9 @@ from certification.signals import certificate_status_changed
 from courses import api as courses_api
 from lms.http import DomainError
 from policy import api as policy_api
+
+if TYPE_CHECKING:
+    from lms.people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +60,8 @@ def _allocate_status_index() -> int:
 def _expiry(program: CertificationProgram, issued_at: datetime) -> datetime | None:
     if not program.validity_months:
         return None
-    return issued_at + relativedelta(months=program.validity_months)
+    expires_at: datetime = issued_at + relativedelta(months=program.validity_months)
+    return expires_at
 
 
 def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = None) -> Certificate | None:
@@ -112,7 +117,7 @@ def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = N
     return certificate
 
 
-def _renewal_eligible(*, user, program, since, renewal: bool) -> bool:
+def _renewal_eligible(*, user: User, program: CertificationProgram, since: datetime | None, renewal: bool) -> bool:
     if (
         not renewal
         or program.renewal_mode == CertificationProgram.RenewalMode.FULL
@@ -224,7 +229,7 @@ def certificate_email(*, certificate_id: int) -> bool:
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, actor: User | None, reason: str) -> Certificate:
     """Revoke with a reason. Fails closed: if the audit entry cannot be written, nothing changes."""
     reason = (reason or "").strip()
     if not reason:
@@ -257,7 +262,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
 
 
 @transaction.atomic
-def certificate_reinstate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def certificate_reinstate(*, certificate: Certificate, actor: User | None, reason: str) -> Certificate:
     """Undo a revocation, with a reason and an audit entry."""
     reason = (reason or "").strip()
     if not reason:

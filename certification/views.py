@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import get_resolver, reverse
 from django.utils.cache import add_never_cache_headers, get_conditional_response
@@ -78,7 +78,7 @@ def _lookup(request, code: str, *, as_json: bool = False, group: str = "") -> Ce
     return certificate
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: HttpResponseBase) -> HttpResponseBase:
     response["Cache-Control"] = "no-store"
     return response
 
@@ -195,7 +195,7 @@ def certificate_og_image(request, code: str):
     if not found.og_image:
         raise Http404
     etag = quote_etag(hashlib.sha256(f"{found.code}:{found.og_image.name}".encode()).hexdigest()[:32])
-    response: HttpResponse | None = get_conditional_response(request, etag=etag)
+    response: HttpResponseBase | None = get_conditional_response(request, etag=etag)
     if response is None:
         response = FileResponse(found.og_image.open("rb"), content_type="image/png")
     response["ETag"] = etag
