@@ -250,13 +250,15 @@ def issuer_key(request):
 @require_GET
 @never_cache
 def status_list(request):
-    from certification import openbadges
+    from certification import status_list as revocation_list
 
     if _rate_limited(request, group=CREDENTIAL_GROUP, rate=CREDENTIAL_RATE):
         return _no_store(_too_many(request, as_json=True))
     return _no_store(
         JsonResponse(
-            openbadges.status_list_credential(), content_type="application/vc+ld+json", json_dumps_params={"indent": 2}
+            revocation_list.status_list_credential(),
+            content_type="application/vc+ld+json",
+            json_dumps_params={"indent": 2},
         )
     )
 
