@@ -1,5 +1,5 @@
-"""After issuance: reconciliation of lost work (TESTPLAN 14, 44, 46), expiry reminders at
-90/60/30/7 days and renewal, the attempt limit after a restart, bulk PDF re-issue (20)."""
+"""After issuance: reconciliation of lost work, expiry reminders at 90/60/30/7 days and
+renewal, the attempt limit after a restart, bulk PDF re-issue."""
 
 from __future__ import annotations
 
