@@ -1,41 +1,53 @@
-"""The public surface of the certification layer. Higher layers import this, never the models."""
+"""The public surface of the certification layer. Higher layers import this, never the models.
+
+Every function returns ``certification.data`` dataclasses (or plain values): display values
+and URLs, never model instances.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from certification import selectors
-from certification.data import AdvocacyAccess, CertificateSummary
+from certification.data import AdvocacyAccess, CertificateSummary, CertificationDashboard
 
-__all__ = ["AdvocacyAccess", "CertificateSummary", "advocacy_access", "user_certificates"]
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lms.people.models import User
+
+__all__ = [
+    "AdvocacyAccess",
+    "CertificateSummary",
+    "CertificationDashboard",
+    "advocacy_access",
+    "dashboard",
+    "demo_certificates",
+    "user_certificates",
+]
 
 
-def advocacy_access(user) -> AdvocacyAccess:
+def advocacy_access(user: User | AnonymousUser) -> AdvocacyAccess:
     """allowed / reason / next step. Reasons: no_certificate, expired, revoked,
     policy_reacknowledgement. Evaluated on every call, never cached as a role."""
     return selectors.advocacy_access(user)
 
 
-def user_certificates(user) -> list[CertificateSummary]:
-    return [
-        CertificateSummary(
-            code=c.code,
-            program_name=c.program.localised("name"),
-            state=c.state(),
-            issued_at=c.issued_at,
-            expires_at=c.expires_at,
-            verify_url=selectors.verification_url(c),
-            pdf_ready=bool(c.pdf),
-        )
-        for c in selectors.user_certificates(user=user)
-    ]
+def user_certificates(user: User) -> list[CertificateSummary]:
+    """The user's certificates, newest first, with their state now."""
+    return [selectors.certificate_summary(c) for c in selectors.user_certificates(user=user)]
 
 
-def dashboard(user) -> dict:
-    """What /me/ shows about certification: certificates, share links, pending, progress."""
+def dashboard(user: User) -> CertificationDashboard:
+    """What /me/ shows about certification: certificates, share links, pending, the gate."""
     return selectors.dashboard(user=user)
 
 
-def demo_certificates(**kwargs) -> dict:
-    """The demo programme and one certificate per state (see ``certification.demo``)."""
+def demo_certificates(
+    *, advocate: User, employee: User, revoked_holder: User, actor: User | None = None
+) -> dict[str, Any]:
+    """The demo programme and one certificate per state (see ``certification.demo``):
+    ``{"program_id": id, "certificates": {role: {"code", "state"}}}``."""
     from certification import demo
 
-    return demo.demo_certificates(**kwargs)
+    return demo.demo_certificates(advocate=advocate, employee=employee, revoked_holder=revoked_holder, actor=actor)

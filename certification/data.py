@@ -24,6 +24,10 @@ class AdvocacyAccess:
 
 @dataclass(frozen=True)
 class CertificateSummary:
+    """One certificate as its holder sees it: ``state`` is valid, expired or revoked, computed
+    when the summary was made; the URLs are absolute. ``pdf_url`` is empty while the PDF is
+    being prepared, ``linkedin_add_url`` unless the certificate is valid."""
+
     code: str
     program_name: str
     state: str
@@ -31,3 +35,15 @@ class CertificateSummary:
     expires_at: datetime | None
     verify_url: str
     pdf_ready: bool
+    pdf_url: str = ""
+    linkedin_add_url: str = ""
+
+
+@dataclass(frozen=True)
+class CertificationDashboard:
+    """What /me/ shows about certification: the user's certificates (newest first), the names
+    of the programmes whose certificate is being prepared, and the advocacy gate."""
+
+    certificates: tuple[CertificateSummary, ...]
+    pending_programs: tuple[str, ...]
+    advocacy: AdvocacyAccess

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from certification import lifecycle, services
+from certification import lifecycle, selectors, services
 from certification.models import Certificate, CertificateEvent, CertificationProgram, ProgramRequirement
 from courses import api as courses_api
 from policy import api as policy_api
@@ -175,7 +175,7 @@ def demo_certificates(
 
     advocate_certificate = Certificate.objects.filter(user=advocate, program=program).order_by("-cycle").first()
     if advocate_certificate is None:
-        language = advocate.preferred_language or "fr"
+        language = selectors.holder_language(advocate)
         for course_id in _courses_in_language(program, language):
             courses_api.demo_course_complete(advocate.pk, course_id)
         if program.requires_policy_acknowledgement:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import logging
 import math
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from certification import services, tasks
+from certification import notifications, selectors, services, tasks
 from certification.models import BulkRender, Certificate, CertificateEvent, CertificationProgram, RenewalEnrolment
-from certification.selectors import base_url, renewal_path
 from courses import api as courses_api
 from policy import api as policy_api
+
+if TYPE_CHECKING:
+    from lms.people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def bulk_key(bulk_id: int) -> str:
 # --- reconciliation ------------------------------------------------------------------------
 
 
-def reconcile(now: datetime | None = None) -> dict[str, int]:
+def certificates_reconcile(*, now: datetime | None = None) -> dict[str, int]:
     """Finish certification work whose message was lost (beat, every 5 minutes).
 
     - Users who completed a course or acknowledged the policy in the last 30 days get every
@@ -95,12 +97,6 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
 
 
 # --- expiry reminders and renewal -------------------------------------------------------------
-
-
-def renewal_url(program: CertificationProgram) -> str:
-    """Where a holder renews: the refresher course, or the catalogue for a full renewal."""
-    url = renewal_path(program)
-    return url if url.startswith("http") else f"{base_url()}{url}"
 
 
 def _renewal_course_ids(certificate: Certificate) -> list[int]:
@@ -160,7 +156,7 @@ def _reminder_claim(certificate: Certificate, days: int, now: datetime) -> bool:
     return True
 
 
-def send_expiry_reminders(now: datetime | None = None) -> int:
+def certificate_expiry_reminders_send(*, now: datetime | None = None) -> int:
     """Expiry reminders at 90, 60, 30 and 7 days, and the start of the renewal (beat job).
 
     For each certificate that is not revoked, not yet renewed, and expires within 90 days:
@@ -174,8 +170,6 @@ def send_expiry_reminders(now: datetime | None = None) -> int:
     Idempotent: a second run sends nothing and starts nothing. If an email cannot be sent,
     its record is removed, so the next run tries again. Returns the number of emails sent.
     """
-    from certification import notifications
-
     now = now or timezone.now()
     sent = 0
     horizon = now + timedelta(days=max(REMINDER_DAYS))
@@ -188,41 +182,50 @@ def send_expiry_reminders(now: datetime | None = None) -> int:
         .order_by("expires_at", "pk")
     )
     for certificate in due:
-        if not certificate.program.active:
-            continue
-        if certificate.expires_at <= now:
-            if not hasattr(certificate, "renewal"):
-                renewal_start(certificate=certificate, now=now)
-            continue
-        remaining = certificate.expires_at - now
-        crossed = [days for days in REMINDER_DAYS if remaining <= timedelta(days=days)]
-        claimed = [days for days in crossed if _reminder_claim(certificate, days, now)]
-        if claimed:
-            nearest = min(claimed)
-            try:
-                notifications.send_expiry_reminder(
-                    certificate, math.ceil(remaining / timedelta(days=1)), renewal_url(certificate.program)
-                )
-            except Exception:
-                # Forget the claims so that the next run sends the reminder.
-                logger.exception("expiry reminder for certificate %s failed", certificate.pk)
-                CertificateEvent.objects.filter(
-                    certificate=certificate, key__in=[reminder_key(days) for days in claimed]
-                ).delete()
-                continue
+        if certificate.program.active and _certificate_remind(certificate=certificate, now=now):
             sent += 1
-            recorded = sorted(set(certificate.reminders_sent) | set(claimed), reverse=True)
-            Certificate.objects.filter(pk=certificate.pk).update(reminders_sent=recorded)
-            logger.info("expiry reminder (%s days) sent for certificate %s", nearest, certificate.pk)
-        if crossed and not hasattr(certificate, "renewal"):
-            renewal_start(certificate=certificate, now=now)
     return sent
+
+
+def _certificate_remind(*, certificate: Certificate, now: datetime) -> bool:
+    """One certificate of ``certificate_expiry_reminders_send``: claim the thresholds crossed,
+    email the nearest, start the renewal. Returns whether an email went out."""
+    expires_at = certificate.expires_at
+    if expires_at is None:
+        return False
+    if expires_at <= now:
+        if not hasattr(certificate, "renewal"):
+            renewal_start(certificate=certificate, now=now)
+        return False
+    remaining = expires_at - now
+    crossed = [days for days in REMINDER_DAYS if remaining <= timedelta(days=days)]
+    claimed = [days for days in crossed if _reminder_claim(certificate, days, now)]
+    emailed = False
+    if claimed:
+        try:
+            notifications.send_expiry_reminder(
+                certificate, math.ceil(remaining / timedelta(days=1)), selectors.renewal_url(certificate.program)
+            )
+        except Exception:
+            # Forget the claims so that the next run sends the reminder (and starts the renewal).
+            logger.exception("expiry reminder for certificate %s failed", certificate.pk)
+            CertificateEvent.objects.filter(
+                certificate=certificate, key__in=[reminder_key(days) for days in claimed]
+            ).delete()
+            return False
+        emailed = True
+        recorded = sorted(set(certificate.reminders_sent) | set(claimed), reverse=True)
+        Certificate.objects.filter(pk=certificate.pk).update(reminders_sent=recorded)
+        logger.info("expiry reminder (%s days) sent for certificate %s", min(claimed), certificate.pk)
+    if crossed and not hasattr(certificate, "renewal"):
+        renewal_start(certificate=certificate, now=now)
+    return emailed
 
 
 # --- bulk PDF re-issue ----------------------------------------------------------------------
 
 
-def bulk_render_create(*, program: CertificationProgram, requested_by=None) -> BulkRender:
+def bulk_render_create(*, program: CertificationProgram, requested_by: User | None = None) -> BulkRender:
     """HR asks for every PDF of ``program`` to be rendered again: a ``BulkRender`` row, and
     the fan-out task enqueued on commit (``bulk_render_start`` does the work)."""
     bulk = BulkRender.objects.create(program=program, requested_by=requested_by)
@@ -236,7 +239,7 @@ def _finish_if_done(bulk_id: int) -> None:
     )
 
 
-def bulk_render_start(bulk_id: int) -> int:
+def bulk_render_start(*, bulk_id: int) -> int:
     """Count the programme's certificates that are not revoked, store the total, and enqueue
     one ``bulk_render_one_task`` per certificate. Returns the total.
 
@@ -257,11 +260,11 @@ def bulk_render_start(bulk_id: int) -> int:
         return 0
     for certificate_id in certificate_ids:
         if not tasks.enqueue(tasks.bulk_render_one_task, bulk_id, certificate_id):
-            bulk_render_one(bulk_id, certificate_id)
+            bulk_render_one(bulk_id=bulk_id, certificate_id=certificate_id)
     return len(certificate_ids)
 
 
-def bulk_render_one(bulk_id: int, certificate_id: int) -> bool:
+def bulk_render_one(*, bulk_id: int, certificate_id: int) -> bool:
     """Render one certificate of a bulk re-issue (``force=True``) and count it: ``done``, or
     ``failed`` with the error kept on the certificate (``render_error``, shown in the admin).
     Sets ``finished_at`` when ``done + failed`` reaches ``total``. Counters move with F().
@@ -286,35 +289,11 @@ def bulk_render_one(bulk_id: int, certificate_id: int) -> bool:
     return True
 
 
-def bulk_render_progress(bulk: BulkRender) -> dict[str, Any]:
-    """What the admin progress page shows: counts, percent, and the certificates that failed."""
-    processed = bulk.done + bulk.failed
-    if bulk.total:
-        percent = min(100, processed * 100 // bulk.total)
-    else:
-        percent = 100 if bulk.finished_at else 0
-    failures = []
-    if bulk.failed:
-        failures = list(
-            Certificate.objects.filter(program_id=bulk.program_id)
-            .exclude(render_error="")
-            .order_by("pk")
-            .values("pk", "code", "holder_name", "render_error")[:50]
-        )
-    return {
-        "processed": processed,
-        "percent": percent,
-        "finished": bulk.finished_at is not None,
-        "failures": failures,
-    }
-
-
 __all__ = [
     "bulk_render_create",
     "bulk_render_one",
-    "bulk_render_progress",
     "bulk_render_start",
-    "reconcile",
+    "certificate_expiry_reminders_send",
+    "certificates_reconcile",
     "renewal_start",
-    "send_expiry_reminders",
 ]

@@ -11,6 +11,7 @@ Expiry is never stored as a status: it is computed from ``expires_at`` at read t
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -192,11 +193,11 @@ class ProgramRequirement(Orderable, ClusterableModel):
         return self.title
 
 
-class CertificateQuerySet(models.QuerySet):
-    def not_revoked(self):
+class CertificateQuerySet(models.QuerySet["Certificate"]):
+    def not_revoked(self) -> CertificateQuerySet:
         return self.exclude(status=Certificate.Status.REVOKED)
 
-    def current(self, now=None):
+    def current(self, now: datetime | None = None) -> CertificateQuerySet:
         """Valid right now: not revoked, not expired."""
         now = now or timezone.now()
         return self.not_revoked().filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
@@ -208,27 +209,36 @@ class Certificate(models.Model):
         ISSUED = "issued", _("Issued")
         REVOKED = "revoked", _("Revoked")
 
-    code = models.CharField(max_length=32, unique=True, default=new_code, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
-    program = models.ForeignKey(CertificationProgram, on_delete=models.PROTECT, related_name="certificates")
-    cycle = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ISSUED)
-    holder_name = models.CharField(max_length=200)
-    issued_at = models.DateTimeField()
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.TextField(blank=True)
-    status_list_index = models.PositiveIntegerField(unique=True)
-    supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    code = models.CharField(_("code"), max_length=32, unique=True, default=new_code, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT, related_name="certificates"
     )
-    pdf = models.FileField(upload_to="certificates/pdf/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    og_image = models.FileField(upload_to="certificates/og/", blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
-    render_error = models.TextField(blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent = models.JSONField(default=list, blank=True)
+    program = models.ForeignKey(
+        CertificationProgram, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    status = models.CharField(_("stored status"), max_length=16, choices=Status.choices, default=Status.ISSUED)
+    holder_name = models.CharField(_("holder"), max_length=200)
+    issued_at = models.DateTimeField(_("issued on"))
+    expires_at = models.DateTimeField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    status_list_index = models.PositiveIntegerField(_("status list index"), unique=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("renews"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/", blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    og_image = models.FileField(_("preview image"), upload_to="certificates/og/", blank=True)
+    rendered_at = models.DateTimeField(_("PDF rendered on"), null=True, blank=True)
+    render_error = models.TextField(_("render error"), blank=True)
+    emailed_at = models.DateTimeField(_("holder emailed on"), null=True, blank=True)
+    reminders_sent = models.JSONField(_("expiry reminders sent (days before)"), default=list, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -244,7 +254,7 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def state(self, now=None) -> str:
+    def state(self, now: datetime | None = None) -> str:
         """valid | expired | revoked, computed now."""
         if self.status == self.Status.REVOKED:
             return "revoked"
@@ -267,17 +277,27 @@ class CertificateEvent(models.Model):
         REMINDED = "reminded", _("Expiry reminder sent")
         RENEWAL_STARTED = "renewal_started", _("Renewal started")
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(max_length=24, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="events"
     )
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-    before = models.JSONField(default=dict, blank=True)
-    after = models.JSONField(default=dict, blank=True)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
     key = models.CharField(
-        max_length=80, blank=True, help_text="Idempotency key for events that must happen once (emails, reminders)."
+        _("idempotency key"),
+        max_length=80,
+        blank=True,
+        help_text=_("Idempotency key for events that must happen once (emails, reminders)."),
     )
 
     class Meta:

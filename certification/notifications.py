@@ -12,7 +12,7 @@ from certification import selectors
 
 def _send(certificate, template: str, extra: dict | None = None) -> None:
     user = certificate.user
-    language = user.preferred_language or settings.LANGUAGE_CODE
+    language = selectors.holder_language(user)
     with translation.override(language):
         context = {
             "certificate": certificate,

@@ -4,7 +4,7 @@
 hands WeasyPrint a URL fetcher that serves only our own static files (fonts, styles) and
 ``data:`` images we built ourselves. Anything else — ``file:``, ``http:``, a redirect — is
 refused, so learner-supplied text can never make the renderer read a local file or call
-a server (TESTPLAN 19). Learner text is autoescaped by the template.
+a server (``test_pdf.py``: SSRF and local files through learner text). Learner text is autoescaped by the template.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import base64
 import hashlib
 import io
 import mimetypes
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.contrib.staticfiles import finders
@@ -20,6 +21,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from certification import selectors
+from lms.i18n import language_code
+
+if TYPE_CHECKING:
+    from certification.models import Certificate
 
 ASSET_SCHEME = "pv-static:"
 ALLOWED_ASSET_PREFIXES = ("fonts/certificate/", "css/certificate", "img/")
@@ -71,11 +78,10 @@ def qr_data_uri(url: str, colour: str = "#111111") -> str:
     return segno.make(url, error="m", mask=2, boost_error=False).svg_data_uri(scale=4, border=0, dark=colour)
 
 
-def certificate_context(certificate, language: str | None = None) -> dict:
-    from certification import selectors
-
+def certificate_context(certificate: Certificate, language: str | None = None) -> dict[str, Any]:
+    """What the certificate template reads, in ``language`` or else the holder's language."""
     program = certificate.program
-    language = language or (getattr(certificate.user, "preferred_language", "") or "fr")
+    language = language_code(language) if language else selectors.holder_language(certificate.user)
     verify_url = selectors.verification_url(certificate)
     return {
         "certificate": certificate,

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.utils import timezone
 
-from certification.data import EXPIRED, NO_CERTIFICATE, POLICY_REACKNOWLEDGEMENT, REVOKED, AdvocacyAccess
-from certification.models import CODE_ALPHABET, Certificate, CertificationProgram
+from certification import sharing
+from certification.data import (
+    EXPIRED,
+    NO_CERTIFICATE,
+    POLICY_REACKNOWLEDGEMENT,
+    REVOKED,
+    AdvocacyAccess,
+    CertificateSummary,
+    CertificationDashboard,
+)
+from certification.models import CODE_ALPHABET, BulkRender, Certificate, CertificationProgram
+from courses import api as courses_api
+from lms.i18n import language_code
 from policy import api as policy_api
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lms.people.models import User
 
 
 def normalise_code(raw: str) -> str | None:
@@ -30,7 +48,7 @@ def certificate_by_code(raw: str) -> Certificate | None:
 
 
 def base_url() -> str:
-    return settings.PORTE_VOIX_BASE_URL
+    return str(settings.PORTE_VOIX_BASE_URL)
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -38,35 +56,103 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def issuer_name() -> str:
-    return settings.PORTE_VOIX_ORGANISATION_NAME
+    return str(settings.PORTE_VOIX_ORGANISATION_NAME)
 
 
-def user_certificates(*, user) -> list[Certificate]:
+def holder_language(user: User) -> str:
+    """The language of what is made for a holder (PDF, credential, emails): their preferred
+    language, else the site's; never the language of whoever triggered the work."""
+    return language_code(user.preferred_language or settings.LANGUAGE_CODE)
+
+
+def user_certificates(*, user: User) -> list[Certificate]:
     return list(Certificate.objects.filter(user=user).select_related("program").order_by("-issued_at"))
 
 
-def pending_programs(*, user) -> list[CertificationProgram]:
-    """Programmes the user qualifies for but whose certificate is not there yet ("being prepared")."""
-    from certification.services import program_eligibility
-    from courses import api as courses_api
+def certificate_summary(certificate: Certificate, *, now: datetime | None = None) -> CertificateSummary:
+    """``certificate`` as its holder sees it (``certification.data.CertificateSummary``)."""
+    state = certificate.state(now)
+    url = verification_url(certificate)
+    name = certificate.program.localised("name")
+    linkedin_add_url = ""
+    if state == "valid":
+        linkedin_add_url = sharing.linkedin_add_to_profile_url(
+            name=name,
+            cert_url=url,
+            cert_id=certificate.code,
+            issued_at=certificate.issued_at,
+            expires_at=certificate.expires_at,
+        )
+    return CertificateSummary(
+        code=certificate.code,
+        program_name=name,
+        state=state,
+        issued_at=certificate.issued_at,
+        expires_at=certificate.expires_at,
+        verify_url=url,
+        pdf_ready=bool(certificate.pdf),
+        pdf_url=f"{url}pdf/" if certificate.pdf else "",
+        linkedin_add_url=linkedin_add_url,
+    )
 
+
+# --- eligibility -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    missing_courses: tuple[str, ...] = ()
+    needs_policy: bool = False
+
+
+def program_eligibility(
+    *,
+    user: User,
+    program: CertificationProgram,
+    since: datetime | None = None,
+    completions: dict[int, datetime] | None = None,
+) -> Eligibility:
+    """Whether ``user`` meets every requirement of ``program`` (completions after ``since``).
+
+    ``completions`` (``{course_id: completed_at}``) lets a caller checking several programmes
+    read them once."""
+    if completions is None:
+        completions = courses_api.course_completions(user.pk)
+    missing = []
+    for requirement in program.requirements.all():
+        course_ids = {c.pk for c in requirement.courses.all()}
+        done = [at for cid, at in completions.items() if cid in course_ids and (since is None or at >= since)]
+        if not done:
+            missing.append(requirement.title)
+    needs_policy = program.requires_policy_acknowledgement and not policy_api.has_acknowledged_current(user)
+    return Eligibility(
+        eligible=not missing and not needs_policy, missing_courses=tuple(missing), needs_policy=needs_policy
+    )
+
+
+def pending_programs(*, user: User) -> list[CertificationProgram]:
+    """Programmes the user qualifies for but whose certificate is not there yet ("being prepared")."""
     held = set(Certificate.objects.filter(user=user).values_list("program_id", flat=True))
     programs = list(
         CertificationProgram.objects.filter(active=True).exclude(pk__in=held).prefetch_related("requirements__courses")
     )
     completions = courses_api.course_completions(user.pk) if programs else {}
-    pending = []
-    for program in programs:
-        if program_eligibility(user=user, program=program, completions=completions).eligible:
-            pending.append(program)
-    return pending
+    return [
+        program
+        for program in programs
+        if program_eligibility(user=user, program=program, completions=completions).eligible
+    ]
 
 
-def advocacy_access(user, now=None) -> AdvocacyAccess:
+# --- the advocacy gate and renewal ---------------------------------------------------------------
+
+
+def advocacy_access(user: User | AnonymousUser, now: datetime | None = None) -> AdvocacyAccess:
     """The advocacy gate: allowed only with a valid certificate of a programme that unlocks
     advocacy, and (when the programme asks) the current policy acknowledged. Evaluated on
     every request; never cached."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return AdvocacyAccess(False, NO_CERTIFICATE, settings.LOGIN_URL)
     now = now or timezone.now()
     certificates = list(
@@ -95,44 +181,72 @@ def renewal_path(program: CertificationProgram) -> str:
     """Where a holder renews, as a path: the refresher course when the programme renews with
     one, else the catalogue. One query, and only for a refresher course."""
     if program.renewal_mode == CertificationProgram.RenewalMode.REFRESHER and program.refresher_course_id:
-        from courses import api as courses_api
-
         summaries = courses_api.course_summaries([program.refresher_course_id])
         if summaries and summaries[0].url:
             return summaries[0].url
     return "/courses/"
 
 
-def dashboard(*, user) -> dict[str, Any]:
-    """/me/: the user's certificates with state and share links, pending issuance, progress."""
-    from certification import sharing
+def renewal_url(program: CertificationProgram) -> str:
+    """Where a holder renews, as an absolute URL (for emails)."""
+    url = renewal_path(program)
+    return url if url.startswith("http") else f"{base_url()}{url}"
 
+
+def dashboard(*, user: User) -> CertificationDashboard:
+    """/me/: the user's certificates with state and share links, pending issuance, the gate."""
     now = timezone.now()
-    rows = []
-    for certificate in user_certificates(user=user):
-        state = certificate.state(now)
-        url = verification_url(certificate)
-        name = certificate.program.localised("name")
-        rows.append(
-            {
-                "certificate": certificate,
-                "state": state,
-                "program_name": name,
-                "verify_url": url,
-                "pdf_ready": bool(certificate.pdf),
-                "linkedin_add": sharing.linkedin_add_to_profile_url(
-                    name=name,
-                    cert_url=url,
-                    cert_id=certificate.code,
-                    issued_at=certificate.issued_at,
-                    expires_at=certificate.expires_at,
-                )
-                if state == "valid"
-                else "",
-            }
+    return CertificationDashboard(
+        certificates=tuple(certificate_summary(c, now=now) for c in user_certificates(user=user)),
+        pending_programs=tuple(str(program) for program in pending_programs(user=user)),
+        advocacy=advocacy_access(user, now),
+    )
+
+
+# --- bulk PDF re-issue -----------------------------------------------------------------------------
+
+
+class RenderFailure(TypedDict):
+    pk: int
+    code: str
+    holder_name: str
+    render_error: str
+
+
+class BulkRenderProgress(TypedDict):
+    processed: int
+    percent: int
+    finished: bool
+    failures: list[RenderFailure]
+
+
+def bulk_render_progress(*, bulk: BulkRender) -> BulkRenderProgress:
+    """What the admin progress page shows: counts, percent, and the certificates that failed
+    (the first 50)."""
+    processed = bulk.done + bulk.failed
+    if bulk.total:
+        percent = min(100, processed * 100 // bulk.total)
+    else:
+        percent = 100 if bulk.finished_at else 0
+    failures: list[RenderFailure] = []
+    if bulk.failed:
+        rows = (
+            Certificate.objects.filter(program_id=bulk.program_id)
+            .exclude(render_error="")
+            .order_by("pk")
+            .values_list("pk", "code", "holder_name", "render_error")[:50]
         )
-    return {
-        "certificates": rows,
-        "pending_programs": pending_programs(user=user),
-        "advocacy": advocacy_access(user, now),
-    }
+        failures = [
+            RenderFailure(pk=pk, code=code, holder_name=holder, render_error=error) for pk, code, holder, error in rows
+        ]
+    return {"processed": processed, "percent": percent, "finished": bulk.finished_at is not None, "failures": failures}
+
+
+def program_certificates_to_render_count(*, program: CertificationProgram) -> int:
+    """How many PDFs a re-issue of ``program`` renders: its certificates that are not revoked."""
+    return Certificate.objects.not_revoked().filter(program=program).count()
+
+
+def bulk_render_running(*, program: CertificationProgram) -> BulkRender | None:
+    """The re-issue of ``program`` still running, if any."""
+    return BulkRender.objects.filter(program=program, finished_at__isnull=True).first()

@@ -9,8 +9,8 @@ idempotent tasks enqueued on commit.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification import selectors
 from certification.models import (
     Certificate,
     CertificateEvent,
@@ -29,7 +30,11 @@ from certification.models import (
 )
 from certification.signals import certificate_status_changed
 from courses import api as courses_api
+from lms.http import DomainError
 from policy import api as policy_api
+
+if TYPE_CHECKING:
+    from lms.people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -38,39 +43,10 @@ STATUS_LIST = "default"
 HOLDER_NAME_MAX_LENGTH = Certificate._meta.get_field("holder_name").max_length
 
 
-@dataclass
-class CertificationError(Exception):
-    code: str
-    message: str
-    status: int = 409
+class CertificationError(DomainError):
+    """A refusal of the certification layer (``lms.http`` renders it): 409 unless it says."""
 
-
-@dataclass(frozen=True)
-class Eligibility:
-    eligible: bool
-    missing_courses: tuple[str, ...] = ()
-    needs_policy: bool = False
-
-
-def program_eligibility(
-    *, user, program: CertificationProgram, since: datetime | None = None, completions: dict | None = None
-) -> Eligibility:
-    """Whether ``user`` meets every requirement of ``program`` (completions after ``since``).
-
-    ``completions`` (``{course_id: completed_at}``) lets a caller checking several programmes
-    read them once."""
-    if completions is None:
-        completions = courses_api.course_completions(user.pk)
-    missing = []
-    for requirement in program.requirements.all():
-        course_ids = {c.pk for c in requirement.courses.all()}
-        done = [at for cid, at in completions.items() if cid in course_ids and (since is None or at >= since)]
-        if not done:
-            missing.append(requirement.title)
-    needs_policy = program.requires_policy_acknowledgement and not policy_api.has_acknowledged_current(user)
-    return Eligibility(
-        eligible=not missing and not needs_policy, missing_courses=tuple(missing), needs_policy=needs_policy
-    )
+    status = 409
 
 
 def _allocate_status_index() -> int:
@@ -84,7 +60,8 @@ def _allocate_status_index() -> int:
 def _expiry(program: CertificationProgram, issued_at: datetime) -> datetime | None:
     if not program.validity_months:
         return None
-    return issued_at + relativedelta(months=program.validity_months)
+    expires_at: datetime = issued_at + relativedelta(months=program.validity_months)
+    return expires_at
 
 
 def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = None) -> Certificate | None:
@@ -140,13 +117,13 @@ def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = N
     return certificate
 
 
-def _renewal_eligible(*, user, program, since, renewal: bool) -> bool:
+def _renewal_eligible(*, user: User, program: CertificationProgram, since: datetime | None, renewal: bool) -> bool:
     if (
         not renewal
         or program.renewal_mode == CertificationProgram.RenewalMode.FULL
         or program.refresher_course_id is None
     ):
-        return program_eligibility(user=user, program=program, since=since).eligible
+        return selectors.program_eligibility(user=user, program=program, since=since).eligible
     # Refresher renewal: the refresher course completed after the renewal started, and the
     # current policy acknowledged when the programme asks for it.
     completed = courses_api.course_completions(user.pk).get(program.refresher_course_id)
@@ -252,7 +229,7 @@ def certificate_email(*, certificate_id: int) -> bool:
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, actor: User | None, reason: str) -> Certificate:
     """Revoke with a reason. Fails closed: if the audit entry cannot be written, nothing changes."""
     reason = (reason or "").strip()
     if not reason:
@@ -285,7 +262,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
 
 
 @transaction.atomic
-def certificate_reinstate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def certificate_reinstate(*, certificate: Certificate, actor: User | None, reason: str) -> Certificate:
     """Undo a revocation, with a reason and an audit entry."""
     reason = (reason or "").strip()
     if not reason:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
-def enqueue(task, *args) -> bool:
+def enqueue(task: Task[..., Any], *args: int) -> bool:
     """Publish ``task`` now; on a broker failure log it and return False (never raise)."""
     try:
         task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
@@ -36,7 +37,8 @@ def enqueue(task, *args) -> bool:
     return True
 
 
-def enqueue_on_commit(task, *args) -> None:
+def enqueue_on_commit(task: Task[..., Any], *args: int) -> None:
+    """``enqueue`` once the current transaction commits (never for a rolled-back one)."""
     transaction.on_commit(lambda: enqueue(task, *args))
 
 
@@ -71,7 +73,7 @@ def certificate_reconcile_task() -> dict[str, int]:
     """Beat job: finish work whose message was lost (issuance, PDFs, emails)."""
     from certification import lifecycle
 
-    return lifecycle.reconcile()
+    return lifecycle.certificates_reconcile()
 
 
 @shared_task(acks_late=True)
@@ -79,7 +81,7 @@ def certificate_expiry_reminders_task() -> int:
     """Beat job: 90/60/30/7-day reminders and renewal enrolment (idempotent per threshold)."""
     from certification import lifecycle
 
-    return lifecycle.send_expiry_reminders()
+    return lifecycle.certificate_expiry_reminders_send()
 
 
 @shared_task(acks_late=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import get_resolver, reverse
 from django.utils.cache import add_never_cache_headers, get_conditional_response
@@ -22,7 +23,7 @@ from django_ratelimit.core import is_ratelimited
 
 from certification import selectors, sharing
 from certification.models import Certificate
-from lms.http import client_ip
+from lms.http import client_ip, error_response, wants_json
 from lms.i18n import language_code
 
 LOOKUP_RATE = "30/m"
@@ -38,40 +39,46 @@ def _rate_limited(request, *, group: str = "certificate-lookup", rate: str = LOO
     return is_ratelimited(request, group=group, key=lambda group, req: client_ip(req), rate=rate, increment=True)
 
 
-def _too_many(request, as_json: bool) -> HttpResponse:
-    message = _("Too many lookups. Please wait a minute and try again.")
-    if as_json:
-        response: HttpResponse = JsonResponse({"error": {"code": "rate_limited", "message": message}}, status=429)
-    else:
-        response = TemplateResponse(request, "error.html", {"title": _("Slow down"), "message": message}, status=429)
+def _too_many(request: HttpRequest, *, as_json: bool) -> HttpResponse:
+    """429 with ``Retry-After``, as JSON or as the page."""
+    response = error_response(
+        request,
+        code="rate_limited",
+        message=_("Too many lookups. Please wait a minute and try again."),
+        status=429,
+        title=_("Slow down"),
+        as_json=as_json,
+    )
     response["Retry-After"] = RETRY_AFTER
     return response
 
 
-def _not_found(request) -> HttpResponse:
+def _not_found(request: HttpRequest) -> HttpResponse:
     """The site's own 404 page, returned rather than raised so that it leaves with ``no-store``
     like every other answer of these views (a cached "unknown code" would outlive the code)."""
-    return get_resolver().resolve_error_handler(404)(request, exception=Http404())
+    # Django calls the handler with ``exception=`` (its stubs type it as taking the request only).
+    handler: Callable[..., HttpResponse] = get_resolver().resolve_error_handler(404)
+    return handler(request, exception=Http404())
 
 
 def _lookup(request, code: str, *, as_json: bool = False, group: str = "") -> Certificate | HttpResponse:
     """The certificate, or a finished 404/429 response. Malformed codes cost the same lookup."""
     limited = _rate_limited(request, group=group, rate=CREDENTIAL_RATE) if group else _rate_limited(request)
     if limited:
-        return _too_many(request, as_json)
+        return _too_many(request, as_json=as_json)
     certificate = selectors.certificate_by_code(code)
     if certificate is None and selectors.normalise_code(code) is None:
         selectors.certificate_by_code(PLACEHOLDER_CODE)  # same work as a well-formed unknown code
     if certificate is None:
         if as_json:
-            return JsonResponse(
-                {"error": {"code": "not_found", "message": _("No certificate has this code.")}}, status=404
+            return error_response(
+                request, code="not_found", message=_("No certificate has this code."), status=404, as_json=True
             )
         return _not_found(request)
     return certificate
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: HttpResponseBase) -> HttpResponseBase:
     response["Cache-Control"] = "no-store"
     return response
 
@@ -79,31 +86,25 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def _gone(request, certificate: Certificate) -> HttpResponse:
     """The 410 page of a revoked certificate's files (PDF, Open Graph image), never stored,
     pointing to the verification page that tells what happened."""
-    response = TemplateResponse(
+    response = error_response(
         request,
-        "error.html",
-        {
-            "title": _("Certificate revoked"),
-            "message": _("This certificate has been revoked."),
-            "code": "revoked",
-            "back_url": reverse("certification:verify", kwargs={"code": certificate.code}),
-            "back_label": _("See the verification page"),
-        },
+        code="revoked",
+        message=_("This certificate has been revoked."),
         status=410,
+        title=_("Certificate revoked"),
+        back_url=reverse("certification:verify", kwargs={"code": certificate.code}),
+        back_label=_("See the verification page"),
+        as_json=False,
     )
     _no_store(response)
     add_never_cache_headers(response)  # as ``never_cache`` does on the PDF view
     return response
 
 
-def _wants_json(request) -> bool:
-    return request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", "").split(",")[0]
-
-
 @require_safe  # HEAD too: link checkers get the same status and headers
 @never_cache
 def verify(request, code: str):
-    as_json = _wants_json(request)
+    as_json = wants_json(request)
     found = _lookup(request, code, as_json=as_json)
     if isinstance(found, HttpResponse):
         return _no_store(found)
@@ -111,7 +112,7 @@ def verify(request, code: str):
     state = certificate.state()
     program = certificate.program
     if as_json:
-        body = {
+        body: dict[str, object] = {
             "code": certificate.code,
             "status": state,
             "holder": certificate.holder_name,
@@ -165,18 +166,16 @@ def certificate_pdf(request, code: str):
     if certificate.state() == "revoked":
         return _gone(request, certificate)
     if not certificate.pdf:
-        response = TemplateResponse(
+        pending = error_response(
             request,
-            "error.html",
-            {
-                "title": _("Almost there"),
-                "message": _("Your certificate is being prepared. Try again in a minute."),
-                "code": "pdf_pending",
-            },
+            code="pdf_pending",
+            message=_("Your certificate is being prepared. Try again in a minute."),
             status=503,
+            title=_("Almost there"),
+            as_json=False,
         )
-        response["Retry-After"] = "30"
-        return _no_store(response)
+        pending["Retry-After"] = "30"
+        return _no_store(pending)
     response = FileResponse(
         certificate.pdf.open("rb"), content_type="application/pdf", filename=f"certificate-{certificate.code}.pdf"
     )
@@ -196,7 +195,7 @@ def certificate_og_image(request, code: str):
     if not found.og_image:
         raise Http404
     etag = quote_etag(hashlib.sha256(f"{found.code}:{found.og_image.name}".encode()).hexdigest()[:32])
-    response = get_conditional_response(request, etag=etag)
+    response: HttpResponseBase | None = get_conditional_response(request, etag=etag)
     if response is None:
         response = FileResponse(found.og_image.open("rb"), content_type="image/png")
     response["ETag"] = etag
@@ -213,9 +212,13 @@ def credential_json(request, code: str):
     certificate = found
     if certificate.state() == "revoked":
         return _no_store(
-            JsonResponse(
-                {"revoked": True, "error": {"code": "revoked", "message": _("This credential has been revoked.")}},
+            error_response(
+                request,
+                code="revoked",
+                message=_("This credential has been revoked."),
                 status=410,
+                extra={"revoked": True},
+                as_json=True,
             )
         )
     from certification import openbadges
@@ -247,13 +250,15 @@ def issuer_key(request):
 @require_GET
 @never_cache
 def status_list(request):
-    from certification import openbadges
+    from certification import status_list as revocation_list
 
     if _rate_limited(request, group=CREDENTIAL_GROUP, rate=CREDENTIAL_RATE):
         return _no_store(_too_many(request, as_json=True))
     return _no_store(
         JsonResponse(
-            openbadges.status_list_credential(), content_type="application/vc+ld+json", json_dumps_params={"indent": 2}
+            revocation_list.status_list_credential(),
+            content_type="application/vc+ld+json",
+            json_dumps_params={"indent": 2},
         )
     )
 
@@ -265,8 +270,8 @@ def achievement(request, slug: str):
 
     program = CertificationProgram.objects.filter(slug=slug, active=True).first()
     if program is None:
-        return JsonResponse(
-            {"error": {"code": "not_found", "message": _("No programme has this address.")}}, status=404
+        return error_response(
+            request, code="not_found", message=_("No programme has this address."), status=404, as_json=True
         )
     language = language_code()
     body = {

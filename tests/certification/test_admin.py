@@ -1,5 +1,5 @@
-"""Certification admin: revoke and reinstate with a reason and an audit entry (TESTPLAN 17,
-41), the read-only audit trail, role boundaries (34), and the bulk PDF re-issue."""
+"""Certification admin: revoke and reinstate with a reason and an audit entry, the read-only
+audit trail, role boundaries, and the bulk PDF re-issue."""
 
 from __future__ import annotations
 
@@ -248,7 +248,7 @@ def test_certificates_have_no_add_edit_or_delete_view(hr_editor_client, superuse
     assert Certificate.objects.filter(pk=certificate.pk).exists()
 
 
-# --- the audit trail is read-only (TESTPLAN 41) ---------------------------------------------------
+# --- the audit trail is read-only -----------------------------------------------------------------
 
 
 def test_certificate_events_have_no_edit_or_delete_view(hr_editor_client, superuser_client, certificate):

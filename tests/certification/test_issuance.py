@@ -1,5 +1,5 @@
-"""Issuance: exactly once under concurrency and redelivery (TESTPLAN 14), unguessable codes
-(15), only for eligible learners (18), enqueued only after commit (42)."""
+"""Issuance: exactly once under concurrency and redelivery, unguessable codes, only for
+eligible learners, enqueued only after commit."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _counter_value() -> int | None:
     return StatusListCounter.objects.filter(name=services.STATUS_LIST).values_list("next_index", flat=True).first()
 
 
-# --- exactly once (TESTPLAN 14) ----------------------------------------------------------------
+# --- exactly once ------------------------------------------------------------------------------
 
 
 def test_issuing_twice_keeps_one_certificate(course_index, django_capture_on_commit_callbacks, enqueued):
@@ -139,7 +139,7 @@ def test_ten_concurrent_issuances_give_one_certificate(course_index, run_concurr
     ]
 
 
-# --- only for eligible learners (TESTPLAN 18) -------------------------------------------------
+# --- only for eligible learners ---------------------------------------------------------------
 
 
 def _missing_course(site, course_index):
@@ -268,7 +268,7 @@ def test_an_expired_certificate_is_not_renewed_on_the_completion_it_was_issued_f
     assert list(Certificate.objects.values_list("pk", "cycle")) == [(first.pk, 1)]
 
 
-# --- enqueued after commit only (TESTPLAN 42) --------------------------------------------------
+# --- enqueued after commit only ----------------------------------------------------------------
 
 
 def _passing_attempt(quiz_factory, user):
@@ -340,7 +340,7 @@ def test_course_completed_handler_publishes_the_issuance_task_on_commit_only(
     assert enqueued == [("certification.tasks.certificates_issue_for_user_task", (learner.user.pk,))]
 
 
-# --- codes (TESTPLAN 15) -----------------------------------------------------------------------
+# --- codes -------------------------------------------------------------------------------------
 
 
 def test_a_thousand_codes_are_unique_and_well_formed():

@@ -1,5 +1,5 @@
-"""After issuance: reconciliation of lost work (TESTPLAN 14, 44, 46), expiry reminders at
-90/60/30/7 days and renewal, the attempt limit after a restart, bulk PDF re-issue (20)."""
+"""After issuance: reconciliation of lost work, expiry reminders at 90/60/30/7 days and
+renewal, the attempt limit after a restart, bulk PDF re-issue."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.core import mail
 from kombu.exceptions import OperationalError as BrokerError
 
-from certification import lifecycle, services, sharing, tasks
+from certification import lifecycle, selectors, services, sharing, tasks
 from certification.models import (
     BulkRender,
     Certificate,
@@ -124,8 +124,8 @@ def test_reconcile_issues_once_a_certificate_lost_while_the_broker_was_down(
     monkeypatch.undo()
 
     # when
-    first = lifecycle.reconcile()
-    second = lifecycle.reconcile()
+    first = lifecycle.certificates_reconcile()
+    second = lifecycle.certificates_reconcile()
 
     # then
     assert first["issued"] == 1
@@ -140,7 +140,7 @@ def test_reconcile_ignores_users_whose_completion_is_older_than_30_days(program,
         complete(holder, main_course, at=ISSUED_AT - timedelta(days=31))
 
         # when
-        counts = lifecycle.reconcile()
+        counts = lifecycle.certificates_reconcile()
 
     # then
     assert counts["issued"] == 0
@@ -170,9 +170,9 @@ def test_reconcile_enqueues_missing_pdfs_and_emails_after_ten_minutes(certificat
 
     # when: five minutes after issuance, then eleven
     with at(ISSUED_AT + timedelta(minutes=5)):
-        early = lifecycle.reconcile()
+        early = lifecycle.certificates_reconcile()
     with at(ISSUED_AT + timedelta(minutes=11)):
-        late = lifecycle.reconcile()
+        late = lifecycle.certificates_reconcile()
 
     # then
     assert (early["pdf_enqueued"], early["email_enqueued"]) == (0, 0)
@@ -203,7 +203,7 @@ def test_a_failed_render_is_recorded_for_hr_and_left_alone_by_reconciliation(cer
     assert certificate.render_error == "ValueError: unsupported image"
     assert not certificate.pdf
     with at(ISSUED_AT + timedelta(hours=1)):
-        assert lifecycle.reconcile()["pdf_enqueued"] == 0
+        assert lifecycle.certificates_reconcile()["pdf_enqueued"] == 0
 
 
 # --- expiry reminders and renewal ------------------------------------------------------------------
@@ -216,12 +216,12 @@ def test_reminders_at_90_60_30_and_7_days_one_email_each_in_the_holders_language
 
     # when / then: nothing before 90 days
     with at(expires - timedelta(days=90, hours=1)):
-        assert lifecycle.send_expiry_reminders() == 0
+        assert lifecycle.certificate_expiry_reminders_send() == 0
     assert mail.outbox == []
     for days in (90, 60, 30, 7):
         with at(expires - timedelta(days=days) + timedelta(hours=1)):
-            assert lifecycle.send_expiry_reminders() == 1
-            assert lifecycle.send_expiry_reminders() == 0
+            assert lifecycle.certificate_expiry_reminders_send() == 1
+            assert lifecycle.certificate_expiry_reminders_send() == 0
         assert len(mail.outbox) == 1
         message = mail.outbox.pop()
         assert message.to == ["camille@example.com"]
@@ -248,7 +248,7 @@ def test_reminder_in_english_for_an_english_holder(program, main_course):
 
     # when
     with at(certificate.expires_at - timedelta(days=60)):
-        sent = lifecycle.send_expiry_reminders()
+        sent = lifecycle.certificate_expiry_reminders_send()
 
     # then
     assert sent == 1
@@ -262,8 +262,8 @@ def test_a_late_first_run_sends_one_email_for_the_nearest_threshold(certificate)
     # given: the job did not run between 90 and 20 days before expiry
     with at(certificate.expires_at - timedelta(days=20)):
         # when
-        sent = lifecycle.send_expiry_reminders()
-        again = lifecycle.send_expiry_reminders()
+        sent = lifecycle.certificate_expiry_reminders_send()
+        again = lifecycle.certificate_expiry_reminders_send()
 
     # then: one email, every crossed threshold recorded
     assert (sent, again) == (1, 0)
@@ -283,10 +283,10 @@ def test_an_email_failure_leaves_the_reminder_to_the_next_run(certificate, monke
 
     # when
     with at(moment):
-        assert lifecycle.send_expiry_reminders() == 0
+        assert lifecycle.certificate_expiry_reminders_send() == 0
     monkeypatch.undo()
     with at(moment + timedelta(hours=6)):
-        assert lifecycle.send_expiry_reminders() == 1
+        assert lifecycle.certificate_expiry_reminders_send() == 1
 
     # then
     assert len(mail.outbox) == 1
@@ -305,10 +305,10 @@ def test_the_first_reminder_starts_the_renewal_once_and_restarts_the_refresher(c
 
     # when
     with at(moment):
-        lifecycle.send_expiry_reminders()
-        lifecycle.send_expiry_reminders()
+        lifecycle.certificate_expiry_reminders_send()
+        lifecycle.certificate_expiry_reminders_send()
     with at(moment + timedelta(days=30)):
-        lifecycle.send_expiry_reminders()
+        lifecycle.certificate_expiry_reminders_send()
 
     # then
     renewal = RenewalEnrolment.objects.get()
@@ -331,7 +331,7 @@ def test_full_renewal_restarts_every_completed_course_of_the_programme(course_in
 
     # when
     with at(certificate.expires_at - timedelta(days=90)):
-        lifecycle.send_expiry_reminders()
+        lifecycle.certificate_expiry_reminders_send()
 
     # then
     restarted = set(
@@ -348,7 +348,7 @@ def test_a_renewed_certificate_is_cycle_2_with_new_dates_and_linkedin_link(
     monkeypatch.setattr("certification.pdf.render_certificate_pdf", lambda certificate: b"%PDF-1.7 test")
     monkeypatch.setattr("certification.pdf.render_og_png", lambda data: b"\x89PNG test")
     with at(certificate.expires_at - timedelta(days=80)):
-        lifecycle.send_expiry_reminders()
+        lifecycle.certificate_expiry_reminders_send()
     renewed_at = certificate.expires_at - timedelta(days=40)
 
     # when: the holder takes the refresher again; completion issues the certificate on commit
@@ -380,7 +380,7 @@ def test_a_renewed_certificate_is_cycle_2_with_new_dates_and_linkedin_link(
     assert links[2]["certId"] == renewed.code
     # and the renewed certificate gets no reminder for the old one's expiry
     with at(certificate.expires_at - timedelta(days=7)):
-        assert lifecycle.send_expiry_reminders() == 0
+        assert lifecycle.certificate_expiry_reminders_send() == 0
 
 
 def test_a_refresher_renewal_is_not_issued_until_the_current_policy_is_acknowledged(
@@ -401,7 +401,7 @@ def test_a_refresher_renewal_is_not_issued_until_the_current_policy_is_acknowled
         expired = services.certificate_issue(user_id=holder.pk, program_id=program.pk)
     assert expired is not None
     with at(expired.expires_at + timedelta(days=3)):
-        lifecycle.send_expiry_reminders()
+        lifecycle.certificate_expiry_reminders_send()
     publish_change(policy, material=True, summary="Nouvelle règle", summary_en="New rule")
     renewed_at = expired.expires_at + timedelta(days=10)
 
@@ -427,8 +427,8 @@ def test_a_refresher_renewal_is_not_issued_until_the_current_policy_is_acknowled
 def test_a_certificate_that_expired_unseen_gets_its_renewal_without_an_email(certificate, holder, refresher_quiz):
     # when
     with at(certificate.expires_at + timedelta(days=3)):
-        first = lifecycle.send_expiry_reminders()
-        second = lifecycle.send_expiry_reminders()
+        first = lifecycle.certificate_expiry_reminders_send()
+        second = lifecycle.certificate_expiry_reminders_send()
 
     # then
     assert (first, second) == (0, 0)
@@ -443,7 +443,7 @@ def test_revoked_certificates_get_no_reminder_and_no_renewal(certificate, holder
 
     # when
     with at(certificate.expires_at - timedelta(days=30)):
-        sent = lifecycle.send_expiry_reminders()
+        sent = lifecycle.certificate_expiry_reminders_send()
 
     # then
     assert sent == 0
@@ -536,14 +536,14 @@ def test_bulk_render_counts_every_certificate_once_and_finishes(program, fake_re
         Certificate.objects.get(holder_name="Ann").pdf.read()
         == b"%PDF-1.7 " + Certificate.objects.get(holder_name="Ann").code.encode()
     )
-    progress = lifecycle.bulk_render_progress(bulk)
+    progress = selectors.bulk_render_progress(bulk=bulk)
     assert (progress["processed"], progress["percent"], progress["finished"]) == (3, 100, True)
     assert [failure["code"] for failure in progress["failures"]] == [broken.code]
 
     # and a redelivered message or a second start changes nothing
     ann = Certificate.objects.get(holder_name="Ann")
-    assert lifecycle.bulk_render_one(bulk.pk, ann.pk) is False
-    assert lifecycle.bulk_render_start(bulk.pk) == 3
+    assert lifecycle.bulk_render_one(bulk_id=bulk.pk, certificate_id=ann.pk) is False
+    assert lifecycle.bulk_render_start(bulk_id=bulk.pk) == 3
     bulk.refresh_from_db()
     assert (bulk.done, bulk.failed) == (2, 1)
     assert CertificateEvent.objects.filter(certificate=ann, key=f"bulk:{bulk.pk}", action="pdf_reissued").count() == 1
@@ -554,10 +554,10 @@ def test_bulk_render_of_a_programme_without_certificates_finishes_at_once(progra
     bulk = BulkRender.objects.create(program=program)
 
     # when
-    total = lifecycle.bulk_render_start(bulk.pk)
+    total = lifecycle.bulk_render_start(bulk_id=bulk.pk)
 
     # then
     bulk.refresh_from_db()
     assert (total, bulk.total, bulk.done, bulk.failed) == (0, 0, 0, 0)
     assert bulk.finished_at is not None
-    assert lifecycle.bulk_render_progress(bulk)["percent"] == 100
+    assert selectors.bulk_render_progress(bulk=bulk)["percent"] == 100

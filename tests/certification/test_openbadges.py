@@ -30,7 +30,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from pyld import jsonld
 
-from certification import openbadges
+from certification import openbadges, signing
+from certification import status_list as revocation_list
 from certification.models import Certificate, CertificationProgram, ProgramRequirement
 from certification.services import certificate_revoke
 from lms.people.models import User
@@ -236,7 +237,7 @@ def issuer_settings(settings, tmp_path):
     settings.PORTE_VOIX_ORGANISATION_URL = "https://acme.example"
     settings.PORTE_VOIX_SIGNING_KEY_FILE = str(tmp_path / "keys" / "issuer-ed25519.pem")
     yield settings
-    openbadges._keys.clear()
+    signing._keys.clear()
 
 
 @pytest.fixture
@@ -534,8 +535,8 @@ def test_sign_does_not_modify_its_input_and_replaces_a_proof(certificate):
     before = copy.deepcopy(unsigned)
 
     # when
-    signed = openbadges.sign(unsigned)
-    resigned = openbadges.sign(signed)
+    signed = signing.sign(unsigned)
+    resigned = signing.sign(signed)
 
     # then
     assert unsigned == before
@@ -666,9 +667,9 @@ def test_signing_key_is_generated_once_private_and_reused(issuer_settings):
     assert not path.exists()
 
     # when
-    first = openbadges.public_key_multibase()
-    openbadges._keys.clear()
-    second = openbadges.public_key_multibase()
+    first = signing.public_key_multibase()
+    signing._keys.clear()
+    second = signing.public_key_multibase()
 
     # then
     assert first == second
@@ -684,7 +685,7 @@ def test_production_refuses_to_generate_a_key(issuer_settings):
 
     # when
     with pytest.raises(ImproperlyConfigured):
-        openbadges.signing_key()
+        signing.signing_key()
 
     # then
     assert not path.exists()
@@ -759,7 +760,7 @@ def test_revoked_credential_answers_410(client, certificate):
 
 def test_status_list_grows_by_whole_blocks():
     # when
-    bits = openbadges.status_bitstring([0, 131_073], size_bits=openbadges._status_list_size(131_073))
+    bits = revocation_list.status_bitstring([0, 131_073], size_bits=revocation_list.status_list_size(131_073))
 
     # then
     assert len(bits) * 8 == 2 * 131_072
@@ -784,14 +785,14 @@ def test_loader_refuses_every_other_url_without_touching_the_network(monkeypatch
     }
 
     # when / then
-    with pytest.raises(openbadges.ContextNotAvailable):
-        openbadges.document_loader("https://example.com/context.jsonld")
-    with pytest.raises(openbadges.ContextNotAvailable):
-        openbadges.document_loader("https://www.w3.org/2018/credentials/v1")
+    with pytest.raises(signing.ContextNotAvailable):
+        signing.document_loader("https://example.com/context.jsonld")
+    with pytest.raises(signing.ContextNotAvailable):
+        signing.document_loader("https://www.w3.org/2018/credentials/v1")
     with pytest.raises(jsonld.JsonLdError) as raised:
-        openbadges.canonicalize(document)
+        signing.canonicalize(document)
     assert "network access attempted" not in repr(raised.value)
-    assert openbadges.document_loader("https://www.w3.org/ns/credentials/v2")["document"]["@context"]["@protected"]
+    assert signing.document_loader("https://www.w3.org/ns/credentials/v2")["document"]["@context"]["@protected"]
 
 
 def test_issuer_key_command_generates_a_key_once(tmp_path):

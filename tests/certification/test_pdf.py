@@ -1,5 +1,5 @@
-"""The certificate PDF: smoke test, SSRF and local file reads through learner text
-(TESTPLAN 19), resource limits (20)."""
+"""The certificate PDF: smoke test, SSRF and local file reads through learner text, resource
+limits."""
 
 from __future__ import annotations
 
@@ -217,7 +217,7 @@ def test_the_pdf_asks_only_for_our_fonts_and_data_images(db, monkeypatch):
     }
 
 
-# --- SSRF and local files through learner text (TESTPLAN 19) ----------------------------------
+# --- SSRF and local files through learner text ------------------------------------------------
 
 
 @pytest.mark.parametrize("payload_name", PAYLOAD_NAMES)
@@ -296,7 +296,7 @@ def test_the_fetcher_serves_our_certificate_fonts():
     assert response.headers.get_content_type() == "font/ttf"
 
 
-# --- resource limits (TESTPLAN 20) ---------------------------------------------------------------
+# --- resource limits -----------------------------------------------------------------------------
 
 
 def test_a_ten_thousand_character_display_name_is_refused_before_any_rendering(db):

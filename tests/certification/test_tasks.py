@@ -1,6 +1,6 @@
-"""Celery tasks of the certification layer: every task name resolves (TESTPLAN 46), transient
-errors are retried with backoff and others are not (46), publishing never hangs a request
-when the broker is down (42, 44)."""
+"""Celery tasks of the certification layer: every task name resolves, transient errors are
+retried with backoff and others are not, publishing never hangs a request when the broker is
+down."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def registered_tasks():
     return set(app.tasks)
 
 
-# --- every task name resolves (TESTPLAN 46) ------------------------------------------------------
+# --- every task name resolves --------------------------------------------------------------------
 
 
 def test_every_beat_schedule_entry_names_a_registered_task(registered_tasks):
@@ -127,7 +127,7 @@ def test_the_certification_tasks_are_registered_under_their_module_path(register
         assert task.acks_late is True
 
 
-# --- retries (TESTPLAN 46) -----------------------------------------------------------------------
+# --- retries -------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -247,7 +247,7 @@ def test_the_email_task_run_twice_sends_one_email(db):
     assert len(mail.outbox) == 1
 
 
-# --- publishing with the broker down (TESTPLAN 42, 44) ------------------------------------------
+# --- publishing with the broker down ------------------------------------------------------------
 
 
 def closed_port() -> int:

@@ -1,5 +1,5 @@
-"""Public verification: no enumeration and rate-limited lookups (TESTPLAN 15), status from the
-database with no personal data (16), revocation and expiry on the next request (17)."""
+"""Public verification: no enumeration and rate-limited lookups, status from the database with
+no personal data, revocation and expiry on the next request."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def meta_tags(html: str) -> dict[str, str]:
     return parser.properties
 
 
-# --- status, status code, headers, no personal data (TESTPLAN 15, 16) --------------------------
+# --- status, status code, headers, no personal data --------------------------------------------
 
 
 def _valid(certificate):
@@ -273,7 +273,7 @@ def test_pdf_of_a_valid_certificate_is_served(client, certificate, settings, tmp
     assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
 
 
-# --- revocation takes effect on the next request (TESTPLAN 17) ---------------------------------
+# --- revocation takes effect on the next request -----------------------------------------------
 
 
 @pytest.fixture
@@ -344,7 +344,7 @@ def test_expiry_boundary_is_the_same_instant_in_every_time_zone(time_zone, clien
     assert (just_before, at_expiry) == ("valid", "expired")
 
 
-# --- rate limit (TESTPLAN 15, 36) ---------------------------------------------------------------
+# --- rate limit ---------------------------------------------------------------------------------
 
 
 def test_the_31st_lookup_in_a_minute_is_429_and_another_client_is_not_affected(client, certificate):

@@ -299,8 +299,8 @@ def test_broker_down_while_passing_the_final_quiz_then_reconciliation_issues_onc
     ]
 
     # when: the broker is back (the real Redis) and the beat job runs, twice
-    first = lifecycle.reconcile()
-    second = lifecycle.reconcile()
+    first = lifecycle.certificates_reconcile()
+    second = lifecycle.certificates_reconcile()
 
     # then: one certificate, rendered and emailed once by the session's worker
     assert first == {"issued": 1, "pdf_enqueued": 0, "email_enqueued": 0, "errors": 0}

@@ -33,11 +33,11 @@ def served(settings, live_server, tmp_path):
     settings.PORTE_VOIX_ORGANISATION_NAME = "Acme Industries"
     settings.PORTE_VOIX_ORGANISATION_URL = "https://acme.example"
     settings.PORTE_VOIX_SIGNING_KEY_FILE = str(tmp_path / "keys" / "issuer-ed25519.pem")
-    from certification import openbadges
+    from certification import signing
 
-    openbadges._keys.clear()
+    signing._keys.clear()
     yield live_server.url
-    openbadges._keys.clear()
+    signing._keys.clear()
 
 
 @pytest.fixture

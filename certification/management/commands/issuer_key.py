@@ -15,7 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from django.core.management.base import BaseCommand, CommandError
 
-from certification import openbadges
+from certification import openbadges, signing
 
 
 class Command(BaseCommand):
@@ -27,10 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["generate"]:
             path = Path(options["generate"])
-            if path.exists() or not openbadges.generate_key_file(path):
+            if path.exists() or not signing.generate_key_file(path):
                 raise CommandError(f"{path} already exists; refusing to overwrite a signing key.")
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            self.stdout.write(f"New key written (mode 0600). Public key: {openbadges.public_key_multibase(key)}")
+            self.stdout.write(f"New key written (mode 0600). Public key: {signing.public_key_multibase(key)}")
             self.stdout.write("Set PORTE_VOIX_SIGNING_KEY_FILE to this path and keep a backup of the file.")
             return
         self.stdout.write(json.dumps(openbadges.verification_method_document(), indent=2))

@@ -1,0 +1,232 @@
+"""Admin views of the certification layer that change something, each behind a form:
+"Re-issue all PDFs" of a programme, and Revoke / Reinstate of a certificate with a reason.
+``certification.viewsets`` mounts them; they call the services and read through selectors.
+
+Permissions are the models' own: ``change_certificationprogram`` to re-issue a programme's
+PDFs, ``change_certificate`` to revoke and reinstate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from certification import lifecycle, selectors, services
+from certification.forms import BulkRenderConfirmForm, ReasonForm
+from certification.models import Certificate, CertificationProgram
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from lms.people.models import User
+
+# URL namespaces of the viewsets (``certification.viewsets.CertificationViewSetGroup``).
+PROGRAMMES = "certification_programmes"
+CERTIFICATES = "certificates"
+EVENTS = "certificate_events"
+BULK_RENDERS = "certificate_bulk_renders"
+
+STATE_LABELS = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked")}
+
+
+def _editor(request: HttpRequest) -> User | None:
+    """The signed-in editor behind an action (these views are behind the admin's login)."""
+    user = request.user
+    return user if user.is_authenticated else None
+
+
+# --- programmes: re-issue all PDFs ----------------------------------------------------------------
+
+
+class ProgramEditView(EditView):
+    """The programme form, with "Re-issue all PDFs" in the header."""
+
+    @cached_property
+    def header_buttons(self) -> list[HeaderButton]:
+        buttons = list(super().header_buttons)
+        if self.user_has_permission("change"):
+            buttons.append(
+                HeaderButton(
+                    _("Re-issue all PDFs"),
+                    url=reverse(f"{PROGRAMMES}:reissue", args=(self.object.pk,)),
+                    icon_name="resubmit",
+                )
+            )
+        return buttons
+
+
+class ProgramReissueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """GET: what a re-issue will do. POST: start it (``BulkRender`` + task enqueued on
+    commit) and go to its progress page."""
+
+    model = CertificationProgram
+    permission_required = "change"
+    form_class = BulkRenderConfirmForm
+    template_name = "certification/admin/program_reissue.html"
+    page_title = _("Re-issue all PDFs")
+    header_icon = "resubmit"
+    index_url_name: str = ""
+    edit_url_name: str = ""
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(CertificationProgram, pk=kwargs["pk"])
+
+    def get_page_subtitle(self) -> str:
+        return str(self.object)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": capfirst(CertificationProgram._meta.verbose_name_plural)},
+            {"url": self.edit_url, "label": str(self.object)},
+            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
+        ]
+
+    @cached_property
+    def edit_url(self) -> str:
+        return reverse(self.edit_url_name, args=(self.object.pk,))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["program"] = self.object
+        context["certificate_count"] = selectors.program_certificates_to_render_count(program=self.object)
+        context["running"] = selectors.bulk_render_running(program=self.object)
+        context["edit_url"] = self.edit_url
+        return context
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        with transaction.atomic():
+            bulk = lifecycle.bulk_render_create(program=self.object, requested_by=_editor(self.request))
+        messages.success(self.request, _("The PDFs are being rendered again."))
+        if self.request.user.has_perm("certification.view_bulkrender"):
+            return redirect(reverse(f"{BULK_RENDERS}:inspect", args=(bulk.pk,)))
+        return redirect(self.edit_url)
+
+
+# --- certificates: revoke and reinstate --------------------------------------------------------------
+
+
+class CertificateReasonView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Revoke or reinstate with a reason. An empty reason answers 400 and changes nothing;
+    a certificate already in the target state answers 409."""
+
+    model = Certificate
+    permission_required = "change"
+    form_class = ReasonForm
+    template_name = "certification/admin/certificate_reason.html"
+    index_url_name: str = ""
+    inspect_url_name: str = ""
+    header_icon = "cross"
+    # Set by subclasses.
+    action_label: StrOrPromise = ""
+    success_message: StrOrPromise = ""
+    conflict_message: StrOrPromise = ""
+    button_classname = ""
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(Certificate.objects.select_related("program"), pk=kwargs["pk"])
+
+    def allowed(self) -> bool:
+        raise NotImplementedError
+
+    def perform(self, reason: str) -> Certificate:
+        raise NotImplementedError
+
+    def get_page_title(self) -> StrOrPromise:
+        return self.action_label
+
+    def get_page_subtitle(self) -> str:
+        return str(self.object)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": capfirst(Certificate._meta.verbose_name_plural)},
+            {"url": self.inspect_url, "label": str(self.object)},
+            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
+        ]
+
+    @cached_property
+    def inspect_url(self) -> str:
+        return reverse(self.inspect_url_name, args=(self.object.pk,))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "certificate": self.object,
+                "state_label": STATE_LABELS[self.object.state()],
+                "allowed": self.allowed(),
+                "conflict_message": self.conflict_message,
+                "action_label": self.action_label,
+                "inspect_url": self.inspect_url,
+                "button_classname": self.button_classname,
+            }
+        )
+        return context
+
+    def _conflict(self) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=self.get_form()), status=409)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.allowed():
+            return self._conflict()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.allowed():
+            return self._conflict()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        try:
+            self.object = self.perform(form.cleaned_data["reason"])
+        except services.CertificationError as error:
+            form.add_error("reason", error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=error.status)
+        messages.success(self.request, self.success_message % {"code": self.object.code})
+        return redirect(self.inspect_url)
+
+
+class CertificateRevokeView(CertificateReasonView):
+    action_label = _("Revoke")
+    header_icon = "cross"
+    button_classname = "serious"
+    success_message = _("Certificate %(code)s revoked.")
+    conflict_message = _("This certificate is already revoked.")
+
+    def allowed(self) -> bool:
+        return self.object.status != Certificate.Status.REVOKED
+
+    def perform(self, reason: str) -> Certificate:
+        return services.certificate_revoke(certificate=self.object, actor=_editor(self.request), reason=reason)
+
+
+class CertificateReinstateView(CertificateReasonView):
+    action_label = _("Reinstate")
+    header_icon = "rotate"
+    success_message = _("Certificate %(code)s reinstated.")
+    conflict_message = _("Only a revoked certificate can be reinstated.")
+
+    def allowed(self) -> bool:
+        return self.object.status == Certificate.Status.REVOKED
+
+    def perform(self, reason: str) -> Certificate:
+        return services.certificate_reinstate(certificate=self.object, actor=_editor(self.request), reason=reason)
