@@ -3,8 +3,11 @@ chooser that quiz slots pick their fixed question with."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -191,12 +194,19 @@ class QuestionBankViewSetGroup(ViewSetGroup):
 
 # --- the question chooser (the "fixed question" of a quiz slot) -----------------------------
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 QUESTION_BANK_ACTIONS = ("add", "change", "delete", "view")
+LANGUAGE_CHOICES = list(Question._meta.get_field("language").choices or [])
 question_permission_policy = ModelPermissionPolicy(Question)
 
 
-def _field_label(name: str):
-    return capfirst(Question._meta.get_field(name).verbose_name)
+def _field_label(name: str) -> StrOrPromise:
+    """Lazy: the label is translated when the form renders, in the editor's language."""
+    field = Question._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a concrete field of the question, not a relation
+    return capfirst(field.verbose_name)
 
 
 def _filter_select() -> forms.Select:
@@ -209,7 +219,7 @@ class QuestionChooserFilterForm(SearchFilterMixin, BaseFilterForm):
 
     language = forms.ChoiceField(
         label=_field_label("language"),
-        choices=[("", _("All languages")), *Question._meta.get_field("language").choices],
+        choices=[("", _("All languages")), *LANGUAGE_CHOICES],
         required=False,
         widget=_filter_select(),
     )
@@ -238,7 +248,9 @@ class QuestionChooserFilterForm(SearchFilterMixin, BaseFilterForm):
 def _type_label(question: Question) -> str:
     """The question's type, from the content type the listing selected with it: reading the
     real instance (``Question.type_label``) would cost a query per row."""
-    return capfirst(question.polymorphic_ctype.model_class()._meta.verbose_name)
+    content_type = question.polymorphic_ctype
+    model = content_type.model_class() if content_type else None
+    return capfirst(str(model._meta.verbose_name)) if model else ""
 
 
 def _category_name(question: Question) -> str:
