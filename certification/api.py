@@ -23,8 +23,27 @@ __all__ = [
     "advocacy_access",
     "dashboard",
     "demo_certificates",
+    "hr_editor_permissions",
     "user_certificates",
 ]
+
+# What HR editors do in the certification admin: programmes (no delete: certificates point at
+# them), certificates (revoke, reinstate: a change), the audit trail (read), PDF re-issues.
+HR_EDITOR_PERMISSIONS = (
+    "certification.add_certificationprogram",
+    "certification.change_certificationprogram",
+    "certification.view_certificationprogram",
+    "certification.change_certificate",
+    "certification.view_certificate",
+    "certification.view_certificateevent",
+    "certification.add_bulkrender",
+    "certification.view_bulkrender",
+)
+
+
+def hr_editor_permissions() -> list[str]:
+    """The model permissions (``app_label.codename``) the HR editors group needs here."""
+    return list(HR_EDITOR_PERMISSIONS)
 
 
 def advocacy_access(user: User | AnonymousUser) -> AdvocacyAccess:
