@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from courses import selectors
-from courses.data import CourseSummary
-from courses.models import CoursePage
+from courses.data import AttemptSummary, CourseProgress, CourseSummary, LearnerDashboard
+from courses.models import Attempt, CoursePage
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
+
+    from lms.people.models import User
 
 
 def course_summaries(course_ids: list[int]) -> list[CourseSummary]:
@@ -25,8 +31,44 @@ def completed_course_ids(user_id: int) -> set[int]:
     return selectors.completed_course_ids(user_id=user_id)
 
 
-def learner_dashboard(user) -> dict:
-    return selectors.learner_dashboard(user=user)
+def learner_dashboard(user: User) -> LearnerDashboard:
+    """The courses part of ``user``'s space (/me/): enrolments with their progress and the
+    latest attempts with the links to continue them or read their result. A fixed number of
+    queries, whatever the number of courses and attempts."""
+    dashboard = selectors.learner_dashboard(user=user)
+    return LearnerDashboard(
+        courses=tuple(_course_progress(row["course"], row["progress"]) for row in dashboard["enrolments"]),
+        attempts=tuple(_attempt_summary(attempt) for attempt in dashboard["attempts"]),
+        completed_count=dashboard["completed_count"],
+    )
+
+
+def _course_progress(course: CoursePage, progress: dict[str, Any]) -> CourseProgress:
+    return CourseProgress(
+        course_id=course.pk,
+        title=course.title,
+        url=course.url or "",
+        percent=progress.get("percent", 0),
+        lessons_read=progress.get("lessons_read", 0),
+        lessons_total=progress.get("lessons_total", 0),
+        completed=bool(progress.get("completed")),
+        completed_at=progress.get("completed_at"),
+    )
+
+
+def _attempt_summary(attempt: Attempt) -> AttemptSummary:
+    quiz = attempt.quiz
+    return AttemptSummary(
+        quiz_title=quiz.title,
+        quiz_url=quiz.url or "",
+        number=attempt.attempt_no,
+        started_at=attempt.started_at,
+        status_label=str(attempt.get_status_display()),
+        score=attempt.score,
+        passed=bool(attempt.passed),
+        is_open=attempt.is_open,
+        url=quiz.attempt_url("attempt" if attempt.is_open else "attempt_result", attempt),
+    )
 
 
 def import_courses(data: dict[str, object], *, source: str = "<data>") -> list[CourseSummary]:
@@ -45,7 +87,7 @@ def import_courses(data: dict[str, object], *, source: str = "<data>") -> list[C
     return [CourseSummary(id=p.pk, title=p.title, url=p.url or "", language=p.language) for p in pages]
 
 
-def catalogue_ensure(*, parent) -> int:
+def catalogue_ensure(*, parent: Page) -> int:
     """Create the catalogue page (``courses/``) under ``parent`` if there is none. Idempotent.
 
     Returns the catalogue page id.
@@ -57,7 +99,7 @@ def catalogue_ensure(*, parent) -> int:
         index = CourseIndexPage(title="Courses", slug="courses")
         parent.add_child(instance=index)
         index.save_revision().publish()
-    return index.pk
+    return int(index.pk)
 
 
 def course_completions(user_id: int) -> dict[int, datetime]:

@@ -6,11 +6,15 @@ Pages stay thin: ``get_context`` calls a selector, routes validate input and cal
 from __future__ import annotations
 
 from decimal import Decimal
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponseNotAllowed
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -24,6 +28,15 @@ from wagtail.search import index
 
 from courses.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
 from lms.i18n import language_code
+
+if TYPE_CHECKING:
+    from courses import selectors, views
+    from courses.models.progress import Attempt
+else:
+    # The selectors and the views import these models (through courses.models): imported
+    # here, they would be loaded while this module is half-defined. They load on first use.
+    selectors = SimpleLazyObject(lambda: import_module("courses.selectors"))
+    views = SimpleLazyObject(lambda: import_module("courses.views"))
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 # Learner pages are read, never written to: other methods get 405 with an Allow header
@@ -61,8 +74,6 @@ class CourseIndexPage(ReadOnlyPageMixin, Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
-
         context = super().get_context(request, *args, **kwargs)
         # The active language: the user's preference, then the browser's, then French.
         language = language_code()
@@ -126,8 +137,6 @@ class CoursePage(ReadOnlyPageMixin, Page):
         verbose_name_plural = _("courses")
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.course_detail(course=self, user=request.user))
         return context
@@ -150,8 +159,6 @@ class LessonPage(RoutablePageMixin, Page):
         verbose_name_plural = _("lessons")
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_detail(lesson=self, user=request.user))
         return context
@@ -165,8 +172,6 @@ class LessonPage(RoutablePageMixin, Page):
 
     @path("complete/", name="complete")
     def complete(self, request):
-        from courses import views
-
         return views.lesson_complete(request, self)
 
 
@@ -250,48 +255,39 @@ class QuizPage(RoutablePageMixin, Page):
 
     @path("")
     def landing(self, request):
-        from courses import views
-
         return views.quiz_landing(request, self)
 
     @path("start/", name="start")
     def start(self, request):
-        from courses import views
-
         return views.quiz_start(request, self)
 
     @path("attempt/<uuid:attempt_id>/", name="attempt")
     def attempt(self, request, attempt_id):
-        from courses import views
-
         return views.attempt_take(request, self, attempt_id)
 
     @path("attempt/<uuid:attempt_id>/save/", name="attempt_save")
     def attempt_save(self, request, attempt_id):
-        from courses import views
-
         return views.attempt_save(request, self, attempt_id)
 
     @path("attempt/<uuid:attempt_id>/result/", name="attempt_result")
     def attempt_result(self, request, attempt_id):
-        from courses import views
-
         return views.attempt_result(request, self, attempt_id)
 
     @path("attempt/<uuid:attempt_id>/review/", name="attempt_review")
     def attempt_review(self, request, attempt_id):
-        from courses import views
-
         return views.attempt_review(request, self, attempt_id)
 
     def serve_preview(self, request, mode_name):
-        from courses import views
-
         return views.quiz_preview(request, self)
 
     @property
     def course(self) -> CoursePage:
-        return self.get_parent().specific  # type: ignore[return-value]
+        return self.get_parent().specific
+
+    def attempt_url(self, name: str, attempt: Attempt) -> str:
+        """The URL of the attempt route ``name`` (``attempt``, ``attempt_save``,
+        ``attempt_result``, ``attempt_review``) for ``attempt``."""
+        return (self.url or "") + self.reverse_subpage(name, kwargs={"attempt_id": attempt.public_id})
 
 
 class QuizSlot(Orderable):
@@ -334,8 +330,6 @@ class QuizSlot(Orderable):
         ]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         # "A question or a category, not both" is the check constraint's, with its message.
         if self.category_id and not self.question_id:

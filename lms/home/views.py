@@ -34,8 +34,10 @@ MEDIA_IMAGE_FOLDERS = frozenset({"original_images", "images", "avatar_images"})
 @never_cache
 @login_required
 def dashboard(request):
-    context = courses_api.learner_dashboard(request.user)
-    context["certification"] = certification_api.dashboard(request.user)
+    context = {
+        "learning": courses_api.learner_dashboard(request.user),
+        "certification": certification_api.dashboard(request.user),
+    }
     return TemplateResponse(request, "home/dashboard.html", context)
 
 

@@ -17,7 +17,7 @@ from tests.factories.answers import correct_answers, route, wrong_answers
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PARIS = ZoneInfo("Europe/Paris")
-QUERIES = 17
+QUERIES = 16
 
 
 def section(response, name: str) -> str:
