@@ -176,7 +176,7 @@ class LessonPage(RoutablePageMixin, Page):
 
 
 class QuizPageForm(WagtailAdminPageForm):
-    """A quiz must serve at least one scorable question (TESTPLAN 10: no empty quiz)."""
+    """A quiz must serve at least one scorable question: an editor cannot publish an empty quiz."""
 
     def clean(self):
         cleaned = super().clean()

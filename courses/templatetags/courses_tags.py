@@ -1,56 +1,19 @@
-"""Small presentation helpers for the learner templates. No queries, no business rules."""
+"""Presentation helpers about courses and quizzes. No queries, no business rules.
+
+The generic filters (numbers, URLs, rich text, navigation) are the project's, in ``lms_tags``.
+"""
 
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from wagtail.rich_text import expand_db_html
-from wagtail.whitelist import Whitelister
 
-from courses.blocks import NETWORK_CHOICES
+if TYPE_CHECKING:
+    from courses.models import Attempt, QuizPage
 
 register = template.Library()
-
-NETWORK_LABELS = dict(NETWORK_CHOICES)
-
-
-@register.filter
-def get_item(mapping: Any, key: Any) -> Any:
-    """``{{ progress|get_item:course.pk }}``: a dict lookup by a variable key."""
-    try:
-        return mapping.get(key)
-    except AttributeError:
-        return None
-
-
-@register.filter
-def at(sequence: Any, index: Any) -> Any:
-    """``{{ saved|at:0 }}``: the item at ``index``, or an empty string when out of range."""
-    try:
-        return sequence[int(index)]
-    except (IndexError, KeyError, TypeError, ValueError):
-        return ""
-
-
-@register.filter
-def network_label(code: str) -> str:
-    """The display name of a social network code (``linkedin`` → ``LinkedIn``)."""
-    return NETWORK_LABELS.get(code, code or "")
-
-
-@register.filter
-def is_current(path: str, prefix: str) -> bool:
-    """Whether the navigation entry ``prefix`` is the section of ``path``."""
-    path = path or ""
-    if prefix == "/":
-        return path == "/"
-    return path.startswith(prefix)
 
 
 @register.filter
@@ -65,51 +28,7 @@ def earned(points: Any, credit: Any) -> Decimal | str:
     return value.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
-@register.filter
-def percent(value: Any) -> str:
-    """A localised percentage: ``83.5`` → ``83.5%`` in English, ``83,5 %`` in French."""
-    if value is None or value == "":
-        return ""
-    number = floatformat(value, "-2")
-    return _("%(value)s%%") % {"value": number}
-
-
-@register.filter
-def hostname(url: str) -> str:
-    """The host of a URL without ``www.``, for link previews on post cards."""
-    host = urlsplit(url or "").hostname or ""
-    return host.removeprefix("www.")
-
-
-class _RichTextCleaner(Whitelister):
-    """Wagtail's rich text whitelist (safe tags, links with safe schemes); scripts, styles and
-    templates are dropped with their content."""
-
-    def clean_tag_node(self, doc, tag):
-        if tag.name in ("script", "style", "template"):
-            tag.decompose()
-            return
-        super().clean_tag_node(doc, tag)
-
-
-@register.filter
-def clean_richtext(value: Any) -> str:
-    """Render stored rich text keeping only what Wagtail's editor can produce (TESTPLAN 12).
-
-    The editor cleans what HR types, but rich text that arrives through an import or code does
-    not pass through it, so lessons, callouts and introductions are cleaned when rendered too.
-    """
-    html = expand_db_html(str(getattr(value, "source", value) or ""))
-    return mark_safe(_RichTextCleaner().clean(html))  # noqa: S308 - whitelisted just above
-
-
-@register.filter
-def web_url(value: Any) -> str:
-    """``value`` if it is an http(s) URL with a host, else "" — links stored outside the admin
-    form (imports, scripts) never reach an ``href`` as ``javascript:`` or ``data:``."""
-    text = str(value or "").strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return ""
-    return text if parts.scheme in ("http", "https") and parts.hostname else ""
+@register.simple_tag
+def attempt_url(quiz: QuizPage, name: str, attempt: Attempt) -> str:
+    """``{% attempt_url page "attempt_result" attempt %}``: see ``QuizPage.attempt_url``."""
+    return quiz.attempt_url(name, attempt)
