@@ -17,15 +17,21 @@ from tests.factories.answers import correct_answers, route, wrong_answers
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PARIS = ZoneInfo("Europe/Paris")
-QUERIES = 16
+QUERIES = 16  # for /me/, whatever the number of courses and attempts
+
+
+def section_html(response, name: str) -> str:
+    """The HTML of the section labelled ``name``."""
+    match = re.search(
+        rf'<section class="section" aria-labelledby="{name}">(.*?)</section>', response.content.decode(), re.S
+    )
+    assert match is not None, name
+    return match.group(1)
 
 
 def section(response, name: str) -> str:
-    """The text of the section labelled ``name``, with its links, on one line per tag."""
-    html = response.content.decode()
-    match = re.search(rf'<section class="section" aria-labelledby="{name}">(.*?)</section>', html, re.S)
-    assert match is not None, name
-    return " ".join(match.group(1).split())
+    """The HTML of the section labelled ``name``, its whitespace collapsed."""
+    return " ".join(section_html(response, name).split())
 
 
 def course_cards(response) -> list[tuple[str, str, str, str, str]]:
@@ -43,21 +49,13 @@ def course_cards(response) -> list[tuple[str, str, str, str, str]]:
 
 def attempt_rows(response) -> list[tuple[str, ...]]:
     """(quiz link, quiz title, number, status, score, result link, result label) per row."""
-    rows = re.findall(
+    return re.findall(
         r'<tr>\s*<th scope="row"><a href="([^"]*)">([^<]*)</a></th>\s*'
         r"<td>([^<]*)</td>\s*<td><time[^>]*>[^<]*</time></td>\s*<td>([^<]*)</td>\s*"
         r'<td class="num">([^<]*)</td>\s*<td>\s*<a[^>]* href="([^"]*)">([^<]*)</a>',
         section_html(response, "my-attempts"),
         re.S,
     )
-    return rows
-
-
-def section_html(response, name: str) -> str:
-    html = response.content.decode()
-    match = re.search(rf'<section class="section" aria-labelledby="{name}">(.*?)</section>', html, re.S)
-    assert match is not None, name
-    return match.group(1)
 
 
 @pytest.fixture
