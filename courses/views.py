@@ -25,6 +25,14 @@ from lms.http import domain_error_response, error_response
 
 if TYPE_CHECKING:
     from courses.models import Attempt, LessonPage, QuizPage
+    from lms.people.models import User
+
+    class AuthenticatedRequest(HttpRequest):
+        """A request ``login_required`` let through: its user is signed in."""
+
+        user: User
+else:
+    AuthenticatedRequest = HttpRequest
 
 
 # --- lessons --------------------------------------------------------------------------
@@ -32,7 +40,7 @@ if TYPE_CHECKING:
 
 @require_POST
 @login_required
-def lesson_complete(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
+def lesson_complete(request: AuthenticatedRequest, lesson: LessonPage) -> HttpResponse:
     services.lesson_complete(user=request.user, lesson=lesson)
     context = selectors.lesson_detail(lesson=lesson, user=request.user)
     if context["next_lesson"] is not None:
@@ -48,14 +56,14 @@ def lesson_complete(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
 @require_safe
 @never_cache
 @login_required
-def quiz_landing(request: HttpRequest, quiz: QuizPage) -> HttpResponse:
+def quiz_landing(request: AuthenticatedRequest, quiz: QuizPage) -> HttpResponse:
     context = selectors.quiz_landing(quiz=quiz, user=request.user)
     return quiz.render(request, context_overrides={"course": quiz.course, **context})
 
 
 @require_POST
 @login_required
-def quiz_start(request: HttpRequest, quiz: QuizPage) -> HttpResponse:
+def quiz_start(request: AuthenticatedRequest, quiz: QuizPage) -> HttpResponse:
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
     except QuizError as error:
@@ -66,7 +74,7 @@ def quiz_start(request: HttpRequest, quiz: QuizPage) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def attempt_take(request: HttpRequest, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
+def attempt_take(request: AuthenticatedRequest, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
     if request.method == "POST":
         return _attempt_post(request, quiz, attempt)
@@ -77,7 +85,7 @@ def attempt_take(request: HttpRequest, quiz: QuizPage, attempt_id: UUID) -> Http
     return _take_page(request, quiz, attempt)
 
 
-def _attempt_post(request: HttpRequest, quiz: QuizPage, attempt: Attempt) -> HttpResponse:
+def _attempt_post(request: AuthenticatedRequest, quiz: QuizPage, attempt: Attempt) -> HttpResponse:
     """The two buttons of the attempt form: "save" keeps the answers and shows the form again,
     "submit" grades them and leads to the result."""
     form = AttemptForm(request.POST)
@@ -99,7 +107,7 @@ def _attempt_post(request: HttpRequest, quiz: QuizPage, attempt: Attempt) -> Htt
 
 
 def _take_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     quiz: QuizPage,
     attempt: Attempt,
     *,
@@ -155,7 +163,7 @@ def attempt_save(request: HttpRequest, quiz: QuizPage, attempt_id: UUID) -> Http
 @require_safe
 @never_cache
 @login_required
-def attempt_result(request: HttpRequest, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
+def attempt_result(request: AuthenticatedRequest, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
     attempt = services.attempt_close_if_expired(attempt=attempt)
     if attempt.is_open:
@@ -176,7 +184,7 @@ def attempt_result(request: HttpRequest, quiz: QuizPage, attempt_id: UUID) -> Ht
 @require_safe
 @never_cache
 @login_required
-def attempt_review(request: HttpRequest, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
+def attempt_review(request: AuthenticatedRequest, quiz: QuizPage, attempt_id: UUID) -> HttpResponse:
     attempt = selectors.attempt_for_user(quiz=quiz, user=request.user, attempt_id=attempt_id)
     if attempt.is_open:
         error = QuizError("attempt_in_progress", _("Finish the attempt before reviewing it."), 403)
