@@ -17,7 +17,7 @@ from policy.text import sha256
 from tests.factories.certification import CertificateFactory, CertificationProgramFactory
 from tests.factories.courses import CoursePageFactory
 from tests.factories.people import UserFactory
-from tests.policy.factories import PolicyPageFactory, publish_change
+from tests.factories.policy import PolicyPageFactory, publish_change
 
 
 def test_anonymous_and_uncertified_users_are_refused_with_the_catalogue_as_next_step(db):

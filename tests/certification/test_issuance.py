@@ -34,7 +34,7 @@ from tests.factories.certification import (
     eligible_learner,
 )
 from tests.factories.courses import CoursePageFactory
-from tests.policy.factories import PolicyPageFactory
+from tests.factories.policy import PolicyPageFactory
 
 CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{5}}(-[{CODE_ALPHABET}]{{5}}){{4}}-[{CODE_ALPHABET}]$")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -28,7 +28,7 @@ from policy.models import PolicyAcknowledgement, PolicyVersion
 from tests.factories.answers import correct_answers, wrong_answers
 from tests.factories.courses import CoursePageFactory, LessonPageFactory
 from tests.factories.people import UserFactory
-from tests.policy.factories import PolicyPageFactory, publish_change
+from tests.factories.policy import PolicyPageFactory, publish_change
 
 ISSUED_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 

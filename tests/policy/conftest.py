@@ -7,7 +7,7 @@ import pytest
 from lms.home.roles import roles_ensure
 from policy import rules
 from policy.models import PolicyPage, PolicyVersion
-from tests.policy.factories import PolicyPageFactory
+from tests.factories.policy import PolicyPageFactory
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django.test import Client
 
 from policy import api, services, signals
 from policy.models import PolicyAcknowledgement, PolicyVersion
-from tests.policy.factories import PolicyPageFactory, blocks_of, publish_change, section
+from tests.factories.policy import PolicyPageFactory, blocks_of, publish_change, section
 
 ACK_URL = "/policy/acknowledge/"
 

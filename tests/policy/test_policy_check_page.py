@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from policy import api, throttle
 from policy.data import MAX_POST_LENGTH
-from tests.policy.factories import BlockedPhraseRuleFactory, LinkDomainRuleFactory
+from tests.factories.policy import BlockedPhraseRuleFactory, LinkDomainRuleFactory
 
 CHECK_URL = "/policy/check/"
 

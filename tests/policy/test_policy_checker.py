@@ -18,7 +18,7 @@ from policy.data import (
     PhraseRule,
     RuleSet,
 )
-from tests.policy.factories import (
+from tests.factories.policy import (
     BlockedPhraseRuleFactory,
     DisclosureRuleFactory,
     EmbargoRuleFactory,

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from policy import selectors
 from policy.models import PolicyVersion
-from tests.policy.factories import blocks_of, publish_change, section
+from tests.factories.policy import blocks_of, publish_change, section
 
 
 @pytest.fixture

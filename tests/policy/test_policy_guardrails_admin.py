@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from policy import api
 from policy.models import BlockedPhraseRule, LinkDomainRule
-from tests.policy.factories import (
+from tests.factories.policy import (
     BlockedPhraseRuleFactory,
     DisclosureRuleFactory,
     EmbargoRuleFactory,

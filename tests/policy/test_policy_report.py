@@ -6,7 +6,7 @@ from django.urls import reverse
 from lms.home.roles import roles_ensure
 from policy import services
 from tests.factories.people import DepartmentFactory, UserFactory
-from tests.policy.factories import blocks_of, publish_change, section
+from tests.factories.policy import blocks_of, publish_change, section
 
 REPORT = "policy_acknowledgement_report"
 

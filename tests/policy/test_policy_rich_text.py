@@ -9,7 +9,7 @@ from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from policy.models import PolicyPage
-from tests.policy.factories import edit_form_data, publish_change, section
+from tests.factories.policy import edit_form_data, publish_change, section
 
 HOSTILE_HTML = (
     "<p>Be kind.<script>alert('xss')</script>"

@@ -13,7 +13,7 @@ from wagtail.models import Revision
 
 from policy import services, signals
 from policy.models import PolicyPage, PolicyVersion
-from tests.policy.factories import blocks_of, edit_form_data, page_sections, publish_change, section
+from tests.factories.policy import blocks_of, edit_form_data, page_sections, publish_change, section
 
 V1_TEXT_FR = (
     "Nos collaborateurs sont nos ambassadeurs.\n"
