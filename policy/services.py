@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.http import DomainError
 from policy import signals
 from policy.models import PolicyAcknowledgement, PolicyPage, PolicyVersion
 from policy.text import body_text, sha256
 
 
-@dataclass
-class PolicyError(Exception):
-    code: str
-    message: str
-    status: int = 409
+class PolicyError(DomainError):
+    """A refusal of the policy layer; 409 (a state conflict) unless it says otherwise."""
+
+    status = 409
 
 
 def shown_text(page: PolicyPage, language: str) -> str:

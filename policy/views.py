@@ -7,14 +7,14 @@ from dataclasses import asdict
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from lms.http import wants_json
+from lms.http import domain_error_response, error_response, wants_json
 from lms.i18n import language_code
 from policy import api, selectors, services, throttle
 from policy.data import BLOCK
@@ -29,17 +29,6 @@ FINDINGS_SHOWN = 20
 
 def _language() -> str:
     return language_code()
-
-
-def _error(request, error: PolicyError):
-    if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse({"error": {"code": error.code, "message": error.message}}, status=error.status)
-    return TemplateResponse(
-        request,
-        "error.html",
-        {"title": _("This cannot be done"), "message": error.message, "code": error.code},
-        status=error.status,
-    )
 
 
 @never_cache
@@ -65,18 +54,16 @@ def policy_acknowledge(request, page: PolicyPage):
         return redirect_to_login(page.url)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        return _error(
-            request, PolicyError("invalid_input", _("The acknowledgement form is incomplete. Reload the page."), 400)
-        )
-    try:
-        _ack, created = services.acknowledgement_record(
-            user=request.user,
-            version_id=form.cleaned_data["version"],
-            text_sha256=form.cleaned_data["text_sha256"],
-            language=form.cleaned_data["language"],
-        )
-    except PolicyError as error:
-        return _error(request, error)
+        message = _("The acknowledgement form is incomplete. Reload the page.")
+        return domain_error_response(request, PolicyError("invalid_input", message, 400))
+    # A refusal (409 version_not_current, policy_changed) is a PolicyError that
+    # DomainErrorMiddleware renders.
+    _ack, created = services.acknowledgement_record(
+        user=request.user,
+        version_id=form.cleaned_data["version"],
+        text_sha256=form.cleaned_data["text_sha256"],
+        language=form.cleaned_data["language"],
+    )
     if created:
         messages.success(request, _("Thank you: you have acknowledged the current policy."))
     return redirect(page.url)
@@ -112,11 +99,11 @@ def post_checker(request, page: PolicyPage):
     data = _posted_data(request)
     if data is None:
         message = _("Send the post as a JSON object whose fields text, url and network are strings.")
-        return JsonResponse({"error": {"code": "invalid_input", "message": message}}, status=400)
+        return error_response(request, code="invalid_input", message=message, status=400, as_json=True)
     form = PostCheckForm(data)
     if not form.is_valid():
         if as_json:
-            return _form_error(form)
+            return _form_error(request, form)
         return _checker_page(request, page, form, status=400)
     text = form.cleaned_data["text"]
     findings = api.check_post(text, form.cleaned_data["url"], form.cleaned_data["network"], language=_language())
@@ -140,10 +127,10 @@ def _posted_data(request) -> dict | None:
     return data
 
 
-def _form_error(form: PostCheckForm) -> JsonResponse:
+def _form_error(request, form: PostCheckForm) -> HttpResponse:
     code = "post_too_long" if form.has_error("text", "max_length") else "invalid_input"
     message = " ".join(str(error) for errors in form.errors.values() for error in errors)
-    return JsonResponse({"error": {"code": code, "message": message}}, status=400)
+    return error_response(request, code=code, message=message, status=400, as_json=True)
 
 
 def _too_many_checks(request, page, as_json: bool, retry_after: int):
@@ -154,7 +141,7 @@ def _too_many_checks(request, page, as_json: bool, retry_after: int):
         minutes,
     ) % {"minutes": minutes}
     if as_json:
-        response = JsonResponse({"error": {"code": "rate_limited", "message": message}}, status=429)
+        response = error_response(request, code="rate_limited", message=message, status=429, as_json=True)
     else:
         # The page again, with the draft as it was sent, so that nothing typed is lost.
         response = _checker_page(request, page, PostCheckForm(request.POST), status=429, notice=message)
