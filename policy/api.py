@@ -3,40 +3,45 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from lms.i18n import language_code
 from policy import checker, rules, selectors
-from policy.data import MAX_POST_LENGTH, Finding, PolicyVersionData
+from policy.data import MAX_POST_LENGTH, Finding, PolicyVersionData, ReadingState
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lms.people.models import User
 
 __all__ = [
     "MAX_POST_LENGTH",
     "Finding",
     "PolicyVersionData",
+    "ReadingState",
     "check_post",
     "current_version",
     "has_acknowledged_current",
     "policy_url",
+    "reading_state",
 ]
 
 
 def current_version() -> PolicyVersionData | None:
     """The current (latest material) version of the policy, or ``None`` before the first one."""
     row = selectors.current_version_row()
-    if row is None:
-        return None
-    return PolicyVersionData(
-        id=row.pk, number=row.number, published_at=row.published_at, summary=row.summary, summary_en=row.summary_en
-    )
+    return selectors.version_data(row) if row is not None else None
 
 
-def has_acknowledged_current(user) -> bool:
+def has_acknowledged_current(user: User | AnonymousUser) -> bool:
     """Whether ``user`` acknowledged the current version. False when there is no policy yet."""
-    return bool(selectors.reading_state(user=user)["acknowledged"])
+    return selectors.has_acknowledged_current(user=user)
 
 
-def reading_state(user) -> dict:
+def reading_state(user: User | AnonymousUser) -> ReadingState:
+    """Where ``user`` stands with the policy, with the addresses of the policy and its changes."""
     return selectors.reading_state(user=user)
 
 

@@ -48,6 +48,33 @@ class PolicyVersionData:
 
 
 @dataclass(frozen=True)
+class ReadingState:
+    """Where a reader stands with the policy, and the addresses the pages link to.
+
+    ``last_acknowledged`` is the number of the latest version the reader acknowledged;
+    ``needs_reacknowledgement`` says they acknowledged an older version than the current one.
+    Anonymous readers, and everyone before the first version, acknowledged nothing.
+    """
+
+    current_version: PolicyVersionData | None
+    acknowledged: bool
+    needs_reacknowledgement: bool
+    last_acknowledged: int | None
+    policy_url: str
+    changes_url: str
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """A version as "what changed" lists it: its summary in the reader's language (empty for
+    the first version)."""
+
+    number: int
+    published_at: datetime
+    summary: str
+
+
+@dataclass(frozen=True)
 class PhraseRule:
     rule_id: str
     kind: str

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 
 from lms.i18n import language_code
+from policy.data import PolicyChange, PolicyVersionData, ReadingState
 from policy.models import PolicyAcknowledgement, PolicyPage, PolicyVersion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lms.people.models import User
 
 
 def policy_page() -> PolicyPage | None:
@@ -16,6 +22,7 @@ def policy_page() -> PolicyPage | None:
 
 
 def policy_url() -> str:
+    """The address of the live policy page; ``/policy/`` while there is none."""
     page = PolicyPage.objects.live().only("url_path").first()
     return (page.url or "/policy/") if page else "/policy/"
 
@@ -28,32 +35,46 @@ def acknowledged_version_numbers(*, user) -> set[int]:
     return set(PolicyAcknowledgement.objects.filter(user=user).values_list("version__number", flat=True))
 
 
-def reading_state(*, user) -> dict[str, Any]:
-    """What a user needs to know about the policy: current version, acknowledged or not."""
+def version_data(row: PolicyVersion) -> PolicyVersionData:
+    return PolicyVersionData(
+        id=row.pk, number=row.number, published_at=row.published_at, summary=row.summary, summary_en=row.summary_en
+    )
+
+
+def reading_state(*, user: User | AnonymousUser) -> ReadingState:
+    """What a user needs to know about the policy: current version, acknowledged or not, and
+    the addresses of the policy and of what changed."""
     current = current_version_row()
-    if current is None or not getattr(user, "is_authenticated", False):
-        return {
-            "current_version": current,
-            "acknowledged": False,
-            "needs_reacknowledgement": False,
-            "last_acknowledged": None,
-        }
-    numbers = acknowledged_version_numbers(user=user)
-    acknowledged = current.number in numbers
-    last = max(numbers) if numbers else None
-    return {
-        "current_version": current,
-        "acknowledged": acknowledged,
-        "needs_reacknowledgement": bool(numbers) and not acknowledged,
-        "last_acknowledged": last,
-    }
+    numbers = acknowledged_version_numbers(user=user) if current is not None and user.is_authenticated else set()
+    acknowledged = current is not None and current.number in numbers
+    # The current version's page is the policy page (there is one); no second lookup for it.
+    url = (current.page.url or "/policy/") if current is not None and current.page.live else policy_url()
+    return ReadingState(
+        current_version=version_data(current) if current is not None else None,
+        acknowledged=acknowledged,
+        needs_reacknowledgement=bool(numbers) and not acknowledged,
+        last_acknowledged=max(numbers, default=None),
+        policy_url=url,
+        changes_url=f"{url}changes/",
+    )
 
 
-def changes_since(*, number: int | None) -> list[PolicyVersion]:
+def has_acknowledged_current(*, user: User | AnonymousUser) -> bool:
+    current = current_version_row()
+    if current is None or not user.is_authenticated:
+        return False
+    return PolicyAcknowledgement.objects.filter(user=user, version=current).exists()
+
+
+def changes_since(*, number: int | None, language: str | None = None) -> list[PolicyChange]:
+    """The versions after ``number`` (all of them for ``None``), oldest first."""
     versions = PolicyVersion.objects.order_by("number")
     if number is not None:
         versions = versions.filter(number__gt=number)
-    return list(versions)
+    return [
+        PolicyChange(number=row.number, published_at=row.published_at, summary=row.summary_for(language))
+        for row in versions
+    ]
 
 
 def version_diff(*, older: PolicyVersion, newer: PolicyVersion, language: str | None = None) -> list[dict[str, str]]:

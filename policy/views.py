@@ -27,14 +27,9 @@ from policy.text import sha256
 FINDINGS_SHOWN = 20
 
 
-def _language() -> str:
-    return language_code()
-
-
 @never_cache
 def policy_read(request, page: PolicyPage):
-    language = _language()
-    state = selectors.reading_state(user=request.user)
+    language = language_code()
     context = {
         "page": page,
         "self": page,
@@ -42,7 +37,7 @@ def policy_read(request, page: PolicyPage):
         "intro": page.intro_for(language),
         "language": language,
         "text_sha256": sha256(services.shown_text(page, language)),
-        **state,
+        "reading": selectors.reading_state(user=request.user),
     }
     return TemplateResponse(request, "policy/policy_page.html", context)
 
@@ -71,12 +66,12 @@ def policy_acknowledge(request, page: PolicyPage):
 
 @never_cache
 def policy_changes(request, page: PolicyPage):
-    state = selectors.reading_state(user=request.user)
-    versions = selectors.changes_since(number=state["last_acknowledged"])
+    reading = selectors.reading_state(user=request.user)
+    versions = selectors.changes_since(number=reading.last_acknowledged, language=language_code())
     return TemplateResponse(
         request,
         "policy/policy_changes.html",
-        {"page": page, "self": page, "versions": versions, "language": _language(), **state},
+        {"page": page, "self": page, "versions": versions, "reading": reading},
     )
 
 
@@ -106,7 +101,7 @@ def post_checker(request, page: PolicyPage):
             return _form_error(request, form)
         return _checker_page(request, page, form, status=400)
     text = form.cleaned_data["text"]
-    findings = api.check_post(text, form.cleaned_data["url"], form.cleaned_data["network"], language=_language())
+    findings = api.check_post(text, form.cleaned_data["url"], form.cleaned_data["network"], language=language_code())
     if as_json:
         return JsonResponse(
             {"findings": [asdict(f) for f in findings], "blocking": any(f.severity == BLOCK for f in findings)}

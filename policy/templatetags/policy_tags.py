@@ -27,7 +27,7 @@ def policy_richtext(value) -> str:
     """Render policy rich text, keeping only what the editor itself can produce.
 
     The admin's editor cleans what HR types, but text saved through code or an import does not
-    go through it, so the rendered HTML is cleaned here too (TESTPLAN 12).
+    go through it, so the rendered HTML is cleaned here too: a script stored that way is not run.
     """
     html = expand_db_html(str(getattr(value, "source", value) or ""))
     return mark_safe(_RichTextCleaner().clean(html))  # noqa: S308 - whitelisted just above
@@ -40,5 +40,5 @@ def policy_banner(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    state = selectors.reading_state(user=user)
-    return {"show": state["needs_reacknowledgement"], "policy_url": selectors.policy_url(), **state}
+    reading = selectors.reading_state(user=user)
+    return {"show": reading.needs_reacknowledgement, "reading": reading}

@@ -1,4 +1,4 @@
-"""Stored XSS through the policy content (TESTPLAN 12): rich text is cleaned, plain text escaped."""
+"""Stored XSS through the policy content: rich text is cleaned, plain text escaped."""
 
 import json
 
