@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -19,15 +20,26 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from policy import patterns
-from policy.data import BLOCK, SPANS_KEPT, Finding, PhraseRule, RuleSet
+from policy.data import (
+    BLOCK,
+    SPANS_KEPT,
+    DisclosureRuleData,
+    Finding,
+    LengthRuleData,
+    LinkRuleData,
+    PhraseRule,
+    RuleSet,
+)
 
 WORD_RE = re.compile(r"\w+")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
 URL_TRAILING = ".,;:!?)]}'\""
 X_LINK_LENGTH = 23
 
+_Rule = PhraseRule | DisclosureRuleData | LinkRuleData | LengthRuleData
 
-class _FoldTable(dict):
+
+class _FoldTable(dict[int, str]):
     """``str.translate`` table computed lazily: char code → folded text."""
 
     def __missing__(self, code: int) -> str:
@@ -77,7 +89,8 @@ def phrase_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 @dataclass
 class CompiledRuleSet:
     rules: RuleSet
-    phrase_index: dict[str, list[_Entry]] = field(default_factory=dict)
+    phrase_index: dict[str, list[_Entry]] = field(default_factory=dict)  # blocked phrases, confidential names
+    embargo_index: dict[str, list[_Entry]] = field(default_factory=dict)  # phrases of dated rules
     patterns: list[tuple[Any, PhraseRule]] = field(default_factory=list)  # RE2 regexps
     skipped_patterns: list[tuple[str, str]] = field(default_factory=list)  # (rule id, pattern)
     triggers: dict[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]] = field(default_factory=dict)
@@ -87,10 +100,11 @@ class CompiledRuleSet:
 def compile_rules(rules: RuleSet) -> CompiledRuleSet:
     compiled = CompiledRuleSet(rules=rules)
     for rule in rules.phrase_rules:
+        index = compiled.phrase_index if rule.not_before is None else compiled.embargo_index
         for phrase in rule.phrases:
             words = fold_phrase(phrase)
             if words:
-                compiled.phrase_index.setdefault(words[0], []).append(_Entry(words, rule, phrase_regex(words)))
+                index.setdefault(words[0], []).append(_Entry(words, rule, phrase_regex(words)))
         for pattern in rule.patterns:
             # RE2 runs in linear time whatever the pattern. One it cannot compile is refused in
             # the admin; one stored before that check is skipped (and reported), never run.
@@ -120,16 +134,6 @@ def _original_span(index: list[int] | None, start: int, end: int, length: int) -
     return index[start], following if following > last else last + 1
 
 
-def _find_phrases(folded: str, token_set: set[str], index: dict[str, list[_Entry]]):
-    """Occurrences of indexed phrases: only phrases whose words all occur are searched."""
-    for first in token_set.intersection(index):
-        for entry in index[first]:
-            if len(entry.words) > 1 and not token_set.issuperset(entry.words):
-                continue
-            for match in entry.regex.finditer(folded):
-                yield entry, match.start(), match.end()
-
-
 @lru_cache(maxsize=4096)
 def _host_allowed(host: str, domains: tuple[str, ...]) -> bool:
     host = host.lower().rstrip(".")
@@ -156,103 +160,34 @@ def _host_of(url: str) -> str:
         return ""
 
 
-def check(
-    compiled: CompiledRuleSet,
-    text: str,
-    url: str = "",
-    network: str = "",
-    *,
-    now: datetime,
-    for_advocacy: bool = False,
-) -> list[Finding]:
-    """Every finding for ``text`` (and the separate ``url``) on ``network``, in text order.
+@dataclass
+class _Post:
+    """The draft as every rule reads it: folded once, its words and its links found once."""
 
-    One finding per rule (and per place: the separate link apart), whatever the number of hits,
-    so the answer stays small however the text repeats a phrase.
-    """
-    text = text or ""
-    url = (url or "").strip()
-    hits: dict[tuple[str, str, bool], _Hits] = {}
-    length = len(text)
-    folded, index = fold(text)
-    token_set = set(WORD_RE.findall(folded))
+    text: str
+    url: str
+    folded: str
+    index: list[int] | None
+    tokens: set[str]
+    links: list[tuple[str, int, int]]
 
-    def add(rule_id, kind, severity, message, clause, start, end, about_url=False):
-        key = (rule_id, kind, about_url)
-        found = hits.get(key)
-        if found is None:
-            found = hits[key] = _Hits(severity, message, clause)
-        found.spans.add((start, end))
+    @classmethod
+    def read(cls, text: str, url: str) -> _Post:
+        folded, index = fold(text)
+        return cls(text, url, folded, index, set(WORD_RE.findall(folded)), _urls(text))
 
-    # Blocked phrases, confidential names and embargoed topics.
-    for entry, fstart, fend in _find_phrases(folded, token_set, compiled.phrase_index):
-        rule = entry.rule
-        if rule.not_before is not None and now >= rule.not_before:
-            continue
-        start, end = _original_span(index, fstart, fend, length)
-        add(rule.rule_id, rule.kind, rule.severity, rule.message, rule.clause_url, start, end)
-    for pattern, rule in compiled.patterns:
-        if rule.not_before is not None and now >= rule.not_before:
-            continue
-        for match in pattern.finditer(folded):
-            if match.end() > match.start():
-                start, end = _original_span(index, match.start(), match.end(), length)
-                add(rule.rule_id, rule.kind, rule.severity, rule.message, rule.clause_url, start, end)
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that the folded span ``start:end`` came from."""
+        return _original_span(self.index, start, end, len(self.text))
 
-    # Required disclosure.
-    for rule in compiled.rules.disclosure_rules:
-        required = compiled.required.get(rule.rule_id, "")
-        if not required.strip() or required in folded:
-            continue
-        span: tuple[int, int] | None = None
-        for words, regex in compiled.triggers.get(rule.rule_id, ()):
-            if not token_set.issuperset(words):
-                continue
-            hit = regex.search(folded)
-            if hit is not None:
-                span = _original_span(index, hit.start(), hit.end(), length)
-                break
-        if span is None and not (rule.on_advocacy and for_advocacy):
-            continue
-        start, end = span if span is not None else (0, length)
-        add(rule.rule_id, "disclosure", rule.severity, rule.message, rule.clause_url, start, end)
-
-    # Links outside the allowed domains, in the text and the separate link.
-    urls = _urls(text)
-    hosts = [_host_of(found) for found, _, _ in urls] if compiled.rules.link_rules else []
-    url_host = _host_of(url) if url and compiled.rules.link_rules else ""
-    # Rules often share their domain list: judge each distinct list once per post.
-    outside: dict[tuple[str, ...], tuple[list[tuple[int, int]], bool]] = {}
-    for rule in compiled.rules.link_rules:
-        if not rule.domains:
-            continue
-        verdict = outside.get(rule.domains)
-        if verdict is None:
-            spans = [
-                (start, end)
-                for (_u, start, end), host in zip(urls, hosts, strict=True)
-                if not _host_allowed(host, rule.domains)
-            ]
-            verdict = outside[rule.domains] = (spans, bool(url) and not _host_allowed(url_host, rule.domains))
-        spans, url_outside = verdict
-        for start, end in spans:
-            add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, start, end)
-        if url_outside:
-            add(rule.rule_id, "link", rule.severity, rule.message, rule.clause_url, 0, 0, about_url=True)
-
-    # Length per network (X counts every link as 23 characters).
-    for rule in compiled.rules.length_rules:
-        if not network or rule.network != network:
-            continue
-        counted, cut = _weighted_length(text, urls, rule.link_length, rule.max_length)
-        if url and rule.link_length and url not in text:
-            counted += rule.link_length + (1 if text else 0)
-        if counted > rule.max_length:
-            add(rule.rule_id, "length", rule.severity, rule.message, rule.clause_url, min(cut, length), length)
-
-    findings = [found.finding(key, text) for key, found in hits.items()]
-    findings.sort(key=lambda f: (f.start, f.end, f.severity != BLOCK, f.rule_id))
-    return findings
+    def phrases(self, index: dict[str, list[_Entry]]) -> Iterator[tuple[_Entry, int, int]]:
+        """Occurrences of indexed phrases: only phrases whose words all occur are searched."""
+        for first in self.tokens.intersection(index):
+            for entry in index[first]:
+                if len(entry.words) > 1 and not self.tokens.issuperset(entry.words):
+                    continue
+                for match in entry.regex.finditer(self.folded):
+                    yield entry, match.start(), match.end()
 
 
 @dataclass
@@ -283,7 +218,140 @@ class _Hits:
         )
 
 
-def _weighted_length(text: str, urls, link_length: int | None, max_length: int) -> tuple[int, int]:
+class _Findings:
+    """The hits of every rule, one entry per rule (and per place: the separate link apart)."""
+
+    def __init__(self) -> None:
+        self.hits: dict[tuple[str, str, bool], _Hits] = {}
+
+    def add(self, rule: _Rule, kind: str, span: tuple[int, int], *, about_url: bool = False) -> None:
+        key = (rule.rule_id, kind, about_url)
+        found = self.hits.get(key)
+        if found is None:
+            found = self.hits[key] = _Hits(rule.severity, rule.message, rule.clause_url)
+        found.spans.add(span)
+
+    def in_text_order(self, text: str) -> list[Finding]:
+        findings = [found.finding(key, text) for key, found in self.hits.items()]
+        findings.sort(key=lambda f: (f.start, f.end, f.severity != BLOCK, f.rule_id))
+        return findings
+
+
+def check(
+    compiled: CompiledRuleSet,
+    text: str,
+    url: str = "",
+    network: str = "",
+    *,
+    now: datetime,
+    for_advocacy: bool = False,
+) -> list[Finding]:
+    """Every finding for ``text`` (and the separate ``url``) on ``network``, in text order.
+
+    One finding per rule (and per place: the separate link apart), whatever the number of hits,
+    so the answer stays small however the text repeats a phrase.
+    """
+    post = _Post.read(text or "", (url or "").strip())
+    found = _Findings()
+    _blocked_phrases(compiled, post, found)
+    _blocked_patterns(compiled, post, found, now)
+    _embargoes(compiled, post, found, now)
+    _disclosures(compiled, post, found, for_advocacy)
+    _link_domains(compiled, post, found)
+    _lengths(compiled, post, found, network)
+    return found.in_text_order(post.text)
+
+
+def _blocked_phrases(compiled: CompiledRuleSet, post: _Post, found: _Findings) -> None:
+    """Blocked phrases and confidential names, as whole phrases."""
+    for entry, start, end in post.phrases(compiled.phrase_index):
+        found.add(entry.rule, entry.rule.kind, post.span(start, end))
+
+
+def _blocked_patterns(compiled: CompiledRuleSet, post: _Post, found: _Findings, now: datetime) -> None:
+    """The advanced patterns of blocked phrase rules, on the folded text."""
+    for pattern, rule in compiled.patterns:
+        if rule.not_before is not None and now >= rule.not_before:
+            continue
+        for match in pattern.finditer(post.folded):
+            if match.end() > match.start():
+                found.add(rule, rule.kind, post.span(match.start(), match.end()))
+
+
+def _embargoes(compiled: CompiledRuleSet, post: _Post, found: _Findings, now: datetime) -> None:
+    """Topics mentioned before their embargo lifts."""
+    for entry, start, end in post.phrases(compiled.embargo_index):
+        rule = entry.rule
+        if rule.not_before is not None and now < rule.not_before:
+            found.add(rule, rule.kind, post.span(start, end))
+
+
+def _disclosures(compiled: CompiledRuleSet, post: _Post, found: _Findings, for_advocacy: bool) -> None:
+    """A required disclosure missing from a post that mentions a trigger, or that earns points.
+
+    The finding spans the first trigger mentioned, or the whole post."""
+    for rule in compiled.rules.disclosure_rules:
+        required = compiled.required.get(rule.rule_id, "")
+        if not required.strip() or required in post.folded:
+            continue
+        span: tuple[int, int] | None = None
+        for words, regex in compiled.triggers.get(rule.rule_id, ()):
+            if not post.tokens.issuperset(words):
+                continue
+            hit = regex.search(post.folded)
+            if hit is not None:
+                span = post.span(hit.start(), hit.end())
+                break
+        if span is None and not (rule.on_advocacy and for_advocacy):
+            continue
+        found.add(rule, "disclosure", span if span is not None else (0, len(post.text)))
+
+
+def _link_domains(compiled: CompiledRuleSet, post: _Post, found: _Findings) -> None:
+    """Links outside the allowed domains, in the text and the separate link."""
+    if not compiled.rules.link_rules:
+        return
+    hosts = [_host_of(link) for link, _, _ in post.links]
+    url_host = _host_of(post.url) if post.url else ""
+    # Rules often share their domain list: judge each distinct list once per post.
+    outside: dict[tuple[str, ...], tuple[list[tuple[int, int]], bool]] = {}
+    for rule in compiled.rules.link_rules:
+        if not rule.domains:
+            continue
+        verdict = outside.get(rule.domains)
+        if verdict is None:
+            spans = [
+                (start, end)
+                for (_link, start, end), host in zip(post.links, hosts, strict=True)
+                if not _host_allowed(host, rule.domains)
+            ]
+            url_outside = bool(post.url) and not _host_allowed(url_host, rule.domains)
+            verdict = outside[rule.domains] = (spans, url_outside)
+        spans, url_outside = verdict
+        for span in spans:
+            found.add(rule, "link", span)
+        if url_outside:
+            found.add(rule, "link", (0, 0), about_url=True)
+
+
+def _lengths(compiled: CompiledRuleSet, post: _Post, found: _Findings, network: str) -> None:
+    """A post longer than its network allows (X counts every link as 23 characters)."""
+    if not network:
+        return
+    text, url, length = post.text, post.url, len(post.text)
+    for rule in compiled.rules.length_rules:
+        if rule.network != network:
+            continue
+        counted, cut = _weighted_length(text, post.links, rule.link_length, rule.max_length)
+        if url and rule.link_length and url not in text:
+            counted += rule.link_length + (1 if text else 0)
+        if counted > rule.max_length:
+            found.add(rule, "length", (min(cut, length), length))
+
+
+def _weighted_length(
+    text: str, urls: list[tuple[str, int, int]], link_length: int | None, max_length: int
+) -> tuple[int, int]:
     """Length as the network counts it, and the text index where the limit is crossed."""
     if not link_length or not urls:
         return len(text), max_length
