@@ -16,11 +16,11 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.people.models import Department
+from lms.viewsets import ReadOnlyModelViewSet
 from policy import selectors
 from policy.models import (
     BlockedPhraseRule,
@@ -120,7 +120,7 @@ class PolicyVersionInspectView(InspectView):
         return context
 
 
-class PolicyVersionViewSet(ModelViewSet):
+class PolicyVersionViewSet(ReadOnlyModelViewSet):
     """Read-only history: versions are made by publishing the policy page, never by hand."""
 
     model = PolicyVersion
@@ -130,7 +130,6 @@ class PolicyVersionViewSet(ModelViewSet):
     add_to_admin_menu = False
     inspect_view_enabled = True
     inspect_view_class = PolicyVersionInspectView
-    copy_view_enabled = False
     list_display = [
         "__str__",
         "published_at",
@@ -138,29 +137,6 @@ class PolicyVersionViewSet(ModelViewSet):
         Column("published_by", label=_("Published by"), accessor=lambda version: version.published_by or "—"),
         "summary",
     ]
-    form_fields = ["summary"]
-
-    def get_common_view_kwargs(self, **kwargs):
-        # The views must not link to the URLs removed below (reversing them is a 500 for
-        # anyone holding the add/change/delete permissions, superusers included).
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
-
-    def get_urlpatterns(self):
-        # Only index and inspect: no add, edit or delete of a version.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class AcknowledgementFilterSet(WagtailFilterSet):
