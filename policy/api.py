@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from policy.data import MAX_POST_LENGTH, Finding, PolicyVersionData, ReadingStat
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from wagtail.models import Page
 
     from lms.people.models import User
 
@@ -46,6 +48,7 @@ def reading_state(user: User | AnonymousUser) -> ReadingState:
 
 
 def policy_url() -> str:
+    """The address of the policy page (``/policy/`` while it is not published)."""
     return selectors.policy_url()
 
 
@@ -70,23 +73,28 @@ def check_post(
     return checker.check(compiled, text, url, network, now=now or timezone.now(), for_advocacy=for_advocacy)
 
 
-def import_policy(data: dict, parent) -> int:
-    """Create or update the policy page, its versions and rules from ``data``. Returns the page id."""
-    from policy import importer
+def import_policy(data: Mapping[str, Any], parent: Page) -> int:
+    """Create or update the demo policy page, its versions and rules from ``data`` (a document
+    of ``fixtures/policy/``; see ``policy.demo``). Idempotent. Returns the page id.
 
-    return importer.policy_import(data=data, parent=parent).pk
+    Raises ``ValueError`` naming every entry of ``data`` that does not fit the schema.
+    """
+    from policy import demo
+
+    return demo.policy_demo_load(data=data, parent=parent).pk
 
 
-def acknowledged_current_at(user) -> datetime | None:
+def acknowledged_current_at(user: User) -> datetime | None:
     """When ``user`` acknowledged the current version, or ``None``."""
     return selectors.acknowledged_current_at(user=user)
 
 
 def users_with_acknowledgements_since(since: datetime) -> set[int]:
+    """The ids of the users who acknowledged a version at or after ``since``."""
     return selectors.users_with_acknowledgements_since(since=since)
 
 
-def acknowledge_current(user, *, language: str = "fr") -> bool:
+def acknowledge_current(user: User, *, language: str = "fr") -> bool:
     """Acknowledge the current version as it reads now in ``language`` (demo data, imports).
 
     Idempotent; sends ``policy_acknowledged`` on commit the first time. Returns whether an
@@ -98,7 +106,7 @@ def acknowledge_current(user, *, language: str = "fr") -> bool:
     current = selectors.current_version_row()
     if current is None:
         return False
-    language = "en" if language == "en" else "fr"
+    language = language_code(language)
     text = services.shown_text(current.page.specific, language) if current.page.live else ""
     _ack, created = services.acknowledgement_record(
         user=user, version_id=current.pk, text_sha256=sha256(text), language=language

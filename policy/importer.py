@@ -1,100 +1,225 @@
-"""Build the policy page, its versions and guardrail rules from plain data (demo content).
+"""The policy as plain data (the TOML or JSON of ``fixtures/policy/``): its declared schema, and
+the upsert of its guardrail rules.
 
-Idempotent: the page is found by slug, rules by name, and material changes are published
-only while the page has fewer versions than the data describes.
+``policy_data_parse`` validates a whole document against the schema (pydantic models) and
+raises ``ValueError`` naming every entry that does not fit, before anything is written.
+``rules_import`` creates or updates rules by name. Building the demo page and its versions
+from a document is ``policy.demo``'s job.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, ClassVar, Literal
 
-from django.db import transaction
+from django.db import models, transaction
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, ValidationError
 
-from policy.models import (
-    BlockedPhraseRule,
-    DisclosureRule,
-    EmbargoRule,
-    LengthRule,
-    LinkDomainRule,
-    PolicyPage,
-    PolicyVersion,
-)
+from policy.models import BlockedPhraseRule, DisclosureRule, EmbargoRule, LengthRule, LinkDomainRule
 
-BLOCK_FIELDS = {
-    "section": ("anchor", "heading", "text"),
-    "do_dont": ("title", "dos", "donts"),
-    "example_post": ("network", "author", "text", "verdict", "reason"),
-    "disclosure": ("anchor", "title", "required_text", "explanation"),
-    "escalation": ("anchor", "title", "contacts"),
-}
+ANCHOR = r"^[a-z0-9][a-z0-9-]{0,60}$"
+Network = Literal["linkedin", "x", "facebook", "instagram"]
 
 
-def _blocks(entries: list[dict[str, Any]], where: str) -> list[tuple[str, dict[str, Any]]]:
-    blocks = []
-    for i, entry in enumerate(entries or []):
-        kind = entry.get("type")
-        if kind not in BLOCK_FIELDS:
-            raise ValueError(f"{where}[{i}]: unknown block type {kind!r}")
-        value = {key: entry[key] for key in BLOCK_FIELDS[kind] if key in entry}
-        if kind == "example_post":
-            value.setdefault("image", None)
-        blocks.append((kind, value))
-    return blocks
+def _as_text(value: object) -> object:
+    """A list of lines as the text the rule models store (one per line); a string as it is."""
+    if isinstance(value, list | tuple) and all(isinstance(line, str) for line in value):
+        return "\n".join(value)
+    return value
 
 
-def _lines(values) -> str:
-    if isinstance(values, str):
+# Phrases, patterns, triggers and domains: a list of lines in the data, text in the models.
+Lines = Annotated[str, BeforeValidator(_as_text)]
+
+
+class _Schema(BaseModel):
+    # A misspelt key is an error, not a setting silently left at its default.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- body blocks (policy.blocks.PolicyBodyBlock) -------------------------------------------------
+
+
+class SectionSpec(_Schema):
+    type: Literal["section"]
+    anchor: str = Field(pattern=ANCHOR)
+    heading: str
+    text: str
+
+
+class DoDontSpec(_Schema):
+    type: Literal["do_dont"]
+    title: str = ""
+    dos: list[str]
+    donts: list[str]
+
+
+class ExamplePostSpec(_Schema):
+    type: Literal["example_post"]
+    network: Network
+    author: str
+    text: str
+    verdict: Literal["ok", "change", "no"]
+    reason: str
+
+
+class DisclosureSpec(_Schema):
+    type: Literal["disclosure"]
+    anchor: str = Field(pattern=ANCHOR)
+    title: str
+    required_text: str
+    explanation: str
+
+
+class ContactSpec(_Schema):
+    name: str
+    role: str
+    email: str = ""
+    phone: str = ""
+    when: str = ""
+
+
+class EscalationSpec(_Schema):
+    type: Literal["escalation"]
+    anchor: str = Field(pattern=ANCHOR)
+    title: str
+    contacts: list[ContactSpec]
+
+
+BlockSpec = Annotated[
+    SectionSpec | DoDontSpec | ExamplePostSpec | DisclosureSpec | EscalationSpec, Field(discriminator="type")
+]
+
+
+def stream_blocks(blocks: Sequence[BlockSpec]) -> list[tuple[str, dict[str, Any]]]:
+    """``blocks`` as ``(block type, value)`` pairs for a StreamField: the keys the data gave
+    (the block fills in the rest), and no image on example posts."""
+    pairs: list[tuple[str, dict[str, Any]]] = []
+    for block in blocks:
+        value = block.model_dump(exclude={"type"}, exclude_unset=True)
+        if isinstance(block, ExamplePostSpec):
+            value["image"] = None
+        pairs.append((block.type, value))
+    return pairs
+
+
+# --- guardrail rules (policy.models.GuardrailRule and its kinds) ---------------------------------
+
+
+class _RuleSpec(_Schema):
+    model: ClassVar[type[models.Model]]
+
+    name: str
+    severity: Literal["block", "warn"] = "block"
+    message: str
+    message_en: str = ""
+    clause: str = ""
+    active: bool = True
+
+    def values(self) -> dict[str, Any]:
+        """The model's fields as the data sets them."""
+        return self.model_dump(exclude={"kind", "name"})
+
+
+class BlockedPhraseSpec(_RuleSpec):
+    model = BlockedPhraseRule
+    kind: Literal["blocked_phrase", "confidential"]
+    phrases: Lines = ""
+    patterns: Lines = ""
+
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "category": self.kind}
+
+
+class EmbargoSpec(_RuleSpec):
+    model = EmbargoRule
+    kind: Literal["embargo"]
+    phrases: Lines = ""
+    not_before: AwareDatetime
+
+
+class DisclosureRuleSpec(_RuleSpec):
+    model = DisclosureRule
+    kind: Literal["disclosure"]
+    required_text: str
+    triggers: Lines = ""
+    on_advocacy: bool = True
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        values["trigger_phrases"] = values.pop("triggers")
         return values
-    return "\n".join(values or [])
+
+
+class LinkDomainSpec(_RuleSpec):
+    model = LinkDomainRule
+    kind: Literal["links"]
+    domains: Lines = ""
+
+
+class LengthSpec(_RuleSpec):
+    model = LengthRule
+    kind: Literal["length"]
+    network: Network
+    max_length: NonNegativeInt
+    link_length: NonNegativeInt | None = None
+
+
+RuleSpec = Annotated[
+    BlockedPhraseSpec | EmbargoSpec | DisclosureRuleSpec | LinkDomainSpec | LengthSpec, Field(discriminator="kind")
+]
+
+
+# --- the document --------------------------------------------------------------------------------
+
+
+class MaterialChangeSpec(_Schema):
+    """A change published after the first version, as a new material version."""
+
+    summary: str
+    summary_en: str = ""
+    append_body: list[BlockSpec] = []
+    append_body_en: list[BlockSpec] = []
+
+
+class PolicySpec(_Schema):
+    title: str
+    slug: str = "policy"
+    intro: str = ""
+    intro_en: str = ""
+    body: list[BlockSpec] = []
+    body_en: list[BlockSpec] = []
+    material_changes: list[MaterialChangeSpec] = []
+    rules: list[RuleSpec] = []
+
+
+def _where(location: tuple[int | str, ...]) -> str:
+    where = ""
+    for part in location:
+        where += f"[{part}]" if isinstance(part, int) else f".{part}" if where else str(part)
+    return where or "document"
+
+
+def policy_data_parse(data: Mapping[str, Any]) -> PolicySpec:
+    """``data`` checked against the schema. Raises ``ValueError`` naming each entry at fault,
+    e.g. ``rules[3].embargo.not_before: Field required``."""
+    try:
+        return PolicySpec.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{_where(error['loc'])}: {error['msg']}" for error in exc.errors())
+        raise ValueError(f"policy data not valid: {problems}") from exc
 
 
 @transaction.atomic
-def rules_import(*, rules: list[dict[str, Any]]) -> int:
-    """Create or update guardrail rules by name. Returns how many rules the data holds."""
-    for i, data in enumerate(rules):
-        kind = data.get("kind")
-        common = {
-            "severity": data.get("severity", "block"),
-            "message": data["message"],
-            "message_en": data.get("message_en", ""),
-            "clause": data.get("clause", ""),
-            "active": data.get("active", True),
-        }
-        if kind in ("blocked_phrase", "confidential"):
-            model, extra = (
-                BlockedPhraseRule,
-                {
-                    "category": kind,
-                    "phrases": _lines(data.get("phrases")),
-                    "patterns": _lines(data.get("patterns")),
-                },
-            )
-        elif kind == "embargo":
-            model, extra = EmbargoRule, {"phrases": _lines(data.get("phrases")), "not_before": data["not_before"]}
-        elif kind == "disclosure":
-            model, extra = (
-                DisclosureRule,
-                {
-                    "required_text": data["required_text"],
-                    "trigger_phrases": _lines(data.get("triggers")),
-                    "on_advocacy": data.get("on_advocacy", True),
-                },
-            )
-        elif kind == "links":
-            model, extra = LinkDomainRule, {"domains": _lines(data.get("domains"))}
-        elif kind == "length":
-            model, extra = (
-                LengthRule,
-                {
-                    "network": data["network"],
-                    "max_length": data["max_length"],
-                    "link_length": data.get("link_length"),
-                },
-            )
-        else:
-            raise ValueError(f"rules[{i}]: unknown rule kind {kind!r}")
-        rule = model.objects.filter(name=data["name"]).first() or model(name=data["name"])
-        values = {**common, **extra}
+def rules_import(*, rules: Sequence[RuleSpec]) -> int:
+    """Create or update guardrail rules by name, each checked by its model's ``full_clean``.
+
+    Idempotent: a rule the data leaves unchanged is not saved again. Returns how many rules
+    the data holds.
+    """
+    for spec in rules:
+        rule = spec.model.objects.filter(name=spec.name).first() or spec.model(name=spec.name)
+        values = spec.values()
         if rule.pk is not None and all(getattr(rule, key) == value for key, value in values.items()):
             # Unchanged: saving would only move updated_at and rebuild every process's rules.
             continue
@@ -103,37 +228,3 @@ def rules_import(*, rules: list[dict[str, Any]]) -> int:
         rule.full_clean()
         rule.save()
     return len(rules)
-
-
-def policy_import(*, data: dict[str, Any], parent) -> PolicyPage:
-    """Create (or find) the policy page under ``parent`` and publish its versions."""
-    page = PolicyPage.objects.filter(slug=data.get("slug", "policy")).first()
-    if page is None:
-        page = PolicyPage(
-            title=data["title"],
-            slug=data.get("slug", "policy"),
-            intro=data.get("intro", ""),
-            intro_en=data.get("intro_en", ""),
-            body=_blocks(data.get("body"), "body"),
-            body_en=_blocks(data.get("body_en"), "body_en"),
-        )
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-    changes = data.get("material_changes", [])
-    for number, change in enumerate(changes, start=2):
-        if PolicyVersion.objects.filter(page=page, number=number).exists():
-            continue
-        draft = page.get_latest_revision_as_object()
-        draft.body = list(draft.body.raw_data) + [
-            {"type": kind, "value": value} for kind, value in _blocks(change.get("append_body"), "append_body")
-        ]
-        draft.body_en = list(draft.body_en.raw_data) + [
-            {"type": kind, "value": value} for kind, value in _blocks(change.get("append_body_en"), "append_body_en")
-        ]
-        draft.change_is_material = True
-        draft.change_summary = change["summary"]
-        draft.change_summary_en = change.get("summary_en", "")
-        draft.save_revision().publish()
-        page = PolicyPage.objects.get(pk=page.pk)
-    rules_import(rules=data.get("rules", []))
-    return page

@@ -85,3 +85,22 @@ def test_the_imported_policy_is_served_and_checks_posts(site, demo_data, employe
     assert [(f.kind, f.excerpt, f.clause_url) for f in findings] == [
         ("confidential", "Zénith Industries", "/policy/#confidentialite")
     ]
+
+
+def test_a_document_that_does_not_fit_the_schema_names_each_entry_at_fault_and_writes_nothing(site, demo_data):
+    # given
+    demo_data["rules"][0]["kind"] = "hashtag"
+    del demo_data["rules"][6]["not_before"]
+
+    # when
+    with pytest.raises(ValueError) as refused:
+        api.import_policy(demo_data, parent=site)
+
+    # then
+    assert str(refused.value) == (
+        "policy data not valid: rules[0]: Input tag 'hashtag' found using 'kind' does not match any of the "
+        "expected tags: 'blocked_phrase', 'confidential', 'embargo', 'disclosure', 'links', 'length'; "
+        "rules[6].embargo.not_before: Field required"
+    )
+    assert PolicyPage.objects.count() == 0
+    assert sum(model.objects.count() for model in RULE_MODELS) == 0
