@@ -81,10 +81,11 @@ def import_policy(data: Mapping[str, Any], parent: Page) -> int:
     """
     from policy import demo
 
-    return demo.policy_demo_load(data=data, parent=parent).pk
+    page_id: int = demo.policy_demo_load(data=data, parent=parent).pk
+    return page_id
 
 
-def acknowledged_current_at(user: User) -> datetime | None:
+def acknowledged_current_at(user: User | AnonymousUser) -> datetime | None:
     """When ``user`` acknowledged the current version, or ``None``."""
     return selectors.acknowledged_current_at(user=user)
 

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 from urllib.parse import urlsplit
 
 from policy import patterns
@@ -91,7 +90,7 @@ class CompiledRuleSet:
     rules: RuleSet
     phrase_index: dict[str, list[_Entry]] = field(default_factory=dict)  # blocked phrases, confidential names
     embargo_index: dict[str, list[_Entry]] = field(default_factory=dict)  # phrases of dated rules
-    patterns: list[tuple[Any, PhraseRule]] = field(default_factory=list)  # RE2 regexps
+    patterns: list[tuple[patterns.Regexp, PhraseRule]] = field(default_factory=list)
     skipped_patterns: list[tuple[str, str]] = field(default_factory=list)  # (rule id, pattern)
     triggers: dict[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]] = field(default_factory=dict)
     required: dict[str, str] = field(default_factory=dict)  # disclosure rule id → folded text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 BLOCK = "block"
@@ -123,4 +123,3 @@ class RuleSet:
     disclosure_rules: tuple[DisclosureRuleData, ...] = ()
     link_rules: tuple[LinkRuleData, ...] = ()
     length_rules: tuple[LengthRuleData, ...] = ()
-    extra: dict = field(default_factory=dict)

@@ -10,13 +10,29 @@ skips any such pattern stored before (see ``rules.compiled_rules``, which logs i
 from __future__ import annotations
 
 import re
-from re import _constants as c
-from re import _parser
+from collections.abc import Iterator
+
+# Python's own regex parser, to name what RE2 lacks; typeshed stubs no private module of re.
+from re import _constants as c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any, Protocol
 
 import re2
 from django.utils.translation import gettext as _
 
 PatternError = re2.error
+
+
+class Match(Protocol):
+    def start(self) -> int: ...
+    def end(self) -> int: ...
+
+
+class Regexp(Protocol):
+    """What the checker uses of a compiled RE2 regexp (google-re2 ships no types)."""
+
+    def search(self, text: str) -> Match | None: ...
+    def finditer(self, text: str) -> Iterator[Match]: ...
 
 
 def _options() -> re2.Options:
@@ -30,7 +46,7 @@ def _options() -> re2.Options:
 OPTIONS = _options()
 
 
-def compile_pattern(pattern: str):
+def compile_pattern(pattern: str) -> Regexp:
     """The RE2 regexp for ``pattern``, case-insensitive. Raises ``PatternError``."""
     return re2.compile(pattern, OPTIONS)
 
@@ -72,7 +88,7 @@ def _refusal(pattern: str, exc: Exception) -> str:
     return _("“%(pattern)s” is not a valid pattern: %(error)s.") % {"pattern": pattern, "error": reason}
 
 
-def _unsupported_feature(items) -> str | None:
+def _unsupported_feature(items: Any) -> str | None:
     """The first construct of a parsed pattern that RE2 lacks, named for the editor."""
     for op, av in items:
         if op == c.GROUPREF:
@@ -96,7 +112,7 @@ def _unsupported_feature(items) -> str | None:
     return None
 
 
-def _children(op, av) -> list:
+def _children(op: Any, av: Any) -> list[Any]:
     if op == c.SUBPATTERN:
         return [av[-1]]
     if op in (c.MAX_REPEAT, c.MIN_REPEAT):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from lms.i18n import language_code, localised
 from policy import checker
 from policy.data import DisclosureRuleData, LengthRuleData, LinkRuleData, PhraseRule, RuleSet
 
@@ -22,22 +24,31 @@ VERSION_KEY = "policy:rules:version"
 LOCAL_RECHECK_SECONDS = 2.0
 _local: dict[tuple[str, str], checker.CompiledRuleSet] = {}
 _lock = threading.Lock()
-_seen = {"version": "", "checked_at": 0.0}
+
+
+@dataclass
+class _Seen:
+    """The shared version this process last read, and when (``time.monotonic``)."""
+
+    version: str = ""
+    checked_at: float = 0.0
+
+
+_seen = _Seen()
 
 
 def bump_version() -> None:
     cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
-    _seen["checked_at"] = 0.0
+    _seen.checked_at = 0.0
     _local.clear()
 
 
 def current_version_key() -> str:
     now = time.monotonic()
-    if _seen["version"] and now - _seen["checked_at"] < LOCAL_RECHECK_SECONDS:
-        return _seen["version"]
-    version = _shared_version()
-    _seen.update(version=version, checked_at=now)
-    return version
+    if _seen.version and now - _seen.checked_at < LOCAL_RECHECK_SECONDS:
+        return _seen.version
+    _seen.version, _seen.checked_at = _shared_version(), now
+    return _seen.version
 
 
 def _shared_version() -> str:
@@ -46,7 +57,7 @@ def _shared_version() -> str:
         version = str(time.time_ns())
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
-    return version
+    return str(version)
 
 
 def _lines(value: str) -> tuple[str, ...]:
@@ -54,12 +65,19 @@ def _lines(value: str) -> tuple[str, ...]:
 
 
 def load_rules(language: str, clause_base_url: str) -> RuleSet:
-    from policy.models import BlockedPhraseRule, DisclosureRule, EmbargoRule, LengthRule, LinkDomainRule
+    from policy.models import (
+        BlockedPhraseRule,
+        DisclosureRule,
+        EmbargoRule,
+        GuardrailRule,
+        LengthRule,
+        LinkDomainRule,
+    )
 
-    def message(rule) -> str:
-        return rule.message_en if language == "en" and rule.message_en else rule.message
+    def message(rule: GuardrailRule) -> str:
+        return str(localised(rule, "message", language))
 
-    def clause(rule) -> str:
+    def clause(rule: GuardrailRule) -> str:
         return f"{clause_base_url}#{rule.clause}" if rule.clause else clause_base_url
 
     phrase_rules = [
@@ -128,7 +146,7 @@ def load_rules(language: str, clause_base_url: str) -> RuleSet:
 def compiled_rules(language: str) -> checker.CompiledRuleSet:
     from policy import selectors
 
-    language = "en" if (language or "").startswith("en") else "fr"
+    language = language_code(language)
     version = current_version_key()
     key = (version, language)
     compiled = _local.get(key)

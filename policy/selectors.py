@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from lms.i18n import language_code
 from policy.data import PolicyChange, PolicyVersionData, ReadingState
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def policy_page() -> PolicyPage | None:
-    return PolicyPage.objects.live().first()
+    page: PolicyPage | None = PolicyPage.objects.live().first()
+    return page
 
 
 def policy_url() -> str:
@@ -31,7 +33,7 @@ def current_version_row() -> PolicyVersion | None:
     return PolicyVersion.objects.select_related("page").order_by("-number").first()
 
 
-def acknowledged_version_numbers(*, user) -> set[int]:
+def acknowledged_version_numbers(*, user: User) -> set[int]:
     return set(PolicyAcknowledgement.objects.filter(user=user).values_list("version__number", flat=True))
 
 
@@ -90,13 +92,18 @@ def version_diff(*, older: PolicyVersion, newer: PolicyVersion, language: str | 
     return rows
 
 
-def acknowledgement_report(*, department_id: int | None = None):
-    """Active users annotated with whether they acknowledged the current version."""
+def acknowledgement_report(*, department_id: int | None = None) -> tuple[QuerySet[User], PolicyVersion | None]:
+    """Active users annotated with ``has_acknowledged`` (the current version), and that
+    version; no users before the first version."""
     from django.contrib.auth import get_user_model
 
-    User = get_user_model()
     current = current_version_row()
-    users = User.objects.filter(is_active=True).select_related("department").order_by("department__name", "email")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("department")
+        .order_by("department__name", "email")
+    )
     if department_id:
         users = users.filter(department_id=department_id)
     if current is None:
@@ -106,9 +113,9 @@ def acknowledgement_report(*, department_id: int | None = None):
     return users, current
 
 
-def acknowledged_current_at(*, user):
+def acknowledged_current_at(*, user: User | AnonymousUser) -> datetime | None:
     current = current_version_row()
-    if current is None or not getattr(user, "pk", None):
+    if current is None or not user.is_authenticated:
         return None
     return (
         PolicyAcknowledgement.objects.filter(user=user, version=current)
@@ -117,5 +124,5 @@ def acknowledged_current_at(*, user):
     )
 
 
-def users_with_acknowledgements_since(*, since) -> set[int]:
+def users_with_acknowledgements_since(*, since: datetime) -> set[int]:
     return set(PolicyAcknowledgement.objects.filter(acknowledged_at__gte=since).values_list("user_id", flat=True))

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.http import DomainError
+from lms.i18n import language_code
 from policy import signals
 from policy.models import PolicyAcknowledgement, PolicyPage, PolicyVersion
 from policy.text import body_text, sha256
+
+if TYPE_CHECKING:
+    from wagtail.models import Revision
+
+    from lms.people.models import User
 
 
 class PolicyError(DomainError):
@@ -27,7 +35,9 @@ def shown_text(page: PolicyPage, language: str) -> str:
 
 
 @transaction.atomic
-def policy_version_record(*, page: PolicyPage, revision=None, user=None) -> PolicyVersion | None:
+def policy_version_record(
+    *, page: PolicyPage, revision: Revision | None = None, user: User | None = None
+) -> PolicyVersion | None:
     """Record a new version when ``page`` is published with a material change (or first).
 
     Idempotent per revision: publishing the same revision twice (a retried scheduled
@@ -68,7 +78,7 @@ def policy_version_record(*, page: PolicyPage, revision=None, user=None) -> Poli
 
 @transaction.atomic
 def acknowledgement_record(
-    *, user, version_id: int, text_sha256: str, language: str
+    *, user: User, version_id: int, text_sha256: str, language: str
 ) -> tuple[PolicyAcknowledgement, bool]:
     """Record that ``user`` read the current version, as shown in ``language``. Idempotent.
 
@@ -82,7 +92,7 @@ def acknowledgement_record(
     current = selectors.current_version_row()
     if current is None or current.pk != version_id:
         raise PolicyError("version_not_current", _("This is not the current version of the policy. Reload the page."))
-    language = "en" if language == "en" else "fr"
+    language = language_code(language)
     live = shown_text(current.page.specific, language) if current.page.live else ""
     if sha256(live) != text_sha256:
         raise PolicyError("policy_changed", _("The policy was updated while you were reading it. Reload the page."))
