@@ -7,17 +7,18 @@ from dataclasses import asdict
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from lms.http import domain_error_response, error_response, wants_json
 from lms.i18n import language_code
 from policy import api, selectors, services, throttle
-from policy.data import BLOCK
+from policy.data import BLOCK, Finding
 from policy.forms import AcknowledgeForm, PostCheckForm
 from policy.models import PolicyPage
 from policy.services import PolicyError
@@ -28,7 +29,7 @@ FINDINGS_SHOWN = 20
 
 
 @never_cache
-def policy_read(request, page: PolicyPage):
+def policy_read(request: HttpRequest, page: PolicyPage) -> HttpResponse:
     language = language_code()
     context = {
         "page": page,
@@ -42,9 +43,8 @@ def policy_read(request, page: PolicyPage):
     return TemplateResponse(request, "policy/policy_page.html", context)
 
 
-def policy_acknowledge(request, page: PolicyPage):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+@require_POST
+def policy_acknowledge(request: HttpRequest, page: PolicyPage) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(page.url)
     form = AcknowledgeForm(request.POST)
@@ -65,7 +65,7 @@ def policy_acknowledge(request, page: PolicyPage):
 
 
 @never_cache
-def policy_changes(request, page: PolicyPage):
+def policy_changes(request: HttpRequest, page: PolicyPage) -> HttpResponse:
     reading = selectors.reading_state(user=request.user)
     versions = selectors.changes_since(number=reading.last_acknowledged, language=language_code())
     return TemplateResponse(
@@ -76,7 +76,7 @@ def policy_changes(request, page: PolicyPage):
 
 
 @never_cache
-def post_checker(request, page: PolicyPage):
+def post_checker(request: HttpRequest, page: PolicyPage) -> HttpResponse:
     """The post checker page; JSON clients get the findings, or the error, as JSON.
 
     Checks are rate-limited per user (``POLICY_POST_CHECK_RATE``); showing the page is not.
@@ -109,7 +109,7 @@ def post_checker(request, page: PolicyPage):
     return _checker_page(request, page, form, findings=findings, text=text)
 
 
-def _posted_data(request) -> dict | None:
+def _posted_data(request: HttpRequest) -> QueryDict | dict[str, str] | None:
     """The submitted fields: the form, or a JSON object of strings; ``None`` when unreadable."""
     if request.content_type != "application/json":
         return request.POST
@@ -122,13 +122,13 @@ def _posted_data(request) -> dict | None:
     return data
 
 
-def _form_error(request, form: PostCheckForm) -> HttpResponse:
+def _form_error(request: HttpRequest, form: PostCheckForm) -> HttpResponse:
     code = "post_too_long" if form.has_error("text", "max_length") else "invalid_input"
     message = " ".join(str(error) for errors in form.errors.values() for error in errors)
     return error_response(request, code=code, message=message, status=400, as_json=True)
 
 
-def _too_many_checks(request, page, as_json: bool, retry_after: int):
+def _too_many_checks(request: HttpRequest, page: PolicyPage, as_json: bool, retry_after: int) -> HttpResponse:
     minutes = max(1, -(-retry_after // 60))
     message = ngettext(
         "You have checked many posts in a short time. Wait %(minutes)s minute, then check again.",
@@ -144,7 +144,16 @@ def _too_many_checks(request, page, as_json: bool, retry_after: int):
     return response
 
 
-def _checker_page(request, page, form, *, findings=None, text: str = "", status: int = 200, notice: str = ""):
+def _checker_page(
+    request: HttpRequest,
+    page: PolicyPage,
+    form: PostCheckForm,
+    *,
+    findings: list[Finding] | None = None,
+    text: str = "",
+    status: int = 200,
+    notice: str = "",
+) -> HttpResponse:
     shown = (findings or [])[:FINDINGS_SHOWN]
     more = len(findings or []) - len(shown)
     return TemplateResponse(
@@ -174,21 +183,21 @@ def _checker_page(request, page, form, *, findings=None, text: str = "", status:
     )
 
 
-def highlight(text: str, findings) -> list[dict]:
+def highlight(text: str, findings: list[Finding]) -> list[dict[str, str]]:
     """Split ``text`` into plain and flagged segments (overlaps merged) for the template: the
     spans each finding kept (its first occurrences)."""
     spans = sorted(
         (start, end, f.severity) for f in findings if not f.about_url for start, end in f.spans if end > start
     )
-    merged: list[list] = []
+    merged: list[tuple[int, int, str]] = []
     for start, end, severity in spans:
         if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-            if severity == "block":
-                merged[-1][2] = "block"
+            last_start, last_end, last_severity = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), BLOCK if severity == BLOCK else last_severity)
         else:
-            merged.append([start, end, severity])
-    segments, position = [], 0
+            merged.append((start, end, severity))
+    segments: list[dict[str, str]] = []
+    position = 0
     for start, end, severity in merged:
         if start > position:
             segments.append({"text": text[position:start], "flag": ""})

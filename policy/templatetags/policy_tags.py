@@ -1,4 +1,5 @@
 from django import template
+from django.template import Context
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 from wagtail.whitelist import DEFAULT_ELEMENT_RULES, Whitelister
@@ -23,7 +24,7 @@ class _RichTextCleaner(Whitelister):
 
 
 @register.filter
-def policy_richtext(value) -> str:
+def policy_richtext(value: object) -> str:
     """Render policy rich text, keeping only what the editor itself can produce.
 
     The admin's editor cleans what HR types, but text saved through code or an import does not
@@ -34,7 +35,7 @@ def policy_richtext(value) -> str:
 
 
 @register.inclusion_tag("policy/includes/banner.html", takes_context=True)
-def policy_banner(context):
+def policy_banner(context: Context) -> dict[str, object]:
     """A banner for users who acknowledged an older version and must read the new one."""
     request = context.get("request")
     user = getattr(request, "user", None)
