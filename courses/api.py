@@ -130,3 +130,30 @@ def demo_course_complete(user_id: int, course_id: int) -> bool:
     from courses import demo
 
     return demo.demo_course_complete(user_id=user_id, course_id=course_id)
+
+
+# --- the HR editors' rights in the admin ---------------------------------------------------
+
+QUESTION_BANK_ACTIONS = ("add", "change", "delete", "view")
+
+
+def hr_editor_permissions() -> list[str]:
+    """The model permissions (``app_label.codename``) HR editors need: every action on every
+    question type (new subtypes included, found in the app registry) and on the categories."""
+    from django.apps import apps
+    from django.db.models import Model
+
+    from courses.models import Question, QuestionCategory
+
+    models: list[type[Model]] = [m for m in apps.get_app_config("courses").get_models() if issubclass(m, Question)]
+    models.append(QuestionCategory)
+    names = sorted(str(model._meta.model_name) for model in models)
+    return [f"courses.{action}_{name}" for name in names for action in QUESTION_BANK_ACTIONS]
+
+
+def hr_editor_page_ids() -> list[int]:
+    """The pages below which HR editors add, edit, publish, lock and unlock: the catalogue."""
+    from courses.models import CourseIndexPage
+
+    first = CourseIndexPage.objects.order_by("path").values_list("pk", flat=True).first()
+    return [] if first is None else [int(first)]

@@ -113,3 +113,30 @@ def acknowledge_current(user: User, *, language: str = "fr") -> bool:
         user=user, version_id=current.pk, text_sha256=sha256(text), language=language
     )
     return created
+
+
+# --- the HR editors' rights in the admin ---------------------------------------------------
+
+# The guardrail rules (every action), the version history and the acknowledgement report (read).
+HR_EDITOR_PERMISSIONS = (
+    *(
+        f"policy.{action}_{model}"
+        for model in ("blockedphraserule", "embargorule", "disclosurerule", "linkdomainrule", "lengthrule")
+        for action in ("add", "change", "delete", "view")
+    ),
+    "policy.view_policyversion",
+    "policy.view_policyacknowledgement",
+)
+
+
+def hr_editor_permissions() -> list[str]:
+    """The model permissions (``app_label.codename``) HR editors need here."""
+    return list(HR_EDITOR_PERMISSIONS)
+
+
+def hr_editor_page_ids() -> list[int]:
+    """The pages HR editors edit and publish: the policy page."""
+    from policy.models import PolicyPage
+
+    first = PolicyPage.objects.order_by("path").values_list("pk", flat=True).first()
+    return [] if first is None else [int(first)]

@@ -10,28 +10,32 @@
 - **Advocacy managers** reach the admin; their reports and share-content rights come with the
   advocacy and certification layers.
 
-Models of the courses layer are found through the app registry, by app label and base class,
-so this module needs no import of ``courses.models`` (the layer contract forbids it) and picks
-up new question types without change.
+Each app names the rights its screens need (``hr_editor_permissions`` and
+``hr_editor_page_ids`` in its ``api``), so this module reads no app's models and picks up a new
+question type or rule without change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from certification import api as certification_api
+from courses import api as courses_api
+from policy import api as policy_api
 
 HR_EDITORS = "HR editors"
 ADVOCACY_MANAGERS = "Advocacy managers"
 
 PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
-MODEL_ACTIONS = ("add", "change", "delete", "view")
 IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
+# Sign-in lock-outs (django-axes, wired in lms.people): see them and lift them.
+LOCKOUT_PERMISSIONS = ("axes.view_accessattempt", "axes.delete_accessattempt")
 
 
 @dataclass(frozen=True)
@@ -44,58 +48,29 @@ def _permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _question_bank_models() -> list[type]:
-    """Every question model of the courses app (the polymorphic base and its subtypes) and
-    the category model."""
-    question = apps.get_model("courses", "Question")
-    models = [m for m in apps.get_app_config("courses").get_models() if issubclass(m, question)]
-    return [*models, apps.get_model("courses", "QuestionCategory")]
+def permissions_named(names: list[str]) -> list[Permission]:
+    """The permissions named ``app_label.codename``; a name that matches none is an error, so
+    that a renamed model cannot silently take a right away."""
+    if not names:
+        return []
+    wanted = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(wanted).select_related("content_type"))
+    missing = set(names) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    if missing:
+        raise LookupError(f"No such permission: {', '.join(sorted(missing))}")
+    return found
 
 
-def _model_permissions(model: type) -> list[Permission]:
-    content_type = ContentType.objects.get_for_model(model)
-    codenames = [f"{action}_{model._meta.model_name}" for action in MODEL_ACTIONS]
-    return list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
-
-
-def _catalogue_page() -> Page | None:
-    return _first_page("courses", "courseindexpage")
-
-
-def _first_page(app_label: str, model: str) -> Page | None:
-    content_type = ContentType.objects.get_by_natural_key(app_label, model)
-    return Page.objects.filter(content_type=content_type).order_by("path").first()
-
-
-# Non-page models HR editors manage, by app label: (model name, actions).
-HR_MODELS = {
-    "policy": [
-        ("blockedphraserule", MODEL_ACTIONS),
-        ("embargorule", MODEL_ACTIONS),
-        ("disclosurerule", MODEL_ACTIONS),
-        ("linkdomainrule", MODEL_ACTIONS),
-        ("lengthrule", MODEL_ACTIONS),
-        ("policyversion", ("view",)),
-        ("policyacknowledgement", ("view",)),
-    ],
-    "certification": [
-        ("certificationprogram", ("add", "change", "view")),
-        ("certificate", ("change", "view")),
-        ("certificateevent", ("view",)),
-        ("bulkrender", ("add", "view")),
-    ],
-    # Sign-in lock-outs (django-axes): see them and lift them.
-    "axes": [("accessattempt", ("view", "delete"))],
-}
-
-
-def _named_permissions() -> list[Permission]:
-    permissions = []
-    for app_label, entries in HR_MODELS.items():
-        for model, actions in entries:
-            codenames = [f"{action}_{model}" for action in actions]
-            permissions += list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
-    return permissions
+def hr_editor_permission_names() -> list[str]:
+    return [
+        *courses_api.hr_editor_permissions(),
+        *policy_api.hr_editor_permissions(),
+        *certification_api.hr_editor_permissions(),
+        *LOCKOUT_PERMISSIONS,
+    ]
 
 
 @transaction.atomic
@@ -103,14 +78,13 @@ def roles_ensure() -> Roles:
     """Create the two staff groups and grant their permissions.
 
     Idempotent: a second call adds nothing. It only adds permissions, never removes one an
-    administrator granted by hand. The page permissions need the catalogue page; without one
-    they are skipped (run it again after ``site_ensure``).
+    administrator granted by hand. The page permissions need the catalogue and policy pages;
+    without them they are skipped (run it again after ``site_ensure``).
     """
     access_admin = _permission("wagtailadmin", "access_admin")
 
     hr, _created = Group.objects.get_or_create(name=HR_EDITORS)
-    model_permissions = [p for model in _question_bank_models() for p in _model_permissions(model)]
-    hr.permissions.add(access_admin, *model_permissions, *_named_permissions())
+    hr.permissions.add(access_admin, *permissions_named(hr_editor_permission_names()))
 
     root = Collection.get_first_root_node()
     for app_label, codenames in (("wagtailimages", IMAGE_PERMISSIONS), ("wagtaildocs", DOCUMENT_PERMISSIONS)):
@@ -119,9 +93,8 @@ def roles_ensure() -> Roles:
                 group=hr, collection=root, permission=_permission(app_label, codename)
             )
 
-    for page in (_catalogue_page(), _first_page("policy", "policypage")):
-        if page is None:
-            continue
+    page_ids = [*courses_api.hr_editor_page_ids(), *policy_api.hr_editor_page_ids()]
+    for page in Page.objects.filter(pk__in=page_ids):
         for action in PAGE_ACTIONS:
             GroupPagePermission.objects.get_or_create(
                 group=hr, page=page, permission=_permission("wagtailcore", f"{action}_page")
