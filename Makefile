@@ -15,6 +15,9 @@ XDIST ?= -n auto
 INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 INTEGRATION_BROKER_URL ?= redis://127.0.0.1:6379/15
 INTEGRATION_CACHE_URL ?= redis://127.0.0.1:6379/14
+# What the template and Django-idiom checks read: tracked files, migrations left alone.
+TEMPLATES = $(shell git ls-files 'templates/*.html' 2>/dev/null || find templates -name '*.html')
+PY_SOURCES = $(shell { git ls-files '*.py' 2>/dev/null || find . -name '*.py' -not -path './.venv/*'; } | grep -v '/migrations/')
 PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
 
 .DEFAULT_GOAL := help
@@ -81,13 +84,19 @@ check: $(STAMP)
 	echo "--- ruff format --check"; $(VENV)/bin/ruff format --check --output-format concise . || status=1; \
 	echo "--- lint-imports"; $(VENV)/bin/lint-imports || status=1; \
 	echo "--- makemigrations --check"; $(PY) manage.py makemigrations --check --dry-run || status=1; \
-	if [ $$status -ne 0 ]; then echo "make check failed; \`make format\` fixes formatting and import order"; fi; \
+	echo "--- djhtml --check"; $(VENV)/bin/djhtml --check $(TEMPLATES) || status=1; \
+	echo "--- django-upgrade"; $(VENV)/bin/django-upgrade --target-version 5.2 $(PY_SOURCES) || status=1; \
+	echo "--- mypy"; $(VENV)/bin/mypy || status=1; \
+	if [ $$status -ne 0 ]; then echo "make check failed; \`make format\` fixes formatting, import order, template indentation and Django idioms"; fi; \
 	exit $$status
 
-# Rewrites files: ruff format, then the autofixable lint findings (import order...).
+# Rewrites files: ruff format, the autofixable lint findings (import order...), template
+# indentation and Django idioms.
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix --output-format concise .
+	-$(VENV)/bin/djhtml $(TEMPLATES)
+	-$(VENV)/bin/django-upgrade --target-version 5.2 $(PY_SOURCES)
 
 # Pages, quiz submit and query counts (ARGS go to bench/run.py), then the post checker and the
 # certificate PDF. Every script builds its own database in a temporary directory.
