@@ -82,7 +82,7 @@ def test_a_form_post_without_a_token_answers_the_form_expired_page(strict_client
     # then
     assert response.status_code == 403
     assert response["Content-Type"] == "text/html; charset=utf-8"
-    assert [t.name for t in response.templates][:2] == ["403_csrf.html", "base.html"]
+    assert [t.name for t in response.templates][:3] == ["403_csrf.html", "error.html", "base.html"]
     assert '<h1 id="error-title">Form expired</h1>' in response.content.decode()
     assert response.context["no_cookie"] is True
 

@@ -192,7 +192,7 @@ def test_an_unknown_page_answers_the_translated_404_page(client, site):
 
     # then
     assert response.status_code == 404
-    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+    assert [t.name for t in response.templates][:3] == ["404.html", "error.html", "base.html"]
     assert "<title>Page introuvable" in response.content.decode()
     assert b"Traceback" not in response.content
 
