@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 
@@ -65,6 +66,8 @@ def _lines(value: str) -> tuple[str, ...]:
 
 
 def load_rules(language: str, clause_base_url: str) -> RuleSet:
+    """The active rules of every kind, with their message in ``language`` and their clause's
+    address on the policy page."""
     from policy.models import (
         BlockedPhraseRule,
         DisclosureRule,
@@ -74,72 +77,45 @@ def load_rules(language: str, clause_base_url: str) -> RuleSet:
         LinkDomainRule,
     )
 
-    def message(rule: GuardrailRule) -> str:
-        return str(localised(rule, "message", language))
+    def common(prefix: str, rule: GuardrailRule) -> dict[str, Any]:
+        """What every kind of rule carries: its id, severity, message and clause."""
+        return {
+            "rule_id": f"{prefix}:{rule.pk}",
+            "severity": rule.severity,
+            "message": str(localised(rule, "message", language)),
+            "clause_url": f"{clause_base_url}#{rule.clause}" if rule.clause else clause_base_url,
+        }
 
-    def clause(rule: GuardrailRule) -> str:
-        return f"{clause_base_url}#{rule.clause}" if rule.clause else clause_base_url
-
-    phrase_rules = [
-        PhraseRule(
-            rule_id=f"blocked:{r.pk}",
-            kind=r.category,
-            severity=r.severity,
-            message=message(r),
-            clause_url=clause(r),
-            phrases=_lines(r.phrases),
-            patterns=_lines(r.patterns),
-        )
+    blocked = [
+        PhraseRule(**common("blocked", r), kind=r.category, phrases=_lines(r.phrases), patterns=_lines(r.patterns))
         for r in BlockedPhraseRule.objects.filter(active=True)
     ]
-    phrase_rules += [
-        PhraseRule(
-            rule_id=f"embargo:{r.pk}",
-            kind="embargo",
-            severity=r.severity,
-            message=message(r),
-            clause_url=clause(r),
-            phrases=_lines(r.phrases),
-            not_before=r.not_before,
-        )
+    embargoes = [
+        PhraseRule(**common("embargo", r), kind="embargo", phrases=_lines(r.phrases), not_before=r.not_before)
         for r in EmbargoRule.objects.filter(active=True)
     ]
+    disclosures = [
+        DisclosureRuleData(
+            **common("disclosure", r),
+            required_text=r.required_text,
+            triggers=_lines(r.trigger_phrases),
+            on_advocacy=r.on_advocacy,
+        )
+        for r in DisclosureRule.objects.filter(active=True)
+    ]
+    links = [
+        LinkRuleData(**common("links", r), domains=_lines(r.domains))
+        for r in LinkDomainRule.objects.filter(active=True)
+    ]
+    lengths = [
+        LengthRuleData(**common("length", r), network=r.network, max_length=r.max_length, link_length=r.link_length)
+        for r in LengthRule.objects.filter(active=True)
+    ]
     return RuleSet(
-        phrase_rules=tuple(phrase_rules),
-        disclosure_rules=tuple(
-            DisclosureRuleData(
-                rule_id=f"disclosure:{r.pk}",
-                severity=r.severity,
-                message=message(r),
-                clause_url=clause(r),
-                required_text=r.required_text,
-                triggers=_lines(r.trigger_phrases),
-                on_advocacy=r.on_advocacy,
-            )
-            for r in DisclosureRule.objects.filter(active=True)
-        ),
-        link_rules=tuple(
-            LinkRuleData(
-                rule_id=f"links:{r.pk}",
-                severity=r.severity,
-                message=message(r),
-                clause_url=clause(r),
-                domains=_lines(r.domains),
-            )
-            for r in LinkDomainRule.objects.filter(active=True)
-        ),
-        length_rules=tuple(
-            LengthRuleData(
-                rule_id=f"length:{r.pk}",
-                severity=r.severity,
-                message=message(r),
-                clause_url=clause(r),
-                network=r.network,
-                max_length=r.max_length,
-                link_length=r.link_length,
-            )
-            for r in LengthRule.objects.filter(active=True)
-        ),
+        phrase_rules=(*blocked, *embargoes),
+        disclosure_rules=tuple(disclosures),
+        link_rules=tuple(links),
+        length_rules=tuple(lengths),
     )
 
 
