@@ -1,16 +1,13 @@
 from courses.models.pages import CourseIndexPage, CoursePage, CourseTag, LessonPage, QuizPage, QuizSlot
 from courses.models.progress import Attempt, AttemptAnswer, Enrollment, LessonProgress
-from courses.models.questions import (
-    QUESTION_TYPES,
+from courses.models.question_types import (
     MultipleChoiceQuestion,
     OrderingQuestion,
     PostScenarioQuestion,
-    Question,
-    QuestionCategory,
-    QuestionTag,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.models.questions import QUESTION_TYPES, Question, QuestionCategory, QuestionTag
 
 __all__ = [
     "QUESTION_TYPES",
