@@ -9,12 +9,7 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
-NETWORK_CHOICES = [
-    ("linkedin", "LinkedIn"),
-    ("x", "X"),
-    ("facebook", "Facebook"),
-    ("instagram", "Instagram"),
-]
+from lms.networks import NETWORK_CHOICES
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
-NETWORK_CHOICES = [("linkedin", "LinkedIn"), ("x", "X"), ("facebook", "Facebook"), ("instagram", "Instagram")]
+from lms.networks import NETWORK_CHOICES
+
 POLICY_RICH_TEXT = ["h3", "bold", "italic", "ol", "ul", "link"]
 
 

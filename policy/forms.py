@@ -2,7 +2,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from policy.blocks import NETWORK_CHOICES
+from lms.networks import NETWORK_CHOICES
 from policy.data import MAX_POST_LENGTH
 
 

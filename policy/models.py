@@ -17,7 +17,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lms.i18n import localised
-from policy.blocks import NETWORK_CHOICES, PolicyBodyBlock
+from lms.networks import NETWORK_CHOICES
+from policy.blocks import PolicyBodyBlock
 from policy.patterns import compiles, pattern_problem
 
 ANCHOR_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")

@@ -11,10 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from courses.blocks import NETWORK_CHOICES
 from courses.importer import fields as f
 from courses.models import CoursePage, PostScenarioQuestion, QuizPage
 from courses.models.pages import LANGUAGE_CHOICES
+from lms.networks import NETWORK_CHOICES
 
 LANGUAGES = frozenset(code for code, _label in LANGUAGE_CHOICES)
 NETWORKS = frozenset(code for code, _label in NETWORK_CHOICES)

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 
-from courses.blocks import NETWORK_CHOICES, ChoiceBlock, OrderingItemBlock
+from courses.blocks import ChoiceBlock, OrderingItemBlock
 from courses.models.questions import (
     FEEDBACK_HELP,
     ONE,
@@ -25,6 +25,7 @@ from courses.models.questions import (
     _shuffled,
     _token,
 )
+from lms.networks import NETWORK_CHOICES
 
 
 class ChoiceQuestionMixin(models.Model):

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 from wagtail.whitelist import Whitelister
 
+from lms import networks
+
 register = template.Library()
 
 # The display names of the social networks that example posts and share cards imitate.
-NETWORK_LABELS = {"linkedin": "LinkedIn", "x": "X", "facebook": "Facebook", "instagram": "Instagram"}
 
 
 @register.filter
@@ -41,7 +42,7 @@ def at(sequence: Any, index: Any) -> Any:
 @register.filter
 def network_label(code: str) -> str:
     """The display name of a social network code (``linkedin`` → ``LinkedIn``)."""
-    return NETWORK_LABELS.get(code, code or "")
+    return networks.network_label(code)
 
 
 @register.filter
