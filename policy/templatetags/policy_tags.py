@@ -1,37 +1,17 @@
 from django import template
 from django.template import Context
-from django.utils.safestring import mark_safe
-from wagtail.rich_text import expand_db_html
-from wagtail.whitelist import DEFAULT_ELEMENT_RULES, Whitelister
 
+from lms.richtext import clean_richtext
 from policy import selectors
 
 register = template.Library()
 
 
-class _RichTextCleaner(Whitelister):
-    """Wagtail's whitelist (paragraphs, headings, lists, bold, italic, links with safe schemes)
-    without images, which the policy's rich text does not offer; scripts and styles are dropped
-    with their content."""
-
-    element_rules = {name: rule for name, rule in DEFAULT_ELEMENT_RULES.items() if name != "img"}
-
-    def clean_tag_node(self, doc, tag):
-        if tag.name in ("script", "style", "template"):
-            tag.decompose()
-            return
-        super().clean_tag_node(doc, tag)
-
-
 @register.filter
 def policy_richtext(value: object) -> str:
-    """Render policy rich text, keeping only what the editor itself can produce.
-
-    The admin's editor cleans what HR types, but text saved through code or an import does not
-    go through it, so the rendered HTML is cleaned here too: a script stored that way is not run.
-    """
-    html = expand_db_html(str(getattr(value, "source", value) or ""))
-    return mark_safe(_RichTextCleaner().clean(html))  # noqa: S308 - whitelisted just above
+    """Policy rich text, keeping only what the editor can produce (no images: the policy's
+    editor offers none; ``lms.richtext``)."""
+    return clean_richtext(value, images=False)
 
 
 @register.inclusion_tag("policy/includes/banner.html", takes_context=True)

@@ -9,12 +9,9 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from wagtail.rich_text import expand_db_html
-from wagtail.whitelist import Whitelister
 
-from lms import networks
+from lms import networks, richtext
 
 register = template.Library()
 
@@ -70,27 +67,10 @@ def hostname(url: str) -> str:
     return host.removeprefix("www.")
 
 
-class _RichTextCleaner(Whitelister):
-    """Wagtail's rich text whitelist (safe tags, links with safe schemes); scripts, styles and
-    templates are dropped with their content."""
-
-    def clean_tag_node(self, doc, tag):
-        if tag.name in ("script", "style", "template"):
-            tag.decompose()
-            return
-        super().clean_tag_node(doc, tag)
-
-
 @register.filter
 def clean_richtext(value: Any) -> str:
-    """Render stored rich text keeping only what Wagtail's editor can produce.
-
-    The editor cleans what HR types, but rich text that arrives through an import or code does
-    not pass through it, so lessons, callouts and introductions are cleaned when rendered too
-    (tests/courses/test_xss.py).
-    """
-    html = expand_db_html(str(getattr(value, "source", value) or ""))
-    return mark_safe(_RichTextCleaner().clean(html))  # noqa: S308 - whitelisted just above
+    """Stored rich text, keeping only what Wagtail's editor can produce (``lms.richtext``)."""
+    return richtext.clean_richtext(value)
 
 
 @register.filter
