@@ -7,7 +7,7 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Social media policy")
 
     def ready(self):
-        from policy import privacy
+        from policy import checks, privacy  # noqa: F401 - checks registers the start-up checks
 
         privacy.register()
         from django.db.models.signals import post_delete

@@ -523,3 +523,19 @@ def test_the_rate_limit_and_more_findings_speak_french(policy_page, employee_cli
     assert refused.json()["error"]["message"] == (
         "Vous avez vérifié beaucoup de publications en peu de temps. Attendez 1 minute, puis vérifiez à nouveau."
     )
+
+
+@pytest.mark.parametrize(
+    ("rate", "errors"), [("30/m", []), ("100/5m", []), ("30 per minute", ["policy.E001"]), ("m/30", ["policy.E001"])]
+)
+def test_a_malformed_check_rate_is_refused_at_start_up(settings, rate, errors):
+    # given
+    from django.core.checks import run_checks
+
+    settings.POLICY_POST_CHECK_RATE = rate
+
+    # when
+    found = [message.id for message in run_checks() if message.id and message.id.startswith("policy.")]
+
+    # then
+    assert found == errors
