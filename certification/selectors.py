@@ -164,17 +164,48 @@ def advocacy_access(user: User | AnonymousUser, now: datetime | None = None) -> 
     if valid:
         certificate = valid[0]
         if certificate.program.requires_policy_acknowledgement and not policy_api.has_acknowledged_current(user):
+            # What changed since the version they accepted, with the button to accept it.
+            changes_url = f"{policy_api.policy_url()}changes/"
             return AdvocacyAccess(
-                False, POLICY_REACKNOWLEDGEMENT, policy_api.policy_url(), certificate.code, certificate.expires_at
+                False, POLICY_REACKNOWLEDGEMENT, changes_url, certificate.code, certificate.expires_at
             )
         return AdvocacyAccess(True, "", "", certificate.code, certificate.expires_at)
     if not certificates:
-        return AdvocacyAccess(False, NO_CERTIFICATE, "/courses/")
+        return AdvocacyAccess(False, NO_CERTIFICATE, first_step_path(user))
     latest = certificates[0]
     if latest.state(now) == "revoked":
         # Nothing the holder can do on their own: no next step (HR reinstates or not).
         return AdvocacyAccess(False, REVOKED, "", latest.code)
     return AdvocacyAccess(False, EXPIRED, renewal_path(latest.program), latest.code, latest.expires_at)
+
+
+def first_step_path(user: User) -> str:
+    """Where someone without a certificate goes next: the first required course of the
+    programme that unlocks advocacy that they have not completed, in their language when the
+    course exists in it; the policy once every course is done and the programme asks for it;
+    the catalogue otherwise (no such programme, or nothing left but the issuance)."""
+    program = (
+        CertificationProgram.objects.filter(active=True, unlocks_advocacy=True)
+        .prefetch_related("requirements__courses")
+        .order_by("name", "pk")
+        .first()
+    )
+    if program is None:
+        return "/courses/"
+    completed = courses_api.completed_course_ids(user.pk)
+    language = language_code(getattr(user, "preferred_language", "") or None)
+    for requirement in program.requirements.all():
+        course_ids = [course.pk for course in requirement.courses.all()]
+        if completed.intersection(course_ids):
+            continue
+        summaries = courses_api.course_summaries(course_ids)
+        reachable = [summary for summary in summaries if summary.url]
+        if reachable:
+            in_language = [summary for summary in reachable if summary.language == language]
+            return (in_language or reachable)[0].url
+    if program.requires_policy_acknowledgement and not policy_api.has_acknowledged_current(user):
+        return policy_api.policy_url()
+    return "/courses/"
 
 
 def renewal_path(program: CertificationProgram) -> str:

@@ -14,7 +14,12 @@ from certification.data import EXPIRED, NO_CERTIFICATE, POLICY_REACKNOWLEDGEMENT
 from policy import services as policy_services
 from policy.models import PolicyVersion
 from policy.text import sha256
-from tests.factories.certification import CertificateFactory, CertificationProgramFactory
+from tests.factories.certification import (
+    CertificateFactory,
+    CertificationProgramFactory,
+    CompletedEnrollmentFactory,
+    ProgramRequirementFactory,
+)
 from tests.factories.courses import CoursePageFactory
 from tests.factories.people import UserFactory
 from tests.factories.policy import PolicyPageFactory, publish_change
@@ -115,7 +120,11 @@ def test_a_material_policy_change_locks_advocacy_until_reacknowledged(site):
 
     # then advocacy is locked, pointing to the policy
     access = api.advocacy_access(advocate)
-    assert (access.allowed, access.reason, access.next_step_url) == (False, POLICY_REACKNOWLEDGEMENT, "/policy/")
+    assert (access.allowed, access.reason, access.next_step_url) == (
+        False,
+        POLICY_REACKNOWLEDGEMENT,
+        "/policy/changes/",
+    )
 
     # and acknowledging version 2 unlocks it again
     live = page.__class__.objects.get(pk=page.pk)
@@ -153,3 +162,70 @@ def test_revocation_fails_closed_when_the_audit_entry_cannot_be_written(db, monk
     assert str(raised) == "audit table unavailable"
     certificate = Certificate.objects.get(pk=certificate.pk)
     assert (certificate.status, certificate.revoked_at, certificate.revocation_reason) == ("issued", None, "")
+
+
+# --- the first step of someone without a certificate ----------------------------------------
+
+
+def _programme_of_two_courses(course_index, **fields):
+    """A programme requiring two courses, each offered in French and in English."""
+    pages = {
+        (n, lang): CoursePageFactory(parent=course_index, title=f"C{n} {lang}", slug=f"c{n}-{lang}", language=lang)
+        for n in (1, 2)
+        for lang in ("fr", "en")
+    }
+    program = CertificationProgramFactory(unlocks_advocacy=True, **fields)
+    for n in (1, 2):
+        ProgramRequirementFactory(program=program, courses=[pages[n, "fr"], pages[n, "en"]], sort_order=n)
+    return program, pages
+
+
+def test_without_a_certificate_the_next_step_is_the_first_required_course_in_the_learners_language(course_index):
+    # given
+    _programme_of_two_courses(course_index)
+    french, english = UserFactory(preferred_language="fr"), UserFactory(preferred_language="en")
+
+    # when
+    steps = [api.advocacy_access(user).next_step_url for user in (french, english)]
+
+    # then
+    assert steps == ["/courses/c1-fr/", "/courses/c1-en/"]
+
+
+def test_a_completed_course_in_either_language_moves_the_next_step_on(course_index):
+    # given: the first course done in English by a French-speaking learner
+    _program, pages = _programme_of_two_courses(course_index)
+    learner = UserFactory(preferred_language="fr")
+    CompletedEnrollmentFactory(user=learner, course=pages[1, "en"])
+
+    # when
+    access = api.advocacy_access(learner)
+
+    # then
+    assert (access.allowed, access.reason, access.next_step_url) == (False, NO_CERTIFICATE, "/courses/c2-fr/")
+
+
+def test_with_every_course_done_the_next_step_is_the_policy_the_programme_asks_for(site, course_index):
+    # given
+    PolicyPageFactory(parent=site)
+    _program, pages = _programme_of_two_courses(course_index, requires_policy_acknowledgement=True)
+    learner = UserFactory(preferred_language="fr")
+    for n in (1, 2):
+        CompletedEnrollmentFactory(user=learner, course=pages[n, "fr"])
+
+    # when
+    access = api.advocacy_access(learner)
+
+    # then
+    assert access.next_step_url == "/policy/"
+
+
+def test_with_nothing_left_to_do_the_next_step_is_the_catalogue(course_index):
+    # given: every course done, no policy required (the certificate is on its way)
+    _program, pages = _programme_of_two_courses(course_index)
+    learner = UserFactory()
+    for n in (1, 2):
+        CompletedEnrollmentFactory(user=learner, course=pages[n, "en"])
+
+    # when / then
+    assert api.advocacy_access(learner).next_step_url == "/courses/"
