@@ -194,12 +194,13 @@ def first_step_path(user: User) -> str:
         return "/courses/"
     completed = courses_api.completed_course_ids(user.pk)
     language = language_code(getattr(user, "preferred_language", "") or None)
-    for requirement in program.requirements.all():
-        course_ids = [course.pk for course in requirement.courses.all()]
+    requirements = [[course.pk for course in requirement.courses.all()] for requirement in program.requirements.all()]
+    # One read of the courses of every requirement, not one per requirement.
+    summaries = {s.id: s for s in courses_api.course_summaries([pk for ids in requirements for pk in ids])}
+    for course_ids in requirements:
         if completed.intersection(course_ids):
             continue
-        summaries = courses_api.course_summaries(course_ids)
-        reachable = [summary for summary in summaries if summary.url]
+        reachable = [summaries[pk] for pk in course_ids if pk in summaries and summaries[pk].url]
         if reachable:
             in_language = [summary for summary in reachable if summary.language == language]
             return (in_language or reachable)[0].url
