@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import DeleteView
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import DeleteView, IndexView
 
 from lms.viewsets import ReadOnlyModelViewSet
 
@@ -42,6 +44,23 @@ class UnlockView(DeleteView):
         return _("Unlocked: %(who)s.") % {"who": describe(self.object)}
 
 
+class LockoutIndexView(IndexView):
+    """The listing: each row's title and its menu lead to "Unlock" (the only action there is)."""
+
+    page_title = _("Sign-in lock-outs")
+
+    @cached_property
+    def columns(self):
+        title = self._get_title_column_class(TitleColumn)(
+            "who", label=_("Account and address"), accessor=describe, get_url=self.get_delete_url
+        )
+        return [title, *super().columns[1:]]
+
+    def get_list_more_buttons(self, instance):
+        url = self.get_delete_url(instance)
+        return [MenuItem(_("Unlock"), url=url, icon_name="lock-open", priority=30)] if url else []
+
+
 class SignInLockoutViewSet(ReadOnlyModelViewSet):
     model = AccessAttempt
     icon = "lock-open"
@@ -52,6 +71,7 @@ class SignInLockoutViewSet(ReadOnlyModelViewSet):
     inspect_view_enabled = False
     delete_path = "unlock"
     delete_view_class = UnlockView
+    index_view_class = LockoutIndexView
     ordering = ["-attempt_time"]
     search_fields = ["username", "ip_address"]
     list_display = [

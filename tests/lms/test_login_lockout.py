@@ -245,3 +245,16 @@ def test_successful_sign_ins_leave_no_log(client, site, employee):
     from axes.models import AccessLog
 
     assert AccessLog.objects.count() == 0
+
+
+def test_each_lock_out_in_the_list_leads_to_its_unlock_page(client, locked_employee, hr_editor_client):
+    # given
+    attempt = AccessAttempt.objects.get(username=locked_employee.email)
+
+    # when
+    html = hr_editor_client.get("/admin/sign-in-lockouts/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    # then: the row's title and its menu both open the unlock page, in the editor's language
+    assert html.count(f'href="/admin/sign-in-lockouts/unlock/{attempt.pk}/"') == 2
+    assert "Débloquer" in html
+    assert "<h1" in html and "Blocages de connexion" in html
