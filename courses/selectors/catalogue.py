@@ -75,13 +75,12 @@ def catalogue(
     paginator = Paginator(courses, CATALOGUE_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     progress = course_progress_map(user=user, course_ids=[c.pk for c in page.object_list])
-    tags = (
-        Tag.objects.filter(
-            courses_coursetag_items__content_object__in=CoursePage.objects.live().descendant_of(index_page)
-        )
-        .distinct()
-        .order_by("name")
-    )
+    # The themes of the courses in the language shown: a French visitor is not offered the
+    # English courses' tags.
+    tagged = CoursePage.objects.live().descendant_of(index_page)
+    if language != ALL_LANGUAGES:
+        tagged = tagged.filter(language=language)
+    tags = Tag.objects.filter(courses_coursetag_items__content_object__in=tagged).distinct().order_by("name")
     return {
         "courses": page,
         "progress": progress,
