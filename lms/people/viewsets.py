@@ -54,7 +54,7 @@ class LockoutIndexView(IndexView):
         title = self._get_title_column_class(TitleColumn)(
             "who", label=_("Account and address"), accessor=describe, get_url=self.get_delete_url
         )
-        return [title, *super().columns[1:]]
+        return [title, *super().columns]
 
     def get_list_more_buttons(self, instance):
         url = self.get_delete_url(instance)
@@ -75,7 +75,6 @@ class SignInLockoutViewSet(ReadOnlyModelViewSet):
     ordering = ["-attempt_time"]
     search_fields = ["username", "ip_address"]
     list_display = [
-        Column("who", label=_("Account and address"), accessor=describe),
         Column("failures_since_start", label=_("Failed sign-ins")),
         Column(
             "state",
