@@ -23,7 +23,10 @@ __all__ = [
     "Finding",
     "PolicyVersionData",
     "ReadingState",
+    "allowed_link_domains",
     "check_post",
+    "disclosure_text",
+    "link_host_allowed",
     "current_version",
     "has_acknowledged_current",
     "policy_url",
@@ -71,6 +74,34 @@ def check_post(
     """
     compiled = rules.compiled_rules(language_code(language))
     return checker.check(compiled, text, url, network, now=now or timezone.now(), for_advocacy=for_advocacy)
+
+
+def allowed_link_domains() -> tuple[str, ...]:
+    """The domains links may point to, from the active "allowed link domains" rules (each
+    also allows its subdomains; ``*.acme.com`` is written ``acme.com``), lower case, sorted.
+    Empty when no rule restricts links. Read from the compiled rules: no query once warm."""
+    compiled = rules.compiled_rules(language_code(None))
+    domains = {d.lower().lstrip("*").lstrip(".") for rule in compiled.rules.link_rules for d in rule.domains}
+    return tuple(sorted(d for d in domains if d))
+
+
+def link_host_allowed(host: str) -> bool:
+    """Whether ``host`` (a bare, lower-case host name) is one of the allowed link domains or a
+    subdomain of one. False when no domain is allowed: advocacy links need an explicit list."""
+    host = host.lower().rstrip(".")
+    return any(host == domain or host.endswith("." + domain) for domain in allowed_link_domains())
+
+
+def disclosure_text(language: str | None = None, network: str = "") -> str:
+    """The disclosure a post that earns points must carry (e.g. ``#AcmeEmployee``), for the
+    one-click fix of the composer: the first active rule that applies to advocacy posts, in
+    rule order. Empty when no rule asks for one. ``network`` is accepted for rules that may
+    one day differ per network; today every network gets the same text."""
+    compiled = rules.compiled_rules(language_code(language))
+    for rule in compiled.rules.disclosure_rules:
+        if rule.on_advocacy and rule.required_text.strip():
+            return rule.required_text.strip()
+    return ""
 
 
 def import_policy(data: Mapping[str, Any], parent: Page) -> int:

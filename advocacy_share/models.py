@@ -1,0 +1,482 @@
+"""Employee advocacy: the content library, shares, tracked links, visits, the points ledger
+and its aggregates, badges and the programme settings.
+
+Invariants held by the database:
+- tracked-link codes are unique (random, ≥ 64 bits: ``new_link_code``);
+- every points entry has a unique idempotency key, so an event is awarded at most once
+  whatever the concurrency or redelivery; the ledger is append-only (a reversal is a new
+  entry pointing at the one it reverses);
+- one aggregate row per (user, period kind, period start): leaderboards read these rows,
+  written in the same transaction as the ledger entry they sum;
+- one badge per (user, badge), one advocacy profile per user.
+Visits keep no IP address: the visitor is a salted hash whose salt changes every day.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import Orderable
+
+from lms.networks import NETWORK_CHOICES
+
+LINK_CODE_BYTES = 9  # 72 random bits, 12 URL-safe characters
+LANGUAGE_CHOICES = [("fr", _("French")), ("en", _("English"))]
+SHARE_NETWORKS = ("linkedin", "x", "facebook")
+SHARE_NETWORK_CHOICES = [(code, label) for code, label in NETWORK_CHOICES if code in SHARE_NETWORKS]
+
+
+def new_link_code() -> str:
+    """A tracked-link code: 72 random bits from ``secrets``, URL-safe."""
+    return secrets.token_urlsafe(LINK_CODE_BYTES)
+
+
+class Campaign(models.Model):
+    """A theme content items are grouped under; its slug is the ``utm_campaign`` of their links."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used as utm_campaign in links."))
+    active = models.BooleanField(_("active"), default=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("active")]
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShareableContentTag(TaggedItemBase):
+    content_object = ParentalKey("advocacy_share.ShareableContent", on_delete=models.CASCADE, related_name="tagged")
+
+
+class ShareableContent(ClusterableModel):
+    """An article employees may share. Suggestions by employees wait in ``suggested`` until a
+    manager publishes (or rejects) them: a snippet state, not a Wagtail workflow."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company content")
+        INDUSTRY = "industry", _("Industry content")
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested, awaiting moderation")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+
+    url = models.URLField(_("URL"), max_length=1000)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="fr")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="contents"
+    )
+    tags = ClusterTaggableManager(through=ShareableContentTag, blank=True, verbose_name=_("tags"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
+    publish_from = models.DateTimeField(_("shown from"), null=True, blank=True)
+    publish_until = models.DateTimeField(_("shown until"), null=True, blank=True)
+    featured = models.BooleanField(_("featured"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("suggested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="advocacy_suggestions",
+    )
+    suggestion_note = models.TextField(_("why share it"), max_length=1000, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("url"), FieldPanel("title"), FieldPanel("summary"), FieldPanel("image")], heading=_("Article")
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("language"), FieldPanel("kind")]),
+                FieldRowPanel([FieldPanel("campaign"), FieldPanel("featured")]),
+                FieldPanel("tags"),
+            ],
+            heading=_("Classification"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("publish_from"), FieldPanel("publish_until")]), FieldPanel("status")],
+            heading=_("Publication"),
+        ),
+        InlinePanel("suggested_texts", heading=_("Suggested texts"), label=_("Suggested text")),
+    ]
+
+    class Meta:
+        ordering = ("-featured", "-created_at")
+        verbose_name = _("shareable content")
+        verbose_name_plural = _("shareable content")
+        indexes = [models.Index(fields=("status", "language", "-featured", "-created_at"), name="advocacy_feed_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SuggestedText(Orderable):
+    """The text offered for one network in one language; the employee edits it before sharing."""
+
+    content = ParentalKey(ShareableContent, on_delete=models.CASCADE, related_name="suggested_texts")
+    network = models.CharField(_("network"), max_length=16, choices=SHARE_NETWORK_CHOICES)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="fr")
+    text = models.TextField(_("text"), max_length=3000)
+
+    panels = [FieldRowPanel([FieldPanel("network"), FieldPanel("language")]), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("suggested text")
+        verbose_name_plural = _("suggested texts")
+        constraints = [
+            models.UniqueConstraint(fields=("content", "network", "language"), name="advocacy_one_text_per_network")
+        ]
+
+
+class AdvocateProfile(models.Model):
+    """An employee's advocacy preferences. Leaderboard visibility is opt-in (off by default).
+    ``audience`` holds the audience sizes they chose to declare per network."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="advocate_profile")
+    leaderboard_opt_in = models.BooleanField(_("show me on the leaderboard"), default=False)
+    audience = models.JSONField(_("declared audience per network"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("advocate profile")
+        verbose_name_plural = _("advocate profiles")
+
+    def __str__(self) -> str:
+        return f"advocate profile of user {self.user_id}"
+
+
+class Share(models.Model):
+    """One post by an employee on one network: from the library (``content``) or their own
+    (``content`` empty, ``own_url`` optional). Recorded when they press share; never posted
+    for them. Scheduled shares are reminders sent by email at ``scheduled_for``."""
+
+    class Status(models.TextChoices):
+        SHARED = "shared", _("Shared")
+        SCHEDULED = "scheduled", _("Scheduled")
+        REMINDED = "reminded", _("Reminder sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="advocacy_shares")
+    content = models.ForeignKey(
+        ShareableContent, null=True, blank=True, on_delete=models.PROTECT, related_name="shares"
+    )
+    network = models.CharField(_("network"), max_length=16, choices=SHARE_NETWORK_CHOICES)
+    text = models.TextField(_("text"), max_length=3000)
+    own_url = models.URLField(_("link"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=2, default="fr")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SHARED)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    text_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        indexes = [models.Index(fields=("user", "-created_at"), name="advocacy_share_user_idx")]
+
+    @property
+    def is_own_post(self) -> bool:
+        return self.content_id is None
+
+    def __str__(self) -> str:
+        return f"{self.get_network_display()} share {self.pk} by user {self.user_id}"
+
+
+class TrackedLink(models.Model):
+    """``/s/<code>``: redirects to ``target_url`` with UTM parameters. The code says nothing
+    about who shared it."""
+
+    code = models.CharField(max_length=32, unique=True, default=new_link_code)
+    share = models.OneToOneField(Share, on_delete=models.CASCADE, related_name="link")
+    target_url = models.URLField(max_length=1000)
+    network = models.CharField(max_length=16)
+    campaign_slug = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tracked link")
+        verbose_name_plural = _("tracked links")
+
+    def __str__(self) -> str:
+        return f"/s/{self.code}"
+
+
+class Visit(models.Model):
+    """One request to a tracked link, kept raw with its flags; only qualified visits earn
+    points. ``visitor`` is a salted hash (the salt changes daily), never an address.
+    ``processed_at`` is set once the qualification sweep has looked at it."""
+
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="visits")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    visitor = models.CharField(max_length=64, blank=True)
+    agent_family = models.CharField(max_length=40, blank=True)
+    is_bot = models.BooleanField(default=False)
+    is_prefetch = models.BooleanField(default=False)
+    is_head = models.BooleanField(default=False)
+    is_self = models.BooleanField(default=False)
+    is_repeat = models.BooleanField(default=False)
+    qualified = models.BooleanField(default=False)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [
+            models.Index(fields=("processed_at", "id"), name="advocacy_visit_todo_idx"),
+            models.Index(fields=("link", "visitor", "at"), name="advocacy_visit_repeat_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"visit {self.pk} of link {self.link_id}"
+
+
+class PointsEntry(models.Model):
+    """The append-only points ledger. ``key`` makes each event count once: ``share:<user>:
+    <content>:<network>``, ``click:<visit>``, ``course:<user>:<course>``, ``certified:<cert>``,
+    ``renewed:<cert>``, ``reversal:<entry>``. Corrections are new entries."""
+
+    class Kind(models.TextChoices):
+        SHARE = "share", _("Share")
+        POST = "post", _("Own post")
+        CLICK = "click", _("Qualified click")
+        COURSE = "course", _("Course completed")
+        CERTIFIED = "certified", _("Certified")
+        RENEWED = "renewed", _("Renewed before expiry")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        REVERSAL = "reversal", _("Reversal")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    points = models.IntegerField(_("points"))
+    key = models.CharField(max_length=160, unique=True)
+    share = models.ForeignKey(Share, null=True, blank=True, on_delete=models.SET_NULL, related_name="points")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [models.Index(fields=("user", "kind", "at"), name="advocacy_points_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.points:+d} {self.kind} for user {self.user_id}"
+
+
+class PointsTotal(models.Model):
+    """The ledger summed per user and period (week, month, quarter, all time), maintained in
+    the transaction that writes each entry. ``department_id`` is copied so that department
+    leaderboards read one table."""
+
+    class Period(models.TextChoices):
+        WEEK = "week", _("This week")
+        MONTH = "month", _("This month")
+        QUARTER = "quarter", _("This quarter")
+        ALL = "all", _("All time")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_totals")
+    period = models.CharField(max_length=8, choices=Period.choices)
+    period_start = models.DateField()
+    department_id = models.IntegerField(null=True, blank=True)
+    points = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("points total")
+        verbose_name_plural = _("points totals")
+        constraints = [
+            models.UniqueConstraint(fields=("user", "period", "period_start"), name="advocacy_one_total_per_period")
+        ]
+        indexes = [
+            models.Index(fields=("period", "period_start", "-points"), name="advocacy_rank_idx"),
+            models.Index(fields=("period", "period_start", "department_id", "-points"), name="advocacy_rank_dept_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points} points, {self.period} from {self.period_start}, user {self.user_id}"
+
+
+class BadgeAward(models.Model):
+    """A milestone reached: first share, three networks, 100 qualified clicks, renewed on time."""
+
+    class Badge(models.TextChoices):
+        FIRST_SHARE = "first_share", _("First share")
+        THREE_NETWORKS = "three_networks", _("Three networks")
+        HUNDRED_CLICKS = "hundred_clicks", _("100 qualified clicks")
+        RENEWED_ON_TIME = "renewed_on_time", _("Renewed on time")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="advocacy_badges")
+    badge = models.CharField(max_length=24, choices=Badge.choices)
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        constraints = [models.UniqueConstraint(fields=("user", "badge"), name="advocacy_one_badge_each")]
+
+    def __str__(self) -> str:
+        return f"{self.get_badge_display()} for user {self.user_id}"
+
+
+class PauseLog(models.Model):
+    """Every flip of the crisis switch: who, when, on or off, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paused = models.BooleanField()
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-at",)
+        verbose_name = _("sharing pause")
+        verbose_name_plural = _("sharing pauses")
+
+    def __str__(self) -> str:
+        return f"{'paused' if self.paused else 'resumed'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+@register_setting(icon="group")
+class AdvocacySettings(BaseGenericSetting):
+    """The advocacy programme's settings (Settings → Advocacy programme in the admin)."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Every certified employee")
+        PILOT = "pilot", _("A pilot group only")
+
+    audience = models.CharField(_("open to"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
+    pilot_departments = models.ManyToManyField(
+        "people.Department", verbose_name=_("pilot departments"), blank=True, related_name="+"
+    )
+    pilot_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("pilot members"), blank=True, related_name="+"
+    )
+    opens_to_all_on = models.DateField(
+        _("opens to everyone on"),
+        null=True,
+        blank=True,
+        help_text=_("Shown to certified employees outside the pilot; from this day the programme is open to all."),
+    )
+    hr_contact = models.CharField(
+        _("HR contact"), max_length=200, blank=True, help_text=_("Who to contact when a certificate was revoked.")
+    )
+    paused = models.BooleanField(_("sharing paused"), default=False)
+    pause_message = models.TextField(_("why sharing is paused"), max_length=500, blank=True)
+    mix_target_percent = models.PositiveSmallIntegerField(
+        _("company content target (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text=_("At most this share of an employee's posts should be company content."),
+    )
+    min_own_characters = models.PositiveSmallIntegerField(
+        _("minimum characters of one's own"),
+        default=0,
+        help_text=_("How many characters an employee must add to or change in the suggested text (0: none)."),
+    )
+    daily_share_limit = models.PositiveSmallIntegerField(
+        _("shares per day"), default=10, validators=[MinValueValidator(1)]
+    )
+    quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    points_share_linkedin = models.PositiveSmallIntegerField(_("points per share on LinkedIn"), default=5)
+    points_share_x = models.PositiveSmallIntegerField(_("points per share on X"), default=3)
+    points_share_facebook = models.PositiveSmallIntegerField(_("points per share on Facebook"), default=3)
+    points_click = models.PositiveSmallIntegerField(_("points per qualified click"), default=1)
+    click_cap_per_share = models.PositiveSmallIntegerField(_("clicks rewarded per share"), default=50)
+    click_cap_per_day = models.PositiveSmallIntegerField(_("clicks rewarded per day"), default=100)
+    points_course_completed = models.PositiveSmallIntegerField(_("points per course completed"), default=20)
+    points_certified = models.PositiveSmallIntegerField(_("points for certification"), default=50)
+    points_renewed = models.PositiveSmallIntegerField(_("points for renewing before expiry"), default=30)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldPanel("pilot_departments"),
+                FieldPanel("pilot_users"),
+                FieldPanel("opens_to_all_on"),
+                FieldPanel("hr_contact"),
+            ],
+            heading=_("Who may share"),
+        ),
+        MultiFieldPanel([FieldPanel("paused"), FieldPanel("pause_message")], heading=_("Crisis switch")),
+        MultiFieldPanel(
+            [
+                FieldPanel("mix_target_percent"),
+                FieldPanel("min_own_characters"),
+                FieldPanel("daily_share_limit"),
+                FieldRowPanel([FieldPanel("quiet_hours_start"), FieldPanel("quiet_hours_end")]),
+            ],
+            heading=_("Sharing rules"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("points_share_linkedin"),
+                        FieldPanel("points_share_x"),
+                        FieldPanel("points_share_facebook"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("points_click"), FieldPanel("click_cap_per_share"), FieldPanel("click_cap_per_day")]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("points_course_completed"),
+                        FieldPanel("points_certified"),
+                        FieldPanel("points_renewed"),
+                    ]
+                ),
+            ],
+            heading=_("Points"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("advocacy programme")
+
+    def share_points(self, network: str) -> int:
+        return int(getattr(self, f"points_share_{network}", 0) or 0)

@@ -1,0 +1,139 @@
+"""Personal data held by the advocacy layer (see ``lms.people.privacy``).
+
+Visits belong to the sharer through link → share → user; their export gives the clicks on the
+employee's own links, never the visitors' hashes (those are other people's data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from lms.people import privacy
+
+
+def export_profile(user) -> list[dict[str, Any]]:
+    from advocacy_share.models import AdvocateProfile
+
+    return [
+        {
+            "leaderboard_opt_in": p.leaderboard_opt_in,
+            "declared_audience": p.audience,
+            "updated_at": p.updated_at.isoformat(),
+        }
+        for p in AdvocateProfile.objects.filter(user=user)
+    ]
+
+
+def export_shares(user) -> list[dict[str, Any]]:
+    from advocacy_share.models import Share
+
+    rows = (
+        Share.objects.filter(user=user)
+        .select_related("content", "link")
+        .annotate(
+            visits=Count("link__visits"),
+            qualified_clicks=Count("link__visits", filter=Q(link__visits__qualified=True)),
+        )
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "network": s.network,
+            "content": s.content.title if s.content_id else None,
+            "own_url": s.own_url,
+            "text": s.text,
+            "status": s.status,
+            "created_at": s.created_at.isoformat(),
+            "scheduled_for": s.scheduled_for.isoformat() if s.scheduled_for else None,
+            "tracked_link": f"/s/{s.link.code}" if hasattr(s, "link") else None,
+            "visits": s.visits,
+            "qualified_clicks": s.qualified_clicks,
+        }
+        for s in rows
+    ]
+
+
+def export_visits(user) -> list[dict[str, Any]]:
+    """The visits to the user's links, per link and flag: counts only (no visitor hashes)."""
+    from advocacy_share.models import Visit
+
+    rows = (
+        Visit.objects.filter(link__share__user=user)
+        .values("link__code")
+        .annotate(
+            total=Count("pk"),
+            qualified=Count("pk", filter=Q(qualified=True)),
+            bots=Count("pk", filter=Q(is_bot=True)),
+            own=Count("pk", filter=Q(is_self=True)),
+        )
+        .order_by("link__code")
+    )
+    return [
+        {
+            "link": f"/s/{r['link__code']}",
+            "visits": r["total"],
+            "qualified": r["qualified"],
+            "bots": r["bots"],
+            "own": r["own"],
+        }
+        for r in rows
+    ]
+
+
+def export_points(user) -> list[dict[str, Any]]:
+    from advocacy_share.models import PointsEntry
+
+    return [
+        {"kind": e.kind, "points": e.points, "note": e.note, "at": e.at.isoformat()}
+        for e in PointsEntry.objects.filter(user=user).order_by("at", "pk")
+    ]
+
+
+def export_totals(user) -> list[dict[str, Any]]:
+    from advocacy_share.models import PointsTotal
+
+    return [
+        {"period": t.period, "period_start": t.period_start.isoformat(), "points": t.points}
+        for t in PointsTotal.objects.filter(user=user).order_by("period", "period_start")
+    ]
+
+
+def export_badges(user) -> list[dict[str, Any]]:
+    from advocacy_share.models import BadgeAward
+
+    return [
+        {"badge": b.badge, "awarded_at": b.awarded_at.isoformat()}
+        for b in BadgeAward.objects.filter(user=user).order_by("awarded_at")
+    ]
+
+
+def export_suggestions(user) -> list[dict[str, Any]]:
+    from advocacy_share.models import ShareableContent
+
+    return [
+        {
+            "url": c.url,
+            "title": c.title,
+            "note": c.suggestion_note,
+            "status": c.status,
+            "created_at": c.created_at.isoformat(),
+        }
+        for c in ShareableContent.objects.filter(suggested_by=user).order_by("created_at")
+    ]
+
+
+def register() -> None:
+    privacy.register("advocacy_share.AdvocateProfile", export_profile)
+    privacy.register("advocacy_share.Share", export_shares)
+    privacy.register("advocacy_share.Visit", export_visits)
+    privacy.register("advocacy_share.PointsEntry", export_points)
+    privacy.register("advocacy_share.PointsTotal", export_totals)
+    privacy.register("advocacy_share.BadgeAward", export_badges)
+    privacy.register("advocacy_share.ShareableContent", export_suggestions)
+    privacy.register_not_personal(
+        "advocacy_share.PauseLog", "actor names the manager who paused or resumed sharing: an audit field"
+    )
+    privacy.register_not_personal(
+        "advocacy_share.AdvocacySettings", "the pilot members list is programme configuration, exported nowhere else"
+    )

@@ -1,0 +1,1 @@
+"""Reads of the advocacy layer: feed, leaderboards, links. No writes."""
