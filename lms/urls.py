@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("certificates/", include("certification.urls")),
+    path("advocacy/", include("advocacy_share.urls")),
     path("me/", home_views.dashboard, name="dashboard"),
     path("me/language/", home_views.set_language, name="set_language"),
     path("healthz", home_views.healthz, name="healthz"),

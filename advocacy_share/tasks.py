@@ -1,0 +1,40 @@
+"""Celery tasks of the advocacy layer: take ids, call one service, idempotent.
+
+Requests never wait on a dead broker: ``enqueue_on_commit`` publishes after commit with a
+short, bounded retry and, if the broker is down, logs and moves on; beat sweeps find the
+work again (visits not yet qualified, reminders not yet sent).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def enqueue(task: Task[..., Any], *args: int) -> bool:
+    """Publish ``task`` now; on a broker failure log it and return False (never raise)."""
+    try:
+        task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except (BrokerError, ConnectionError, OSError, TimeoutError) as exc:
+        logger.warning("broker unavailable, %s%r left to the beat sweep: %s", task.name, args, exc)
+        return False
+    except Exception:
+        logger.exception("could not publish %s%r; left to the beat sweep", task.name, args)
+        return False
+    return True
+
+
+def enqueue_on_commit(task: Task[..., Any], *args: int) -> None:
+    """``enqueue`` once the current transaction commits (never for a rolled-back one)."""
+    transaction.on_commit(lambda: enqueue(task, *args))
+
+
+# --- tasks (each area appends its own block below) ------------------------------------------

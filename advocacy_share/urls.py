@@ -1,0 +1,8 @@
+"""``/advocacy/…``: the feed, composer, leaderboard and their JSON endpoints. The tracked
+links ``/s/<code>`` are routed in ``lms.urls`` (a short, top-level address)."""
+
+from django.urls import path  # noqa: F401 - used by the routes below
+
+app_name = "advocacy"
+
+urlpatterns: list = []
