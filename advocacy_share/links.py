@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from policy import api as policy_api
@@ -72,3 +73,8 @@ def utm_url(target_url: str, *, network: str, campaign: str = "") -> str:
     kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ours]
     query = urlencode([*kept, *ours.items()])
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def short_url(code: str) -> str:
+    """The absolute address of the tracked link ``code``: ``<PORTE_VOIX_BASE_URL>/s/<code>``."""
+    return f"{settings.PORTE_VOIX_BASE_URL.rstrip('/')}/s/{code}"
