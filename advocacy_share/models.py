@@ -90,7 +90,7 @@ class ShareableContent(ClusterableModel):
     )
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="fr")
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="contents"
+        Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     tags = ClusterTaggableManager(through=ShareableContentTag, blank=True, verbose_name=_("tags"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
@@ -104,7 +104,7 @@ class ShareableContent(ClusterableModel):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="advocacy_suggestions",
+        related_name="+",
     )
     suggestion_note = models.TextField(_("why share it"), max_length=1000, blank=True)
     moderated_by = models.ForeignKey(
