@@ -40,7 +40,8 @@ from advocacy_share.services.points import award
 
 SEED = 20260
 WEEKS = 8
-NETWORK_WEIGHTS = (("linkedin", 6), ("x", 3), ("facebook", 2))
+NETWORKS = ("linkedin", "x", "facebook")
+NETWORK_WEIGHTS = (6, 3, 2)
 PREVIEW_AGENTS = ("LinkedInBot", "Twitterbot", "facebookexternalhit", "Slackbot", "WhatsApp")
 BROWSER_AGENTS = ("Chrome", "Firefox", "Safari", "Edge", "Mobile Safari", "Chrome Mobile")
 PERSONAL_TOUCH = {
@@ -158,8 +159,7 @@ def profiles_ensure(advocates: Sequence[Any], *, opted_in: set[int], rng: random
 
 
 def _weighted_network(rng: random.Random) -> str:
-    networks, weights = zip(*NETWORK_WEIGHTS, strict=True)
-    return rng.choices(networks, weights=weights)[0]
+    return rng.choices(NETWORKS, weights=NETWORK_WEIGHTS)[0]
 
 
 def history_write(
@@ -223,16 +223,19 @@ def history_write(
         created = {(s.user_id, s.content_id, s.network): s for s in Share.objects.filter(user__in=advocates)}
         shares = [created[(s.user_id, s.content_id, s.network)] for s in shares]
 
-    links = [
-        TrackedLink(
-            share=share,
-            target_url=share.content.url,
-            network=share.network,
-            campaign_slug=share.content.campaign.slug if share.content.campaign else "",
-            created_at=share.created_at,
+    links = []
+    for share in shares:
+        shared = share.content
+        assert shared is not None  # library shares only
+        links.append(
+            TrackedLink(
+                share=share,
+                target_url=shared.url,
+                network=share.network,
+                campaign_slug=shared.campaign.slug if shared.campaign else "",
+                created_at=share.created_at,
+            )
         )
-        for share in shares
-    ]
     TrackedLink.objects.bulk_create(links, batch_size=500)
     links = list(TrackedLink.objects.filter(share__in=shares).select_related("share"))
     links.sort(key=lambda link: (link.share.created_at, link.share_id))
@@ -289,8 +292,8 @@ def history_write(
         Visit.objects.filter(link__in=links, qualified=True).select_related("link__share").order_by("at", "pk")
     ):
         share = visit.link.share
-        day = (share.user_id, timezone.localdate(visit.at))
-        if per_share[share.pk] >= settings.click_cap_per_share or per_day[day] >= settings.click_cap_per_day:
+        user_day = (share.user_id, timezone.localdate(visit.at))
+        if per_share[share.pk] >= settings.click_cap_per_share or per_day[user_day] >= settings.click_cap_per_day:
             continue
         if award(
             user_id=share.user_id,
@@ -302,7 +305,7 @@ def history_write(
         ):
             entries += 1
             per_share[share.pk] += 1
-            per_day[day] += 1
+            per_day[user_day] += 1
     return len(shares), len(visits), entries
 
 

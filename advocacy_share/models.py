@@ -43,7 +43,7 @@ def new_link_code() -> str:
     return secrets.token_urlsafe(LINK_CODE_BYTES)
 
 
-class Campaign(models.Model):
+class Campaign(models.Model):  # type: ignore[django-manager-missing]  # contents: ClusterableModel, untyped
     """A theme content items are grouped under; its slug is the ``utm_campaign`` of their links."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -155,7 +155,7 @@ class ShareableContent(ClusterableModel):
         from advocacy_share.links import target_url_problem
 
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, object] = {}
         problem = target_url_problem(self.url or "")
         if problem:
             errors["url"] = problem

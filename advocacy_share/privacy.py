@@ -40,7 +40,7 @@ def export_shares(user) -> list[dict[str, Any]]:
     return [
         {
             "network": s.network,
-            "content": s.content.title if s.content_id else None,
+            "content": s.content.title if s.content is not None else None,
             "own_url": s.own_url,
             "text": s.text,
             "status": s.status,

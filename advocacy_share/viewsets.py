@@ -8,6 +8,8 @@ Suggestions are a snippet state (``ShareableContent.status``), not a Wagtail wor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -78,7 +80,7 @@ class ModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Template
     header_icon = "help"
     permission_required = "change"
     permission_policy = ModelPermissionPolicy(ShareableContent)
-    viewset: ShareableContentViewSet | None = None
+    viewset: Any = None
 
     def get_breadcrumbs_items(self):
         return [
@@ -107,7 +109,7 @@ class ModerateView(PermissionCheckedMixin, TemplateView):
     http_method_names = ["post"]
     permission_required = "change"
     permission_policy = ModelPermissionPolicy(ShareableContent)
-    viewset: ShareableContentViewSet | None = None
+    viewset: Any = None
 
     def post(self, request, pk: int):
         decision = request.POST.get("decision")

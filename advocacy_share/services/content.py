@@ -56,7 +56,8 @@ def duplicate_of(url: str) -> ShareableContent | None:
     candidates = ShareableContent.objects.exclude(status=ShareableContent.Status.REJECTED).filter(
         url__in=[wanted, f"{wanted}/"]
     )
-    return candidates.order_by("pk").first()
+    found: ShareableContent | None = candidates.order_by("pk").first()
+    return found
 
 
 @transaction.atomic
@@ -106,7 +107,8 @@ def content_moderate(*, content_id: int, publish: bool, actor: User, now: dateti
     content.moderated_at = now or timezone.now()
     content.save(update_fields=["status", "moderated_by", "moderated_at", "updated_at"])
     log(instance=content, action=PUBLISH_ACTION if publish else REJECT_ACTION, user=actor)
-    return content
+    decided: ShareableContent = content
+    return decided
 
 
 def url_change_log(*, content: ShareableContent, before: str, actor: User | None) -> bool:

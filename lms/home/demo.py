@@ -12,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -90,7 +91,7 @@ ADVOCATES = tuple(
 )
 
 
-def advocacy_load(directory: Path, *, users: dict[str, object]):
+def advocacy_load(directory: Path, *, users: dict[str, Any]) -> Any:
     """Certify the demo colleagues (issued 10 to 29 weeks ago: valid, and before the eight
     weeks of history), then load the advocacy library and history from ``directory``."""
     colleagues = [users[account.email] for account in ADVOCATES]
