@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -42,7 +43,7 @@ def new_link_code() -> str:
     return secrets.token_urlsafe(LINK_CODE_BYTES)
 
 
-class Campaign(models.Model):
+class Campaign(models.Model):  # type: ignore[django-manager-missing]  # contents: ClusterableModel, untyped
     """A theme content items are grouped under; its slug is the ``utm_campaign`` of their links."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -146,6 +147,22 @@ class ShareableContent(ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """Field errors, never a 500: the URL must be an http(s) address on one of the policy's
+        allowed link domains (``links.target_url_problem``, checked again at redirect time), and
+        the publish window must end after it starts. Runs for the admin form and any model form."""
+        from advocacy_share.links import target_url_problem
+
+        super().clean()
+        errors: dict[str, object] = {}
+        problem = target_url_problem(self.url or "")
+        if problem:
+            errors["url"] = problem
+        if self.publish_from and self.publish_until and self.publish_until <= self.publish_from:
+            errors["publish_until"] = _("The end of the publish window must come after its start.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SuggestedText(Orderable):

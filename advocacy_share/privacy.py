@@ -40,7 +40,7 @@ def export_shares(user) -> list[dict[str, Any]]:
     return [
         {
             "network": s.network,
-            "content": s.content.title if s.content else None,
+            "content": s.content.title if s.content is not None else None,
             "own_url": s.own_url,
             "text": s.text,
             "status": s.status,
@@ -131,6 +131,13 @@ def register() -> None:
     privacy.register("advocacy_share.PointsTotal", export_totals)
     privacy.register("advocacy_share.BadgeAward", export_badges)
     privacy.register("advocacy_share.ShareableContent", export_suggestions)
+    # The share export gives each share's tracked link (its address) and its visit counts.
+    privacy.register_exported_with("advocacy_share.TrackedLink", "advocacy_share.Share")
+    privacy.register_not_personal(
+        "advocacy_share.SuggestedText",
+        "texts managers write for library content; a suggester's own words are in the content's export",
+    )
+    privacy.register_not_personal("advocacy_share.ShareableContentTag", "tags of library content, set by managers")
     privacy.register_not_personal(
         "advocacy_share.PauseLog", "actor names the manager who paused or resumed sharing: an audit field"
     )

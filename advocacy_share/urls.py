@@ -6,3 +6,8 @@ from django.urls import path  # noqa: F401 - used by the routes below
 app_name = "advocacy"
 
 urlpatterns: list = []
+
+# The content library: suggestions by employees.
+from advocacy_share.views import suggest as suggest_views  # noqa: E402
+
+urlpatterns += [path("suggest/", suggest_views.suggest, name="suggest")]

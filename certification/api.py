@@ -23,6 +23,7 @@ __all__ = [
     "advocacy_access",
     "dashboard",
     "demo_certificates",
+    "demo_certify",
     "hr_editor_permissions",
     "user_certificates",
 ]
@@ -70,3 +71,11 @@ def demo_certificates(
     from certification import demo
 
     return demo.demo_certificates(advocate=advocate, employee=employee, revoked_holder=revoked_holder, actor=actor)
+
+
+def demo_certify(*, users: list[User], issued_days_ago: dict[int, int]) -> dict[int, int]:
+    """Valid demo certificates issued ``issued_days_ago[user.pk]`` days ago, with the current
+    policy acknowledged (see ``certification.demo.demo_certify``): ``{user id: certificate id}``."""
+    from certification import demo
+
+    return demo.demo_certify(users=users, issued_days_ago=issued_days_ago)

@@ -216,3 +216,30 @@ def demo_certificates(
             for role, certificate in certificates.items()
         },
     }
+
+
+def demo_certify(*, users, issued_days_ago: Mapping[int, int], now=None) -> dict[int, int]:
+    """Valid certificates of the demo programme for demo employees (advocacy demo data).
+
+    Each user of ``users`` gets a cycle-1 certificate issued ``issued_days_ago[user.pk]`` days
+    ago (valid while that is under the programme's validity), with its audit entry, and
+    acknowledges the current policy when the programme asks, so that the advocacy gate lets
+    them in. No PDF is rendered here (the reconciliation job renders missing ones). Idempotent:
+    a user who already holds a certificate of the programme keeps it. Returns each user's
+    certificate id. Raises ``ValueError`` when the demo programme does not exist yet
+    (``demo_certificates`` makes it).
+    """
+    program = CertificationProgram.objects.filter(slug=DEFAULT_PROGRAM["slug"]).first()
+    if program is None:
+        raise ValueError("demo certification: load the demo programme (demo_certificates) first")
+    now = now or timezone.now()
+    held = {c.user_id: c.pk for c in Certificate.objects.filter(program=program, user__in=users).order_by("cycle")}
+    certificate_ids = {}
+    for user in users:
+        if user.pk not in held:
+            issued_at = now - timedelta(days=issued_days_ago[user.pk])
+            held[user.pk] = _certificate_backdated(user=user, program=program, issued_at=issued_at).pk
+        certificate_ids[user.pk] = held[user.pk]
+        if program.requires_policy_acknowledgement:
+            policy_api.acknowledge_current(user, language=selectors.holder_language(user))
+    return certificate_ids

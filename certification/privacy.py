@@ -21,8 +21,22 @@ def export_certificates(user) -> list[dict]:
     ]
 
 
+def export_renewals(user) -> list[dict]:
+    from certification.models import RenewalEnrolment
+
+    return [
+        {
+            "code": r.certificate.code,
+            "started_at": r.started_at.isoformat(),
+            "completed_at": r.completed_at.isoformat() if r.completed_at else None,
+        }
+        for r in RenewalEnrolment.objects.filter(certificate__user=user).select_related("certificate")
+    ]
+
+
 def register() -> None:
     privacy.register("certification.Certificate", export_certificates)
+    privacy.register("certification.RenewalEnrolment", export_renewals)
     privacy.register_not_personal(
         "certification.CertificateEvent",
         "actor is the HR user behind an audit entry; the holder's data is on the certificate",

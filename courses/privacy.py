@@ -55,3 +55,4 @@ def register() -> None:
     privacy.register("courses.Enrollment", export_enrollments)
     privacy.register("courses.LessonProgress", export_lesson_progress)
     privacy.register("courses.Attempt", export_attempts)
+    privacy.register_exported_with("courses.AttemptAnswer", "courses.Attempt")

@@ -1,5 +1,7 @@
 """Demo data for a fresh install: site structure, staff groups, demo accounts, the policy of
-``fixtures/policy/*.toml`` and the bilingual courses of ``fixtures/courses/*.toml``. Used by
+``fixtures/policy/*.toml``, the bilingual courses of ``fixtures/courses/*.toml``, and the
+advocacy programme: twenty certified colleagues across the four departments, the content
+library of ``fixtures/advocacy/*.toml`` and eight weeks of shares, clicks and points. Used by
 ``manage.py load_demo``.
 
 Never for production: the accounts share one well-known password.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from advocacy_share import api as advocacy_api
 from certification import api as certification_api
 from courses import api as courses_api
 from courses.data import CourseSummary
@@ -59,6 +63,48 @@ ACCOUNTS = (
 )
 
 
+# Certified colleagues who share (with the demo advocate): the leaderboards' population.
+ADVOCATES = tuple(
+    DemoAccount(f"{first.lower()}.{last.lower()}@demo.example", f"{first} {last}", first, last, department, language)
+    for first, last, department, language in (
+        ("Léa", "Bernard", "Communication", "fr"),
+        ("Hugo", "Petit", "Communication", "fr"),
+        ("Emily", "Carter", "Communication", "en"),
+        ("Chloé", "Robert", "Communication", "fr"),
+        ("Lucas", "Richard", "Communication", "fr"),
+        ("Manon", "Dubois", "Ressources humaines", "fr"),
+        ("Nathan", "Moreau", "Ressources humaines", "fr"),
+        ("Priya", "Shah", "Ressources humaines", "en"),
+        ("Inès", "Laurent", "Ressources humaines", "fr"),
+        ("Louis", "Simon", "Ventes", "fr"),
+        ("Sarah", "Michel", "Ventes", "fr"),
+        ("Daniel", "Brooks", "Ventes", "en"),
+        ("Jade", "Lefebvre", "Ventes", "fr"),
+        ("Gabriel", "Leroy", "Ventes", "fr"),
+        ("Zoé", "Roux", "Ingénierie", "fr"),
+        ("Arthur", "Fournier", "Ingénierie", "fr"),
+        ("Mei", "Chen", "Ingénierie", "en"),
+        ("Théo", "Girard", "Ingénierie", "fr"),
+        ("Olivia", "Hughes", "Ingénierie", "en"),
+        ("Yanis", "Mercier", "Ingénierie", "fr"),
+    )
+)
+
+
+def advocacy_load(directory: Path, *, users: dict[str, Any]) -> Any:
+    """Certify the demo colleagues (issued 10 to 29 weeks ago: valid, and before the eight
+    weeks of history), then load the advocacy library and history from ``directory``."""
+    colleagues = [users[account.email] for account in ADVOCATES]
+    issued_days_ago = {user.pk: 70 + 7 * index for index, user in enumerate(colleagues)}
+    certification_api.demo_certify(users=colleagues, issued_days_ago=issued_days_ago)
+    data: dict[str, object] = {}
+    for path in sorted(directory.glob("*.toml")):
+        for key, value in _read_toml(path).items():
+            data.setdefault(key, []).extend(value)  # type: ignore[attr-defined]
+    advocate = users["advocate@demo.example"]
+    return advocacy_api.demo_advocacy(data=data, advocates=[advocate, *colleagues], lead_advocate=advocate)
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     departments: int
@@ -67,6 +113,8 @@ class DemoSummary:
     policy_pages: int
     courses: tuple[CourseSummary, ...]
     certificates: dict[str, dict[str, str]]
+    advocates: int = 0
+    advocacy: object = None
 
 
 def _account_ensure(account: DemoAccount, *, password_hash: str, departments: dict[str, Department]) -> None:
@@ -121,18 +169,20 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     # One hash for every demo account: they share a published password anyway, and hashing is
     # deliberately slow (about a second each with Django's default PBKDF2 work factor).
     password_hash = make_password(password)
-    for account in ACCOUNTS:
+    for account in (*ACCOUNTS, *ADVOCATES):
         _account_ensure(account, password_hash=password_hash, departments=departments)
     policy_pages = policy_load(fixtures_dir() / "policy", parent=home)
     courses = courses_load(fixtures_dir() / "courses")
     roles_ensure()  # again: page permissions need the policy page, now that it exists
-    users = {u.email: u for u in get_user_model().objects.filter(email__in=[a.email for a in ACCOUNTS])}
+    emails = [a.email for a in (*ACCOUNTS, *ADVOCATES)]
+    users = {u.email: u for u in get_user_model().objects.filter(email__in=emails)}
     certification = certification_api.demo_certificates(
         advocate=users["advocate@demo.example"],
         employee=users["employee@demo.example"],
         revoked_holder=users["former@demo.example"],
         actor=users["hr@demo.example"],
     )
+    advocacy = advocacy_load(fixtures_dir() / "advocacy", users=users)
     return DemoSummary(
         departments=len(departments),
         accounts=tuple(account.email for account in ACCOUNTS),
@@ -140,4 +190,6 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
         policy_pages=len(policy_pages),
         courses=tuple(courses),
         certificates=certification["certificates"],
+        advocates=len(ADVOCATES) + 1,
+        advocacy=advocacy,
     )

@@ -7,8 +7,10 @@
   guardrail rules, the version history and the acknowledgement report; and certification:
   programmes, certificates (revoke, reinstate) and PDF re-issues; and they lift sign-in
   lock-outs.
-- **Advocacy managers** reach the admin; their reports and share-content rights come with the
-  advocacy and certification layers.
+- **HR editors** may also manage the advocacy content library and campaigns.
+- **Advocacy managers** run the advocacy programme: the content library, campaigns, the
+  moderation of suggestions, the programme settings and the crisis-switch audit, and the images
+  of the root collection (to choose a content's picture).
 
 Each app names the rights its screens need (``hr_editor_permissions`` and
 ``hr_editor_page_ids`` in its ``api``), so this module reads no app's models and picks up a new
@@ -24,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from advocacy_share import api as advocacy_api
 from certification import api as certification_api
 from courses import api as courses_api
 from policy import api as policy_api
@@ -34,6 +37,7 @@ ADVOCACY_MANAGERS = "Advocacy managers"
 PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
 IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
+MANAGER_IMAGE_PERMISSIONS = ("add_image", "choose_image")
 # Sign-in lock-outs (django-axes, wired in lms.people): see them and lift them.
 LOCKOUT_PERMISSIONS = ("axes.view_accessattempt", "axes.delete_accessattempt")
 
@@ -69,8 +73,13 @@ def hr_editor_permission_names() -> list[str]:
         *courses_api.hr_editor_permissions(),
         *policy_api.hr_editor_permissions(),
         *certification_api.hr_editor_permissions(),
+        *advocacy_api.hr_editor_permissions(),
         *LOCKOUT_PERMISSIONS,
     ]
+
+
+def advocacy_manager_permission_names() -> list[str]:
+    return advocacy_api.advocacy_manager_permissions()
 
 
 @transaction.atomic
@@ -101,5 +110,9 @@ def roles_ensure() -> Roles:
             )
 
     managers, _created = Group.objects.get_or_create(name=ADVOCACY_MANAGERS)
-    managers.permissions.add(access_admin)
+    managers.permissions.add(access_admin, *permissions_named(advocacy_manager_permission_names()))
+    for codename in MANAGER_IMAGE_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=managers, collection=root, permission=_permission("wagtailimages", codename)
+        )
     return Roles(hr_editors=hr, advocacy_managers=managers)

@@ -1,8 +1,10 @@
 """The personal data registry: every model that holds data about a user says how to export it.
 
 Each app registers its models (in ``AppConfig.ready``) with a function returning the rows of
-one user as plain JSON-able dicts, or declares why a model holds nothing personal. A test
-walks every model with a relation to the user model and fails on one that is not registered,
+one user as plain JSON-able dicts, declares why a model holds nothing personal, or names the
+registered model whose export already carries its rows. A test walks every model linked to the
+user model, directly or through up to three foreign keys (visit → link → share → user), and
+fails on one that is not registered,
 so a new model cannot silently escape the data export (tests/lms/test_privacy_registry.py). Erasure hooks come with
 the export/erasure feature.
 """
@@ -21,6 +23,7 @@ class Registration:
     label: str
     exporter: Exporter | None
     not_personal_reason: str = ""
+    exported_with: str = ""
 
 
 _REGISTRY: dict[str, Registration] = {}
@@ -34,6 +37,13 @@ def register(label: str, exporter: Exporter) -> None:
 def register_not_personal(label: str, reason: str) -> None:
     """Declare that ``label`` references users without holding personal data, and why."""
     _REGISTRY[label.lower()] = Registration(label=label, exporter=None, not_personal_reason=reason)
+
+
+def register_exported_with(label: str, within: str) -> None:
+    """Declare that the rows of ``label`` belong to a user through ``within`` (another registered
+    model) and that ``within``'s export already carries them (an attempt's answers, a share's
+    tracked link)."""
+    _REGISTRY[label.lower()] = Registration(label=label, exporter=None, exported_with=within)
 
 
 def registrations() -> dict[str, Registration]:

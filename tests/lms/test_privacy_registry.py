@@ -11,31 +11,86 @@ from tests.factories.people import UserFactory
 PROJECT_APPS = ("people", "home", "courses", "policy", "certification", "advocacy_share")
 
 
-def _models_pointing_at_users() -> set[str]:
+MAX_HOPS = 3
+
+
+def _forward_relations(model):
+    """The foreign keys, one-to-ones and many-to-manys a project model declares itself
+    (fields inherited from Wagtail's Page, such as owner and locked_by, belong to Wagtail)."""
+    return [
+        field
+        for field in model._meta.get_fields()
+        if field.is_relation
+        and field.concrete
+        and field.related_model is not None
+        and field.model._meta.app_label in PROJECT_APPS
+    ]
+
+
+def _chains_to_users(model, hops: int = MAX_HOPS) -> list[tuple[str, ...]]:
+    """Every path of at most ``hops`` relations from ``model`` to the user model, through
+    project models only, as model labels: ``("advocacy_share.visit", "advocacy_share.trackedlink",
+    "advocacy_share.share", "people.user")``."""
     user_model = get_user_model()
-    labels = set()
+    chains = []
+    for field in _forward_relations(model):
+        target = field.related_model
+        if target is user_model:
+            chains.append((model._meta.label_lower, user_model._meta.label_lower))
+        elif hops > 1 and target is not model and target._meta.app_label in PROJECT_APPS:
+            chains.extend((model._meta.label_lower, *chain) for chain in _chains_to_users(target, hops - 1))
+    return chains
+
+
+def _models_linked_to_users() -> dict[str, list[tuple[str, ...]]]:
+    """Each project model linked to the user model (directly or within ``MAX_HOPS``), with the
+    paths that link it; the user model itself with the empty path."""
+    user_model = get_user_model()
+    linked: dict[str, list[tuple[str, ...]]] = {user_model._meta.label_lower: [()]}
     for app_label in PROJECT_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model is user_model or any(
-                field.is_relation
-                and field.related_model is user_model
-                and field.concrete
-                # Fields inherited from Wagtail's Page (owner, locked_by) belong to Wagtail.
-                and field.model._meta.app_label in PROJECT_APPS
-                for field in model._meta.get_fields()
-            ):
-                labels.add(model._meta.label_lower)
-    return labels
+            chains = _chains_to_users(model)
+            if chains:
+                linked[model._meta.label_lower] = chains
+    return linked
 
 
-def test_every_model_that_points_at_a_user_is_registered():
-    # given the project's models with a relation to the user model
-    pointing = _models_pointing_at_users()
-    # when we compare with the registry
-    registered = set(privacy.registrations())
-    # then none is missing, and the list is not trivially empty
-    assert pointing - registered == set()
-    assert {"people.user", "policy.policyacknowledgement", "courses.attempt", "certification.certificate"} <= pointing
+def _models_pointing_at_users() -> set[str]:
+    return {
+        label
+        for label, chains in _models_linked_to_users().items()
+        if chains == [()] or any(len(c) == 2 for c in chains)
+    }
+
+
+def test_the_walk_follows_foreign_keys_up_to_three_hops():
+    # when
+    linked = _models_linked_to_users()
+
+    # then: a visit belongs to the sharer through its link and share
+    assert ("advocacy_share.visit", "advocacy_share.trackedlink", "advocacy_share.share", "people.user") in linked[
+        "advocacy_share.visit"
+    ]
+    assert ("advocacy_share.trackedlink", "advocacy_share.share", "people.user") in linked["advocacy_share.trackedlink"]
+    assert "courses.attemptanswer" in linked
+
+
+def test_every_model_linked_to_a_user_through_other_models_is_registered():
+    # given the project's models linked to a user within three hops
+    linked = _models_linked_to_users()
+    registered = privacy.registrations()
+
+    # then each one is registered: exported, declared not personal with a reason, or exported
+    # with a registered model it is linked through
+    assert set(linked) - set(registered) == set()
+    for label in linked:
+        registration = registered[label]
+        if registration.exported_with:
+            within = registration.exported_with.lower()
+            assert registered[within].exporter is not None, label
+            assert any(within in chain for chain in linked[label]), label
+        else:
+            assert registration.exporter is not None or registration.not_personal_reason, label
 
 
 def test_the_export_holds_the_policy_acknowledgements_of_that_user_only(db):

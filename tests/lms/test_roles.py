@@ -2,7 +2,12 @@
 
 import pytest
 
-from lms.home.roles import hr_editor_permission_names, permissions_named, roles_ensure
+from lms.home.roles import (
+    advocacy_manager_permission_names,
+    hr_editor_permission_names,
+    permissions_named,
+    roles_ensure,
+)
 
 
 def granted(group) -> set[str]:
@@ -48,3 +53,42 @@ def test_a_permission_no_model_has_is_an_error(db):
     # when / then
     with pytest.raises(LookupError, match="No such permission: courses.add_nosuchquestion"):
         permissions_named(["courses.add_nosuchquestion", "policy.view_policyversion"])
+
+
+def test_advocacy_managers_run_the_content_library_the_settings_and_read_the_pause_audit(site):
+    # when
+    first = granted(roles_ensure().advocacy_managers)
+    managers = roles_ensure().advocacy_managers
+
+    # then
+    assert granted(managers) == first == {"wagtailadmin.access_admin", *advocacy_manager_permission_names()}
+    assert {
+        "advocacy_share.add_shareablecontent",
+        "advocacy_share.change_shareablecontent",
+        "advocacy_share.delete_shareablecontent",
+        "advocacy_share.view_shareablecontent",
+        "advocacy_share.delete_campaign",
+        "advocacy_share.change_advocacysettings",
+        "advocacy_share.view_pauselog",
+    } <= first
+    assert "advocacy_share.change_pauselog" not in first
+    assert sorted(managers.collection_permissions.values_list("permission__codename", flat=True)) == [
+        "add_image",
+        "choose_image",
+    ]
+
+
+def test_hr_editors_may_manage_advocacy_content_but_not_delete_it(site):
+    # when
+    hr = granted(roles_ensure().hr_editors)
+
+    # then
+    assert {
+        "advocacy_share.add_shareablecontent",
+        "advocacy_share.change_shareablecontent",
+        "advocacy_share.view_shareablecontent",
+        "advocacy_share.add_campaign",
+        "advocacy_share.change_campaign",
+    } <= hr
+    assert "advocacy_share.delete_shareablecontent" not in hr
+    assert "advocacy_share.change_advocacysettings" not in hr

@@ -44,5 +44,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Certificate of the demo {holder}: {certificate['state']}  /certificates/{certificate['code']}/"
             )
+        if summary.advocacy is not None:
+            self.stdout.write(
+                f"Advocacy: {summary.advocates} certified advocates, {summary.advocacy.contents} content items, "
+                f"{summary.advocacy.shares} shares, {summary.advocacy.visits} visits, "
+                f"{summary.advocacy.points_entries} points entries written"
+            )
         shown = "the one in $DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else DEFAULT_PASSWORD
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Password for every demo account: {shown}"))

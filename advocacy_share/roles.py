@@ -1,0 +1,43 @@
+"""The admin rights the advocacy screens need, named ``app_label.codename`` for
+``lms.home.roles`` (which grants them to the staff groups).
+
+- **Advocacy managers** run the programme: the content library (add, change, delete, view; the
+  suggested texts are edited inline with their content, so they need no right of their own),
+  campaigns, the moderation queue (a change of the content), the programme settings (a Wagtail
+  setting: ``change_advocacysettings``) and the crisis-switch audit (view only).
+- **HR editors** may also manage content: add, change and view content and campaigns, no delete.
+"""
+
+from __future__ import annotations
+
+ADVOCACY_MANAGER_PERMISSIONS = (
+    "advocacy_share.add_shareablecontent",
+    "advocacy_share.change_shareablecontent",
+    "advocacy_share.delete_shareablecontent",
+    "advocacy_share.view_shareablecontent",
+    "advocacy_share.add_campaign",
+    "advocacy_share.change_campaign",
+    "advocacy_share.delete_campaign",
+    "advocacy_share.view_campaign",
+    "advocacy_share.change_advocacysettings",
+    "advocacy_share.view_pauselog",
+)
+
+HR_EDITOR_PERMISSIONS = (
+    "advocacy_share.add_shareablecontent",
+    "advocacy_share.change_shareablecontent",
+    "advocacy_share.view_shareablecontent",
+    "advocacy_share.add_campaign",
+    "advocacy_share.change_campaign",
+    "advocacy_share.view_campaign",
+)
+
+
+def advocacy_manager_permissions() -> list[str]:
+    """The model permissions (``app_label.codename``) the Advocacy managers group needs."""
+    return list(ADVOCACY_MANAGER_PERMISSIONS)
+
+
+def hr_editor_permissions() -> list[str]:
+    """The model permissions (``app_label.codename``) HR editors need here."""
+    return list(HR_EDITOR_PERMISSIONS)

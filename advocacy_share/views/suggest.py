@@ -1,0 +1,77 @@
+"""``/advocacy/suggest/``: an employee with advocacy access suggests an article for the library.
+
+The suggestion waits as ``ShareableContent(status=suggested)`` until a manager publishes or
+rejects it in the admin's moderation queue. The gate (``certification.api.advocacy_access``)
+is evaluated on every request, GET and POST.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from advocacy_share.forms import SuggestForm
+from advocacy_share.services import content as content_services
+from certification import api as certification_api
+from lms.http import error_response, wants_json
+from lms.i18n import language_code
+
+
+def _locked(request: HttpRequest, access) -> HttpResponse:
+    """Why advocacy is closed to this user, and the next step when there is one."""
+    messages_by_reason = {
+        "no_certificate": _("Sharing opens once you hold the certificate. Start with the next course."),
+        "expired": _("Your certificate has expired. Renew it to share again."),
+        "revoked": _("Your certificate was revoked. Contact Human Resources."),
+        "policy_reacknowledgement": _("The social media policy changed. Read and accept it to share again."),
+    }
+    return error_response(
+        request,
+        code=f"advocacy_{access.reason or 'locked'}",
+        message=messages_by_reason.get(access.reason, _("Advocacy is not open to you.")),
+        status=403,
+        title=_("Advocacy is locked"),
+        back_url=access.next_step_url,
+        back_label=_("Next step") if access.next_step_url else "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def suggest(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    access = certification_api.advocacy_access(request.user)
+    if not access.allowed:
+        return _locked(request, access)
+
+    form = SuggestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                result = content_services.content_suggest(
+                    user=request.user,
+                    url=form.cleaned_data["url"],
+                    title=form.cleaned_data["title"],
+                    note=form.cleaned_data["note"],
+                    language=language_code(getattr(request.user, "preferred_language", "") or None),
+                )
+            except content_services.ContentError as error:
+                if wants_json(request):
+                    return error_response(request, code=error.code, message=error.message, status=error.status)
+                form.add_error("url" if error.code != "invalid_suggestion" else None, error.message)
+                status = error.status
+            else:
+                if wants_json(request):
+                    return JsonResponse({"id": result.content_id, "status": "suggested"}, status=201)
+                messages.success(request, _("Thank you! A manager will review your suggestion."))
+                return redirect("advocacy:suggest")
+        if wants_json(request):
+            first = next(iter(form.errors.values()))[0] if form.errors else _("Check the form.")
+            return error_response(request, code="invalid_suggestion", message=str(first), status=status)
+    return render(request, "advocacy/suggest.html", {"form": form}, status=status)
