@@ -6,3 +6,8 @@ from django.urls import path  # noqa: F401 - used by the routes below
 app_name = "advocacy"
 
 urlpatterns: list = []
+
+# Leaderboard.
+from advocacy_share.views import leaderboard as leaderboard_views  # noqa: E402
+
+urlpatterns += [path("leaderboard/", leaderboard_views.leaderboard_view, name="leaderboard")]
