@@ -103,6 +103,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(ARGS)
 	$(PY) bench/policy_and_pdf.py
+	$(PY) bench/leaderboard.py
 
 # Bulk PDF re-issue by 2 Celery workers against Redis (long; ARGS="--count 200" for a short run).
 bench-bulk: $(STAMP)

@@ -10,3 +10,15 @@ class AdvocacyShareConfig(AppConfig):
         from advocacy_share import privacy
 
         privacy.register()
+
+        # Points: the ledger's receivers.
+        from advocacy_share import handlers, signals
+        from certification.signals import certificate_status_changed
+        from courses.signals import course_completed
+
+        signals.share_recorded.connect(handlers.on_share_recorded, dispatch_uid="advocacy_points_on_share")
+        signals.visits_qualified.connect(handlers.on_visits_qualified, dispatch_uid="advocacy_points_on_visits")
+        course_completed.connect(handlers.on_course_completed, dispatch_uid="advocacy_points_on_course")
+        certificate_status_changed.connect(
+            handlers.on_certificate_status_changed, dispatch_uid="advocacy_points_on_certificate"
+        )

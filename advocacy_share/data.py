@@ -26,3 +26,65 @@ class SharingState:
     hr_contact: str = ""
     paused: bool = False
     pause_message: str = ""
+
+
+# --- points, badges and leaderboards ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A milestone reached: its code (``first_share``, ``three_networks``, ``hundred_clicks``,
+    ``renewed_on_time``) and its label in the current language."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One visible person on a leaderboard: rank among visible people (ties share a rank),
+    display name (never the email), points of the period, badges; ``is_viewer`` for oneself."""
+
+    rank: int
+    name: str
+    points: int
+    badges: tuple[Badge, ...] = ()
+    is_viewer: bool = False
+
+
+@dataclass(frozen=True)
+class ViewerStanding:
+    """The viewer's own place, always shown to them. ``visible``: they opted in (others see
+    them). ``rank``: 1 + the number of visible people with more points than the viewer in
+    this period and scope — their rank when visible, the place they would take if they were
+    (shown to them alone) when opted out. ``in_top``: their row is among the rows shown."""
+
+    rank: int
+    points: int
+    visible: bool
+    in_top: bool
+    badges: tuple[Badge, ...] = ()
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: str
+    scope: str
+    period_start: date
+    rows: tuple[LeaderboardRow, ...]
+    viewer: ViewerStanding
+    department_name: str = ""
+
+
+@dataclass(frozen=True)
+class AdvocacyCard:
+    """What /me/ shows about advocacy: whether the user may open /advocacy/, their points
+    (all time, this month), badges, and their preferences (leaderboard opt-in, off by
+    default; the audience sizes they chose to declare per network)."""
+
+    allowed: bool
+    points_all_time: int
+    points_this_month: int
+    badges: tuple[Badge, ...]
+    leaderboard_opt_in: bool
+    audience: tuple[tuple[str, str, int | None], ...]

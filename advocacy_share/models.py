@@ -338,6 +338,9 @@ class PointsTotal(models.Model):
     period_start = models.DateField()
     department_id = models.IntegerField(null=True, blank=True)
     points = models.IntegerField(default=0)
+    # A copy of the user's leaderboard opt-in, so that ranks among visible people are read
+    # from this table's indexes alone (kept in step by ``services.points.visibility_set``).
+    visible = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("points total")
@@ -348,6 +351,11 @@ class PointsTotal(models.Model):
         indexes = [
             models.Index(fields=("period", "period_start", "-points"), name="advocacy_rank_idx"),
             models.Index(fields=("period", "period_start", "department_id", "-points"), name="advocacy_rank_dept_idx"),
+            models.Index(fields=("period", "period_start", "visible", "-points"), name="advocacy_rank_visible_idx"),
+            models.Index(
+                fields=("period", "period_start", "department_id", "visible", "-points"),
+                name="advocacy_rank_dept_visible_idx",
+            ),
         ]
 
     def __str__(self) -> str:

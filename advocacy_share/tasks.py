@@ -38,3 +38,41 @@ def enqueue_on_commit(task: Task[..., Any], *args: int) -> None:
 
 
 # --- tasks (each area appends its own block below) ------------------------------------------
+
+
+# --- points ----------------------------------------------------------------------------------
+from celery import shared_task  # noqa: E402 - each area's block keeps its imports
+
+
+@shared_task(acks_late=True)
+def points_course_task(user_id: int, course_id: int) -> bool:
+    """Course completion points (idempotent by key)."""
+    from advocacy_share.services import points
+
+    return points.course_award(user_id, course_id) is not None
+
+
+@shared_task(acks_late=True)
+def points_certified_task(user_id: int, certificate_id: int) -> bool:
+    """Certification points: a first certificate, or a new one after a lapse (idempotent)."""
+    from advocacy_share.services import points
+    from certification.signals import ISSUED
+
+    return points.certification_award(user_id, certificate_id, ISSUED) is not None
+
+
+@shared_task(acks_late=True)
+def points_renewed_task(user_id: int, certificate_id: int) -> bool:
+    """On-time renewal points and badge (idempotent)."""
+    from advocacy_share.services import points
+    from certification.signals import RENEWED
+
+    return points.certification_award(user_id, certificate_id, RENEWED) is not None
+
+
+# Which task a certificate event starts (other events earn nothing).
+CERTIFICATE_POINTS_TASKS = {
+    "issued": points_certified_task,
+    "reissued": points_certified_task,
+    "renewed": points_renewed_task,
+}

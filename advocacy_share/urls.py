@@ -11,3 +11,8 @@ urlpatterns: list = []
 from advocacy_share.views import suggest as suggest_views  # noqa: E402
 
 urlpatterns += [path("suggest/", suggest_views.suggest, name="suggest")]
+
+# Leaderboard.
+from advocacy_share.views import leaderboard as leaderboard_views  # noqa: E402
+
+urlpatterns += [path("leaderboard/", leaderboard_views.leaderboard_view, name="leaderboard")]

@@ -28,7 +28,7 @@ from certification.models import (
     RenewalEnrolment,
     StatusListCounter,
 )
-from certification.signals import certificate_status_changed
+from certification.signals import ISSUED, REINSTATED, REISSUED, RENEWED, REVOKED, certificate_status_changed
 from courses import api as courses_api
 from lms.http import DomainError
 from policy import api as policy_api
@@ -111,7 +111,7 @@ def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = N
             )
             if latest is not None:
                 RenewalEnrolment.objects.filter(certificate=latest, completed_at__isnull=True).update(completed_at=now)
-            _after_commit_issue(certificate)
+            _after_commit_issue(certificate, previous=latest, now=now)
     except IntegrityError:
         return Certificate.objects.get(user=user, program=program, cycle=cycle)
     return certificate
@@ -132,15 +132,27 @@ def _renewal_eligible(*, user: User, program: CertificationProgram, since: datet
     return not program.requires_policy_acknowledgement or policy_api.has_acknowledged_current(user)
 
 
-def _after_commit_issue(certificate: Certificate) -> None:
+def issue_event(previous: Certificate | None, now: datetime) -> str:
+    """How a new certificate came about: ``issued`` (the first of its programme for this
+    holder), ``renewed`` (the previous one was still unexpired when this one was issued) or
+    ``reissued`` (the previous one had lapsed)."""
+    if previous is None:
+        return ISSUED
+    if previous.expires_at is None or now < previous.expires_at:
+        return RENEWED
+    return REISSUED
+
+
+def _after_commit_issue(certificate: Certificate, *, previous: Certificate | None, now: datetime) -> None:
     from certification import tasks
 
     certificate_id, user_id = certificate.pk, certificate.user_id
+    event = issue_event(previous, now)
     tasks.enqueue_on_commit(tasks.certificate_render_pdf_task, certificate_id)
     tasks.enqueue_on_commit(tasks.certificate_email_task, certificate_id)
     transaction.on_commit(
         lambda: certificate_status_changed.send(
-            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state="valid"
+            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state="valid", event=event
         )
     )
 
@@ -255,7 +267,7 @@ def certificate_revoke(*, certificate: Certificate, actor: User | None, reason: 
     certificate_id, user_id = locked.pk, locked.user_id
     transaction.on_commit(
         lambda: certificate_status_changed.send(
-            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state="revoked"
+            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state="revoked", event=REVOKED
         )
     )
     return locked
@@ -285,7 +297,7 @@ def certificate_reinstate(*, certificate: Certificate, actor: User | None, reaso
     certificate_id, user_id, state = locked.pk, locked.user_id, locked.state()
     transaction.on_commit(
         lambda: certificate_status_changed.send(
-            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state=state
+            sender=Certificate, certificate_id=certificate_id, user_id=user_id, state=state, event=REINSTATED
         )
     )
     return locked

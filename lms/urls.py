@@ -23,6 +23,7 @@ urlpatterns = [
     path("advocacy/", include("advocacy_share.urls")),
     path("me/", home_views.dashboard, name="dashboard"),
     path("me/language/", home_views.set_language, name="set_language"),
+    path("me/advocacy/", home_views.advocacy_preferences, name="advocacy_preferences"),
     path("healthz", home_views.healthz, name="healthz"),
     path("readyz", home_views.readyz, name="readyz"),
 ]

@@ -8,6 +8,7 @@ import posixpath
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
@@ -17,11 +18,13 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve
 
+from advocacy_share import api as advocacy_api
 from certification import api as certification_api
 from courses import api as courses_api
+from lms.home.forms import AdvocacyPreferencesForm
 from lms.http import wants_json
 
 logger = logging.getLogger(__name__)
@@ -31,14 +34,41 @@ logger = logging.getLogger(__name__)
 MEDIA_IMAGE_FOLDERS = frozenset({"original_images", "images", "avatar_images"})
 
 
-@never_cache
-@login_required
-def dashboard(request):
+def _dashboard_response(request, preferences_form=None, status=200):
+    advocacy = advocacy_api.advocacy_card(request.user)
+    if preferences_form is None and advocacy is not None:
+        initial = {f"audience_{code}": size for code, _label, size in advocacy.audience}
+        initial["leaderboard_opt_in"] = advocacy.leaderboard_opt_in
+        preferences_form = AdvocacyPreferencesForm(initial=initial)
     context = {
         "learning": courses_api.learner_dashboard(request.user),
         "certification": certification_api.dashboard(request.user),
+        "advocacy": advocacy,
+        "preferences_form": preferences_form,
     }
-    return TemplateResponse(request, "home/dashboard.html", context)
+    return TemplateResponse(request, "home/dashboard.html", context, status=status)
+
+
+@never_cache
+@login_required
+def dashboard(request):
+    return _dashboard_response(request)
+
+
+@never_cache
+@login_required
+@require_POST
+def advocacy_preferences(request):
+    """/me/advocacy/: save the leaderboard opt-in and the declared audience sizes (CSRF
+    protected); invalid values show /me/ again with the errors (400)."""
+    form = AdvocacyPreferencesForm(request.POST)
+    if not form.is_valid():
+        return _dashboard_response(request, preferences_form=form, status=400)
+    advocacy_api.preferences_save(
+        request.user, leaderboard_opt_in=form.cleaned_data["leaderboard_opt_in"], audience=form.audience()
+    )
+    messages.success(request, _("Your advocacy preferences are saved."))
+    return redirect("/me/#advocacy-preferences")
 
 
 @login_required

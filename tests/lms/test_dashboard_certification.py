@@ -1,6 +1,6 @@
 """/me/ and the advocacy gate: what the certificate section says and where it leads, for a
-valid, a revoked and an expired holder. The share feed (/advocacy/) does not exist yet, so
-nothing links to it."""
+valid, a revoked and an expired holder. /me/ links to the share feed (/advocacy/) only while
+the gate lets the holder in."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def refresher(course_index):
     return CoursePageFactory(parent=course_index, title="Refresher", slug="refresher")
 
 
-def test_a_valid_holder_is_told_sharing_is_unlocked_without_a_link_to_the_share_feed(employee_client, employee):
+def test_a_valid_holder_is_told_sharing_is_unlocked_with_a_link_to_the_share_feed(employee_client, employee):
     # given
     CertificateFactory(user=employee)
 
@@ -44,7 +44,7 @@ def test_a_valid_holder_is_told_sharing_is_unlocked_without_a_link_to_the_share_
     # then
     assert response.status_code == 200
     assert advocacy_alert(response) == "Sharing is unlocked: your certificate is valid."
-    assert 'href="/advocacy/' not in response.content.decode()
+    assert response.content.decode().count('href="/advocacy/"') == 1
 
 
 def test_a_revoked_holder_gets_no_next_step_link(employee_client, employee):
@@ -58,6 +58,7 @@ def test_a_revoked_holder_gets_no_next_step_link(employee_client, employee):
     # then
     assert response.status_code == 200
     assert advocacy_alert(response) == "Your certificate was revoked: sharing is locked."
+    assert 'href="/advocacy/' not in response.content.decode()
 
 
 def test_an_expired_holder_is_sent_to_the_refresher_course(employee_client, employee, refresher):
