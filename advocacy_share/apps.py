@@ -10,3 +10,7 @@ class AdvocacyShareConfig(AppConfig):
         from advocacy_share import privacy
 
         privacy.register()
+
+        from advocacy_share import admin_actions
+
+        admin_actions.register()  # the crisis switch's flips in the admin are audited
