@@ -3,6 +3,11 @@ links ``/s/<code>`` are routed in ``lms.urls`` (a short, top-level address)."""
 
 from django.urls import path  # noqa: F401 - used by the routes below
 
+from advocacy_share.views import feed as feed_views
+
 app_name = "advocacy"
 
 urlpatterns: list = []
+
+# The feed.
+urlpatterns += [path("", feed_views.feed, name="feed")]
