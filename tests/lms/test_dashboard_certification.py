@@ -1,6 +1,6 @@
 """/me/ and the advocacy gate: what the certificate section says and where it leads, for a
-valid, a revoked and an expired holder. The share feed (/advocacy/) does not exist yet, so
-nothing links to it."""
+valid, a revoked and an expired holder. A holder the gate lets in is led to the share feed
+(/advocacy/), from the certificate section and the site navigation."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def refresher(course_index):
     return CoursePageFactory(parent=course_index, title="Refresher", slug="refresher")
 
 
-def test_a_valid_holder_is_told_sharing_is_unlocked_without_a_link_to_the_share_feed(employee_client, employee):
+def test_a_valid_holder_is_told_sharing_is_unlocked_with_a_link_to_the_share_feed(employee_client, employee):
     # given
     CertificateFactory(user=employee)
 
@@ -43,8 +43,10 @@ def test_a_valid_holder_is_told_sharing_is_unlocked_without_a_link_to_the_share_
 
     # then
     assert response.status_code == 200
-    assert advocacy_alert(response) == "Sharing is unlocked: your certificate is valid."
-    assert 'href="/advocacy/' not in response.content.decode()
+    assert advocacy_alert(response) == (
+        'Sharing is unlocked: your certificate is valid. <a href="/advocacy/">Go to the content to share</a>'
+    )
+    assert '<li><a href="/advocacy/">Advocacy</a></li>' in response.content.decode()
 
 
 def test_a_revoked_holder_gets_no_next_step_link(employee_client, employee):
