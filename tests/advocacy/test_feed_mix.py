@@ -98,3 +98,20 @@ def test_the_feed_encourages_a_first_share(employee_client, employee):
     # then
     assert "No share in the last 30 days yet." in html
     assert "Balance your mix" not in html
+
+
+def test_the_feed_and_the_nudge_read_in_french(employee_client, employee):
+    # given a certified employee with 2 company shares of 2
+    certify(employee)
+    company = item("Nos résultats", kind=COMPANY, language="fr")
+    share(employee, company, "linkedin")
+    share(employee, company, "x")
+    # when they read the feed in French
+    html = " ".join(employee_client.get("/advocacy/", HTTP_ACCEPT_LANGUAGE="fr").content.decode().split())
+    # then
+    assert "<h1>Contenus à partager</h1>" in html
+    assert (
+        "100 % de vos 2 derniers partages (30 jours) étaient des contenus de l’entreprise ; "
+        "le programme vise au plus 20 %." in html
+    )
+    assert 'Vous l’avez partagé sur <span class="advocacy-network">LinkedIn</span>, ' in html
