@@ -22,3 +22,7 @@ class AdvocacyShareConfig(AppConfig):
         certificate_status_changed.connect(
             handlers.on_certificate_status_changed, dispatch_uid="advocacy_points_on_certificate"
         )
+
+        from advocacy_share import admin_actions
+
+        admin_actions.register()  # the crisis switch's flips in the admin are audited

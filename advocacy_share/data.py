@@ -88,3 +88,40 @@ class AdvocacyCard:
     badges: tuple[Badge, ...]
     leaderboard_opt_in: bool
     audience: tuple[tuple[str, str, int | None], ...]
+
+@dataclass(frozen=True)
+class MixSuggestion:
+    """An industry item offered to balance an employee's mix (feed, "Balance your mix")."""
+
+    content_id: int
+    title: str
+    summary: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MixNudge:
+    """An employee's share of company content over the last ``days`` days against the
+    programme's target (at most ``target_percent`` % company content).
+
+    Counted: their shares of library items (status shared or reminded), one per network shared
+    on; their own posts are left out of the ratio (they are neither company nor industry
+    content from the library). ``percent`` is ``None`` when there is no share yet.
+    ``suggestions``: up to three industry items they have not shared, when above target."""
+
+    days: int
+    total: int
+    company: int
+    target_percent: int
+    percent: int | None = None
+    above_target: bool = False
+    suggestions: tuple[MixSuggestion, ...] = ()
+
+
+@dataclass(frozen=True)
+class SharedSummary:
+    """What an employee already did with one library item: the networks they shared it on
+    (shares shared or reminded) and the qualified clicks on those shares' links."""
+
+    networks: tuple[str, ...]
+    clicks: int

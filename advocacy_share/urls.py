@@ -3,6 +3,8 @@ links ``/s/<code>`` are routed in ``lms.urls`` (a short, top-level address)."""
 
 from django.urls import path  # noqa: F401 - used by the routes below
 
+from advocacy_share.views import feed as feed_views
+
 app_name = "advocacy"
 
 urlpatterns: list = []
@@ -16,3 +18,6 @@ urlpatterns += [path("suggest/", suggest_views.suggest, name="suggest")]
 from advocacy_share.views import leaderboard as leaderboard_views  # noqa: E402
 
 urlpatterns += [path("leaderboard/", leaderboard_views.leaderboard_view, name="leaderboard")]
+
+# The feed.
+urlpatterns += [path("", feed_views.feed, name="feed")]

@@ -44,7 +44,9 @@ def test_a_valid_holder_is_told_sharing_is_unlocked_with_a_link_to_the_share_fee
     # then
     assert response.status_code == 200
     assert advocacy_alert(response) == "Sharing is unlocked: your certificate is valid."
-    assert response.content.decode().count('href="/advocacy/"') == 1
+    # the advocacy card's button and the site navigation lead to the feed
+    assert response.content.decode().count('href="/advocacy/"') == 2
+    assert '<li><a href="/advocacy/">Advocacy</a></li>' in response.content.decode()
 
 
 def test_a_revoked_holder_gets_no_next_step_link(employee_client, employee):
