@@ -5,6 +5,7 @@ hours are the service's (``services.shares``), so that they hold without the scr
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
@@ -66,8 +67,8 @@ class ComposeForm(forms.Form):
             URLValidator(schemes=["http", "https"], message=_("Give a full web address (https://…)."))(url)
         return url
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         for network in cleaned.get("networks") or []:
             if not (cleaned.get(f"text_{network}") or "").strip():
                 self.add_error(f"text_{network}", _("Write the text of this post."))

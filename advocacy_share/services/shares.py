@@ -196,10 +196,11 @@ def _validate_drafts(drafts: list[Draft]) -> None:
 def _content(content_id: int | None) -> ShareableContent | None:
     if content_id is None:
         return None
-    content = ShareableContent.objects.select_related("campaign").filter(
-        pk=content_id, status=ShareableContent.Status.PUBLISHED
+    found: ShareableContent | None = (
+        ShareableContent.objects.select_related("campaign")
+        .filter(pk=content_id, status=ShareableContent.Status.PUBLISHED)
+        .first()
     )
-    found = content.first()
     if found is None:
         raise ShareError("unknown_content", _("This item is no longer offered for sharing."), 404)
     return found

@@ -124,7 +124,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     programme = AdvocacySettings.load()
-    chosen = form.data.getlist("networks") if form.is_bound else form.initial.get("networks", [])
+    chosen = request.POST.getlist("networks") if form.is_bound else form.initial.get("networks", [])
     networks = []
     for network in SHARE_NETWORKS:
         check = (checks or {}).get(network)
@@ -144,7 +144,7 @@ def _page(
                 ),
                 "duplicate_warning": share_services.near_duplicate_warning(
                     content_id=content.pk if content is not None else None,
-                    user_id=request.user.pk,
+                    user_id=int(request.user.pk or 0),
                     text=suggested,
                 ),
             }
@@ -275,7 +275,7 @@ def shares_done(request: HttpRequest, ids: str) -> HttpResponse:
     wanted = [int(pk) for pk in ids.split(",")]
     shares = list(
         Share.objects.select_related("content", "link")
-        .filter(pk__in=wanted, user=request.user)
+        .filter(pk__in=wanted, user_id=int(request.user.pk or 0))
         .exclude(status=Share.Status.CANCELLED)
         .order_by("pk")
     )
@@ -299,7 +299,7 @@ def shares_done(request: HttpRequest, ids: str) -> HttpResponse:
         )
     first = shares[0]
     warning = share_services.near_duplicate_warning(
-        content_id=first.content_id, user_id=request.user.pk, text=first.text
+        content_id=first.content_id, user_id=int(request.user.pk or 0), text=first.text
     )
     context = {"posts": posts, "content": first.content, "state": state, "duplicate_warning": warning}
     return TemplateResponse(request, "advocacy/shares_done.html", context)
