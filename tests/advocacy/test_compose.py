@@ -362,3 +362,24 @@ def test_someone_elses_shares_are_not_shown(site):
     share = Share.objects.create(user=other, network="x", text="Mine")
     # when / then
     assert client_for(user).get(f"/advocacy/shares/{share.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_shares_never_pass_the_daily_limit(site, run_concurrently):
+    # given a limit of one share a day
+    from advocacy_share.services.shares import Draft, ShareError, shares_record
+
+    programme(daily_share_limit=1)
+    user = certified(preferred_language="en")
+    content = library_item(texts=TEXTS)
+
+    def share(i):
+        return shares_record(user=user, drafts=[Draft("x", f"Text {i}")], content_id=content.pk, language="en")
+
+    # when four requests share at the same moment
+    outcomes = run_concurrently(4, share)
+    # then exactly one is recorded, the others refused with daily_limit
+    refused = [o for o in outcomes if isinstance(o, ShareError)]
+    assert len(refused) == 3, outcomes
+    assert {e.code for e in refused} == {"daily_limit"}
+    assert Share.objects.filter(user=user).count() == 1
