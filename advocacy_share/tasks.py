@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -76,3 +76,15 @@ CERTIFICATE_POINTS_TASKS = {
     "reissued": points_certified_task,
     "renewed": points_renewed_task,
 }
+
+# --- compose and share: scheduled reminders ---------------------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def reminders_send_due_task() -> dict[str, int]:
+    """Beat job, every minute: email the reminders now due (exactly once, see
+    ``services.reminders``)."""
+    from advocacy_share.services import reminders
+
+    result = reminders.reminders_send_due()
+    return {"sent": result.sent, "cancelled": result.cancelled, "waiting": result.waiting}

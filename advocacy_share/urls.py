@@ -21,3 +21,15 @@ urlpatterns += [path("leaderboard/", leaderboard_views.leaderboard_view, name="l
 
 # The feed.
 urlpatterns += [path("", feed_views.feed, name="feed")]
+
+# --- compose and share ----------------------------------------------------------------------
+from django.urls import re_path  # noqa: E402
+
+from advocacy_share.views import compose  # noqa: E402
+
+urlpatterns += [
+    path("compose/", compose.compose, name="compose"),
+    path("compose/<int:content_id>/", compose.compose, name="compose_content"),
+    path("check/", compose.check, name="check"),
+    re_path(r"^shares/(?P<ids>\d+(?:,\d+){0,2})/$", compose.shares_done, name="shares_done"),
+]

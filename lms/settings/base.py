@@ -313,6 +313,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.tasks.certificate_expiry_reminders_task",
         "schedule": 60 * 60.0,
     },
+    # Advocacy reminders of scheduled shares: due ones found every minute (no long ETAs).
+    "advocacy-reminders-send-due": {
+        "task": "advocacy_share.tasks.reminders_send_due_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------
