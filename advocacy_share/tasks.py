@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -38,3 +38,15 @@ def enqueue_on_commit(task: Task[..., Any], *args: int) -> None:
 
 
 # --- tasks (each area appends its own block below) ------------------------------------------
+
+
+# --- tracked links ---------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=55)
+def visits_qualify_task() -> int:
+    """Beat job (every minute): qualify the visits not yet processed; returns how many qualified.
+    Idempotent: a processed visit is never looked at again."""
+    from advocacy_share.services import links
+
+    return len(links.visits_qualify())
