@@ -7,7 +7,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from advocacy_share.views import links as advocacy_link_views
 from lms.home import views as home_views
 from lms.people.forms import LoginForm
 
@@ -26,7 +25,7 @@ urlpatterns = [
     path("me/language/", home_views.set_language, name="set_language"),
     path("healthz", home_views.healthz, name="healthz"),
     path("readyz", home_views.readyz, name="readyz"),
-    path("s/<str:code>", advocacy_link_views.tracked_link, name="tracked_link"),
+    path("s/", include("advocacy_share.link_urls")),  # /s/<code>: tracked links
 ]
 
 

@@ -12,6 +12,7 @@ sweep commits.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,7 +55,9 @@ def visit_record(
     return visit.pk
 
 
-def _earlier_visits(batch: list[dict[str, Any]], oldest: datetime) -> dict[tuple[int, str], list[tuple[int, datetime]]]:
+def _earlier_visits(
+    batch: Sequence[Mapping[str, Any]], oldest: datetime
+) -> dict[tuple[int, str], list[tuple[int, datetime]]]:
     """Every visit of the batch's (link, visitor) pairs since ``oldest``, processed or not, as
     (id, at) per pair. Queried by chunks of the batch, to stay within SQLite's parameter limit."""
     newest_id = max(row["id"] for row in batch)
@@ -75,7 +78,7 @@ def _earlier_visits(batch: list[dict[str, Any]], oldest: datetime) -> dict[tuple
     return {pair: sorted(set(visits)) for pair, visits in seen.items()}
 
 
-def _is_repeat(row: dict[str, Any], history: list[tuple[int, datetime]]) -> bool:
+def _is_repeat(row: Mapping[str, Any], history: list[tuple[int, datetime]]) -> bool:
     """Whether an earlier visit (smaller id) of the same visitor on the same link happened in
     the 24 hours up to this one."""
     since = row["at"] - REPEAT_WINDOW

@@ -34,7 +34,7 @@ def link(site):
 def test_eight_threads_of_clicks_lose_no_visit(link, run_concurrently):
     # when 8 threads follow the link 50 times each, all released at once
     def clicks(i: int) -> list[int]:
-        client = Client(REMOTE_ADDR=f"203.0.113.{i}", HTTP_USER_AGENT=CHROME)
+        client = Client(REMOTE_ADDR=f"203.0.113.{i}", headers={"user-agent": CHROME})
         return [client.get(f"/s/{link.code}").status_code for _ in range(REQUESTS_PER_THREAD)]
 
     outcomes = run_concurrently(THREADS, clicks)

@@ -52,7 +52,7 @@ def link(allowed, sharer):
 
 
 def browser() -> Client:
-    return Client(HTTP_USER_AGENT=CHROME)
+    return Client(headers={"user-agent": CHROME})
 
 
 def strip_csrf(body: str) -> str:
@@ -161,7 +161,7 @@ def test_link_unavailable_answers_json_clients_with_the_error_contract(link, all
     allowed.domains = "acme.org"
     allowed.save()
 
-    response = Client(HTTP_ACCEPT="application/json").get(f"/s/{link.code}")
+    response = Client(headers={"accept": "application/json"}).get(f"/s/{link.code}")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "link_unavailable"
@@ -189,8 +189,8 @@ def test_unknown_codes_get_the_same_404_page(site, allowed):
 
 
 def test_unknown_codes_are_rate_limited_per_address_and_known_codes_never(link, site):
-    walker = Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=CHROME)
-    other = Client(REMOTE_ADDR="203.0.113.8", HTTP_USER_AGENT=CHROME)
+    walker = Client(REMOTE_ADDR="203.0.113.7", headers={"user-agent": CHROME})
+    other = Client(REMOTE_ADDR="203.0.113.8", headers={"user-agent": CHROME})
 
     # when one address walks 30 unknown codes, then a 31st
     statuses = [walker.get(f"/s/unknown{n:05d}").status_code for n in range(30)]
@@ -206,7 +206,7 @@ def test_unknown_codes_are_rate_limited_per_address_and_known_codes_never(link, 
 
 
 def test_rate_limit_answers_json_clients_with_the_error_contract(site):
-    client = Client(REMOTE_ADDR="203.0.113.9", HTTP_ACCEPT="application/json")
+    client = Client(REMOTE_ADDR="203.0.113.9", headers={"accept": "application/json"})
     for n in range(30):
         client.get(f"/s/unknown{n:05d}")
 
@@ -288,7 +288,7 @@ def no_flags(**on: bool) -> dict[str, bool]:
 
 @pytest.mark.parametrize(("user_agent", "family"), BOTS)
 def test_bots_and_previews_get_the_redirect_and_are_flagged(link, site, user_agent, family):
-    response = Client(HTTP_USER_AGENT=user_agent).get(f"/s/{link.code}")
+    response = Client(headers={"user-agent": user_agent}).get(f"/s/{link.code}")
 
     assert response.status_code == 302
     visit = Visit.objects.get()
@@ -299,7 +299,7 @@ def test_bots_and_previews_get_the_redirect_and_are_flagged(link, site, user_age
 
 @pytest.mark.parametrize(("user_agent", "family"), BROWSERS)
 def test_browsers_are_not_flagged(link, site, user_agent, family):
-    response = Client(HTTP_USER_AGENT=user_agent).get(f"/s/{link.code}")
+    response = Client(headers={"user-agent": user_agent}).get(f"/s/{link.code}")
 
     assert response.status_code == 302
     visit = Visit.objects.get()
@@ -352,10 +352,10 @@ def test_another_signed_in_employee_is_not_self(link, site):
 
 def test_visitor_is_a_daily_hash_of_address_and_agent_never_the_address(link, site):
     # when the same browser at one address clicks twice, and another address once
-    same = Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=CHROME)
+    same = Client(REMOTE_ADDR="203.0.113.7", headers={"user-agent": CHROME})
     same.get(f"/s/{link.code}")
     same.get(f"/s/{link.code}")
-    Client(REMOTE_ADDR="203.0.113.8", HTTP_USER_AGENT=CHROME).get(f"/s/{link.code}")
+    Client(REMOTE_ADDR="203.0.113.8", headers={"user-agent": CHROME}).get(f"/s/{link.code}")
 
     # then the first two share a visitor hash, the third differs, and no address is stored
     first, second, third = Visit.objects.order_by("id")
@@ -380,8 +380,8 @@ def test_the_anonymous_redirect_is_one_read_and_one_insert(link, site, django_as
 def test_n_requests_leave_exactly_n_visits(link, site):
     clients = [
         browser(),
-        Client(HTTP_USER_AGENT="Twitterbot/1.0"),
-        Client(HTTP_USER_AGENT=CHROME, HTTP_SEC_PURPOSE="prefetch"),
+        Client(headers={"user-agent": "Twitterbot/1.0"}),
+        Client(headers={"user-agent": CHROME, "sec-purpose": "prefetch"}),
     ]
 
     statuses = [clients[n % 3].get(f"/s/{link.code}").status_code for n in range(60)]

@@ -197,7 +197,7 @@ def test_a_campaign_with_control_characters_cannot_inject_a_header(allowed, site
         share=ShareFactory(), target_url="https://acme.com/a", campaign_slug="x\r\nSet-Cookie: stolen=1"
     )
 
-    response = Client(HTTP_USER_AGENT="Mozilla/5.0 Firefox/133.0").get(f"/s/{link.code}")
+    response = Client(headers={"user-agent": "Mozilla/5.0 Firefox/133.0"}).get(f"/s/{link.code}")
 
     assert response.status_code == 302
     assert "\r" not in response["Location"] and "\n" not in response["Location"]
