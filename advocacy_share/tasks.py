@@ -88,3 +88,15 @@ def reminders_send_due_task() -> dict[str, int]:
 
     result = reminders.reminders_send_due()
     return {"sent": result.sent, "cancelled": result.cancelled, "waiting": result.waiting}
+
+
+# --- tracked links ---------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=55)
+def visits_qualify_task() -> int:
+    """Beat job (every minute): qualify the visits not yet processed; returns how many qualified.
+    Idempotent: a processed visit is never looked at again."""
+    from advocacy_share.services import links
+
+    return len(links.visits_qualify())

@@ -26,6 +26,7 @@ urlpatterns = [
     path("me/advocacy/", home_views.advocacy_preferences, name="advocacy_preferences"),
     path("healthz", home_views.healthz, name="healthz"),
     path("readyz", home_views.readyz, name="readyz"),
+    path("s/", include("advocacy_share.link_urls")),  # /s/<code>: tracked links
 ]
 
 

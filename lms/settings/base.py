@@ -319,6 +319,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Tracked-link visits: which are real clicks (points follow through visits_qualified).
+    "advocacy-visits-qualify": {
+        "task": "advocacy_share.tasks.visits_qualify_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------
