@@ -89,6 +89,7 @@ class AdvocacyCard:
     leaderboard_opt_in: bool
     audience: tuple[tuple[str, str, int | None], ...]
 
+
 @dataclass(frozen=True)
 class MixSuggestion:
     """An industry item offered to balance an employee's mix (feed, "Balance your mix")."""

@@ -41,7 +41,6 @@ def enqueue_on_commit(task: Task[..., Any], *args: int) -> None:
 
 
 # --- points ----------------------------------------------------------------------------------
-from celery import shared_task  # noqa: E402 - each area's block keeps its imports
 
 
 @shared_task(acks_late=True)
