@@ -2,13 +2,12 @@
 
 The suggestion waits as ``ShareableContent(status=suggested)`` until a manager publishes or
 rejects it in the admin's moderation queue. The gate (``certification.api.advocacy_access``)
-is evaluated on every request, GET and POST.
+with the pilot group, is evaluated on every request, GET and POST (``advocacy_required``).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,38 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from advocacy_share.forms import SuggestForm
 from advocacy_share.services import content as content_services
-from certification import api as certification_api
+from advocacy_share.views.gate import advocacy_required
 from lms.http import error_response, wants_json
 from lms.i18n import language_code
 
 
-def _locked(request: HttpRequest, access) -> HttpResponse:
-    """Why advocacy is closed to this user, and the next step when there is one."""
-    messages_by_reason = {
-        "no_certificate": _("Sharing opens once you hold the certificate. Start with the next course."),
-        "expired": _("Your certificate has expired. Renew it to share again."),
-        "revoked": _("Your certificate was revoked. Contact Human Resources."),
-        "policy_reacknowledgement": _("The social media policy changed. Read and accept it to share again."),
-    }
-    return error_response(
-        request,
-        code=f"advocacy_{access.reason or 'locked'}",
-        message=messages_by_reason.get(access.reason, _("Advocacy is not open to you.")),
-        status=403,
-        title=_("Advocacy is locked"),
-        back_url=access.next_step_url,
-        back_label=_("Next step") if access.next_step_url else "",
-    )
-
-
 @require_http_methods(["GET", "POST"])
+@advocacy_required
 def suggest(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    access = certification_api.advocacy_access(request.user)
-    if not access.allowed:
-        return _locked(request, access)
-
     form = SuggestForm(request.POST or None)
     status = 200
     if request.method == "POST":

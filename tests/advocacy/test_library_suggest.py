@@ -48,7 +48,25 @@ def test_an_employee_without_a_certificate_is_stopped_with_the_next_step(client,
 
     # then
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "advocacy_no_certificate"
+    assert response.json()["error"]["code"] == "no_certificate"
+    assert response.json()["next_step_url"] == "/courses/"
+
+
+def test_a_certified_employee_outside_the_pilot_cannot_suggest(advocate_client):
+    # given a programme open to a pilot group the advocate is not part of
+    from advocacy_share.models import AdvocacySettings
+
+    settings = AdvocacySettings.load()
+    settings.audience = AdvocacySettings.Audience.PILOT
+    settings.save()
+
+    # when
+    response = advocate_client.post(SUGGEST, form(), HTTP_ACCEPT="application/json")
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_in_pilot"
+    assert ShareableContent.objects.count() == 0
 
 
 def test_a_revoked_holder_cannot_suggest_even_by_post(client, site):
