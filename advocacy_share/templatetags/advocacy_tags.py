@@ -4,8 +4,9 @@ The link is shown to signed-in users the advocacy gate lets in. Asking the gate 
 queries (certificates, the policy acknowledgement or the next step, the programme settings), too
 many for every page, so the answer is kept in the cache per user for ``NAV_TTL`` seconds: the
 link may appear or disappear up to a minute late, while the pages under ``/advocacy/`` ask the
-gate on every request (a stale link leads to the gate page, which says why). On those pages the
-fresh answer of the request is used. Anonymous visitors cost nothing.
+gate on every request (a stale link leads to the gate page, which says why). The answer is kept
+per session (signing in again asks afresh). On those pages the fresh answer of the request is
+used. Anonymous visitors cost nothing.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ NAV_TTL = 60
 register = template.Library()
 
 
-def nav_cache_key(user_id: int) -> str:
-    return f"advocacy:nav:{user_id}"
+def nav_cache_key(user_id: int, session_key: str) -> str:
+    return f"advocacy:nav:{user_id}:{session_key}"
 
 
 @register.simple_tag(takes_context=True)
@@ -36,7 +37,8 @@ def advocacy_nav_allowed(context: Any) -> bool:
     state = getattr(request, "advocacy", None)
     if state is not None:
         return bool(state.allowed)
-    key = nav_cache_key(user.pk)
+    session = getattr(request, "session", None)
+    key = nav_cache_key(user.pk, getattr(session, "session_key", None) or "")
     allowed = cache.get(key)
     if allowed is None:
         allowed = sharing_state(user).allowed
