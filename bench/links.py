@@ -389,6 +389,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; the median is compared")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--count", type=int, default=20000, help="requests of the fixed-count load")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="also serve ours with DJANGO_CONN_MAX_AGE=N (0: skip)"
+    )
     parser.add_argument("--no-shortener", action="store_true", help="skip django-link-shortener")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
@@ -400,6 +403,11 @@ def main() -> int:
     print(f"tracked links: gunicorn, {WORKERS} workers, wrk -t2 -c{args.connections}; work in {workdir}", flush=True)
     try:
         servers = [bare(workdir), ours(workdir, "")]
+        if args.conn_max_age:
+            # The same, keeping each web process's database connection (DJANGO_CONN_MAX_AGE).
+            persistent = ours(workdir, "", name="ours-persistent")
+            persistent.env["DJANGO_CONN_MAX_AGE"] = str(args.conn_max_age)
+            servers.append(persistent)
         if not args.no_shortener:
             servers.append(link_shortener(workdir))
         medians = throughput(servers, rounds=args.rounds, duration=args.duration, connections=args.connections)
@@ -414,6 +422,12 @@ def main() -> int:
             print(
                 f"  ours / django-link-shortener {versus:5.2f}  budget ≥ {SHORTENER_BUDGET}: {verdict(versus >= SHORTENER_BUDGET)}"
             )
+        if "ours-persistent" in medians:
+            kept = medians["ours-persistent"] / medians["bare"]
+            label = f"ours, DJANGO_CONN_MAX_AGE={args.conn_max_age}"
+            print(f"  {label} / bare {kept:5.2f}  budget ≥ {BUDGET}: {verdict(kept >= BUDGET)}")
+            if "link-shortener" in medians:
+                print(f"  {label} / link-shortener {medians['ours-persistent'] / medians['link-shortener']:5.2f}")
 
         print(f"fixed count: {args.count} requests, 8 at a time, one visit per 302", flush=True)
         fixed_count(next(server for server in servers if server.name == "ours"), args.count)
