@@ -405,9 +405,10 @@ def main() -> int:
         servers = [bare(workdir), ours(workdir, "")]
         if args.conn_max_age:
             # The same, keeping each web process's database connection (DJANGO_CONN_MAX_AGE).
-            persistent = ours(workdir, "", name="ours-persistent")
-            persistent.env["DJANGO_CONN_MAX_AGE"] = str(args.conn_max_age)
-            servers.append(persistent)
+            # Same database and link as "ours".
+            plain = servers[1]
+            env = {**plain.env, "DJANGO_CONN_MAX_AGE": str(args.conn_max_age)}
+            servers.append(Server("ours-persistent", PYTHON, ROOT, env, plain.path, workdir / "ours-persistent.log"))
         if not args.no_shortener:
             servers.append(link_shortener(workdir))
         medians = throughput(servers, rounds=args.rounds, duration=args.duration, connections=args.connections)
