@@ -11,16 +11,25 @@ audience), fast, and it must answer even when recording fails.
   address (``UNKNOWN_CODE_RATE``, 429 with Retry-After) so that the code space cannot be
   walked. Known codes are never limited.
 
-Cheap on purpose: no session is read unless the browser sends a session cookie (only then can
-it be the sharer's own click), no points work, one read and one write.
+Cheap on purpose: one read and one write, no points work. ``TrackedLinkMiddleware`` (right
+after ``SecurityMiddleware``) answers the common case, a known code with an allowed target,
+before the rest of the middleware runs: sessions, language, CSRF, authentication, messages and
+CSP have nothing to do on a redirect to another site, and they cost more than the click. The
+sharer's own click is told from the session cookie alone: the session is read only when the
+browser sends one, and no user is loaded. Every other case (unknown code, refused target,
+other methods) goes on to the ``tracked_link`` view through the full stack, which renders the
+pages in the visitor's language.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import get_resolver
 from django.utils import timezone
@@ -37,11 +46,13 @@ from lms.http import client_ip, error_response
 
 logger = logging.getLogger(__name__)
 
+PREFIX = "/s/"
 UNKNOWN_CODE_GROUP = "tracked-link-unknown"
 UNKNOWN_CODE_RATE = "30/m"
 RETRY_AFTER = "60"
 REFERRER_POLICY = "no-referrer"
 CACHE_CONTROL = "no-store, private"
+_NOT_LOOKED_UP = object()
 
 
 def _never_stored(response: HttpResponse) -> HttpResponse:
@@ -86,11 +97,14 @@ def _unavailable(request: HttpRequest) -> HttpResponse:
 
 def _is_own_click(request: HttpRequest, link: LinkTarget) -> bool:
     """Whether the signed-in sharer clicked their own link. Only a browser sending a session
-    cookie can be signed in: anonymous visitors cost no session read."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    cookie can be signed in, so anonymous visitors cost no session read; the session's user id
+    is compared without loading the user (a stale session of the sharer still says "self",
+    which only ever withholds points)."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
         return False
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.pk == link.sharer_id)
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return str(session.get(SESSION_KEY, "")) == str(link.sharer_id)
 
 
 def _record(request: HttpRequest, link: LinkTarget) -> None:
@@ -112,15 +126,46 @@ def _record(request: HttpRequest, link: LinkTarget) -> None:
         logger.exception("tracked link %s: the visit could not be recorded; redirected anyway", link.id)
 
 
+def _redirect(request: HttpRequest, link: LinkTarget) -> HttpResponse:
+    location = utm_url(link.target_url, network=link.network, campaign=link.campaign_slug)
+    _record(request, link)
+    response = _never_stored(HttpResponseRedirect(location))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class TrackedLinkMiddleware:
+    """Answers ``GET``/``HEAD /s/<code>`` for a known code whose target is allowed, before the
+    rest of the middleware; everything else (and any database error while looking the code
+    up) continues to the ``tracked_link`` view, which tells the visitor what happened."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith(PREFIX) and request.method in ("GET", "HEAD"):
+            try:
+                link = link_selectors.link_for_redirect(path[len(PREFIX) :])
+            except DatabaseError:
+                link = None  # the view tries again and answers the error as the project does
+            else:
+                if link is not None and not target_url_problem(link.target_url):
+                    return _redirect(request, link)
+                request._tracked_link = link  # type: ignore[attr-defined] # spare the view a second read
+        return self.get_response(request)
+
+
 @require_safe
 def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
-    link = link_selectors.link_for_redirect(code)
+    link = getattr(request, "_tracked_link", _NOT_LOOKED_UP)
+    if link is _NOT_LOOKED_UP:
+        link = link_selectors.link_for_redirect(code)
     if link is None:
         return _unknown_code(request)
+    assert isinstance(link, LinkTarget)
     problem = target_url_problem(link.target_url)
     if problem:
         logger.warning("tracked link %s not followed: its target is no longer allowed (%s)", link.id, problem)
         return _unavailable(request)
-    location = utm_url(link.target_url, network=link.network, campaign=link.campaign_slug)
-    _record(request, link)
-    return _never_stored(HttpResponseRedirect(location))
+    return _redirect(request, link)

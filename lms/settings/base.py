@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /s/<code>: known tracked links are redirected here, before the page machinery below.
+    "advocacy_share.views.links.TrackedLinkMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.people.middleware.UserLanguageMiddleware",
@@ -149,7 +151,9 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# DJANGO_CONN_MAX_AGE: seconds a web process keeps its database connection (0, the default:
+# one per request). Opening SQLite per request costs more than a tracked-link click (bench/links.py).
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "0")))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 

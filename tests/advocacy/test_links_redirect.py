@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.test import Client
 
 from advocacy_share.models import Visit
@@ -417,16 +418,21 @@ def test_recording_failure_still_redirects_and_is_logged(link, site, monkeypatch
     assert Visit.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
 def test_database_error_while_recording_still_redirects(link, site, monkeypatch, caplog):
-    from django.db import OperationalError
+    # given the database refuses the insert (here: the statement names a table that is gone)
+    missing_table = "INSERT INTO advocacy_share_no_such_table VALUES (" + ", ".join(["%s"] * 10) + ")"
+    monkeypatch.setattr(link_services, "_insert_sql", lambda vendor: missing_table)
 
-    def locked(self, *args, **kwargs):
-        raise OperationalError("database is locked")
-
-    monkeypatch.setattr(Visit, "save", locked)
-
+    # when the link is followed
     with caplog.at_level(logging.ERROR, logger="advocacy_share.views.links"):
         response = browser().get(f"/s/{link.code}")
 
+    # then the redirect answers, the database error is in the log, and nothing was stored
     assert response.status_code == 302
-    assert any("could not be recorded" in r.getMessage() for r in caplog.records)
+    records = [r for r in caplog.records if r.name == "advocacy_share.views.links"]
+    assert [r.getMessage() for r in records] == [
+        f"tracked link {link.id}: the visit could not be recorded; redirected anyway"
+    ]
+    assert isinstance(records[0].exc_info[1], DatabaseError)
+    assert Visit.objects.count() == 0
