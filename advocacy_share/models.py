@@ -43,7 +43,7 @@ def new_link_code() -> str:
     return secrets.token_urlsafe(LINK_CODE_BYTES)
 
 
-class Campaign(models.Model):  # type: ignore[django-manager-missing]  # contents: ClusterableModel, untyped
+class Campaign(models.Model):
     """A theme content items are grouped under; its slug is the ``utm_campaign`` of their links."""
 
     name = models.CharField(_("name"), max_length=120)

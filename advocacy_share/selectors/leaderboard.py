@@ -57,6 +57,8 @@ def leaderboard(viewer: User, period: str, scope: str, today: date | None = None
         totals = totals.filter(department_id=viewer.department_id)
         department_name = (
             Department.objects.filter(pk=viewer.department_id).values_list("name", flat=True).first() or ""
+            if viewer.department_id is not None
+            else ""
         )
     shown = totals.filter(visible=True, points__gt=0)
     top = list(

@@ -30,7 +30,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 result = content_services.content_suggest(
-                    user=request.user,
+                    user=request.user,  # type: ignore[arg-type]  # signed in: advocacy_required
                     url=form.cleaned_data["url"],
                     title=form.cleaned_data["title"],
                     note=form.cleaned_data["note"],

@@ -65,7 +65,7 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractUser):  # type: ignore[django-manager-missing]  # advocacy content (ClusterableModel, untyped)
+class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(

@@ -61,8 +61,8 @@ def test_share_click_points_and_leaderboard_end_to_end(site, django_capture_on_c
     assert list(PointsEntry.objects.values_list("kind", "points")) == [("share", 3)]
 
     # when a reader follows the link (and a link-preview bot fetches it first)
-    Client(HTTP_USER_AGENT="LinkedInBot/1.0 (compatible; Mozilla/5.0)").get(f"/s/{link.code}")
-    reader = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
+    Client(headers={"user-agent": "LinkedInBot/1.0 (compatible; Mozilla/5.0)"}).get(f"/s/{link.code}")
+    reader = Client(headers={"user-agent": BROWSER}, REMOTE_ADDR="203.0.113.7")
     redirect = reader.get(f"/s/{link.code}")
     # then both get the content with our UTM parameters, and no points yet (the sweep decides)
     assert redirect.status_code == 302
