@@ -151,9 +151,14 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-# DJANGO_CONN_MAX_AGE: seconds a web process keeps its database connection (0, the default:
-# one per request). Opening SQLite per request costs more than a tracked-link click (bench/links.py).
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "0")))}
+# DJANGO_CONN_MAX_AGE: seconds a process keeps its database connection (60 by default; 0 opens
+# one per request). Opening SQLite per request cost more than a whole tracked-link click
+# (bench/links.py); a kept connection is checked before reuse, so a restarted database is no error.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 
