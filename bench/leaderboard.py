@@ -273,7 +273,9 @@ def main() -> int:
             print(f"{label}: {users:,} users, {entries:,} entries, {info['totals']:,} totals "
                   f"built in {time.monotonic() - started:.0f} s")  # fmt: skip
             rates[label] = measure(workdir, static_root, info["cookie"], args, loader)
-            print(f"  leaderboard {rates[label]['leaderboard']:.1f} req/s, catalogue {rates[label]['catalogue']:.1f} req/s")
+            print(
+                f"  leaderboard {rates[label]['leaderboard']:.1f} req/s, catalogue {rates[label]['catalogue']:.1f} req/s"
+            )
         large, small = rates["large"], rates["small"]
         page_ratio = large["catalogue"] / large["leaderboard"]
         scale_ratio = small["leaderboard"] / large["leaderboard"]
