@@ -210,7 +210,9 @@ def measure(workdir: Path, static_root: Path, cookie: str, args: argparse.Namesp
         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
         "--graceful-timeout", "10", "--no-control-socket",
     ]  # fmt: skip
-    proc = subprocess.Popen(gunicorn, cwd=ROOT, env=environment(workdir, static_root), stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        gunicorn, cwd=ROOT, env=environment(workdir, static_root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_ready(base, proc)
         results = {}
@@ -242,6 +244,7 @@ def main() -> int:
         build(args.build[0], args.build[1], args.days)
         return 0
 
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     loader = load_wrk if shutil.which("wrk") else load_threads
     print(f"load generator: {'wrk' if loader is load_wrk else 'Python threads (wrk not found)'}, "
           f"{args.connections} connections, {args.seconds} s per page; gunicorn, 2 workers")  # fmt: skip

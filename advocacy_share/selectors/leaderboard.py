@@ -56,9 +56,7 @@ def leaderboard(viewer: User, period: str, scope: str, today: date | None = None
     if scope == DEPARTMENT:
         totals = totals.filter(department_id=viewer.department_id)
         department_name = (
-            Department.objects.filter(pk=viewer.department_id).values_list("name", flat=True).first() or ""
-            if viewer.department_id is not None
-            else ""
+            Department.objects.filter(pk=viewer.department_id or 0).values_list("name", flat=True).first() or ""
         )
     shown = totals.filter(visible=True, points__gt=0)
     top = list(

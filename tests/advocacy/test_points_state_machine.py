@@ -1,12 +1,13 @@
 """A Hypothesis state machine over the points ledger (TESTPLAN 27): shares, qualified clicks,
-courses, revocations, reversals, adjustments and opt-in changes in any order. After every
-step: each total equals its period's ledger sum, the leaderboard equals a recomputation from
-the ledger, opted-out people are absent from others' views, the caps hold, and a revoked
-user earns nothing more."""
+courses, revocations, expiries, reversals, adjustments and opt-in changes in any order. After
+every step: each total equals its period's ledger sum, the leaderboard equals a recomputation
+from the ledger, opted-out people are absent from others' views, the caps hold; a revoked or
+expired user earns nothing more from sharing and clicks, a revoked one no course points."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +46,7 @@ class PointsMachine(RuleBasedStateMachine):
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
         self.revoked: set[int] = set()
+        self.locked: set[int] = set()  # revoked or expired: sharing and clicks earn nothing
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
@@ -61,7 +63,7 @@ class PointsMachine(RuleBasedStateMachine):
         before = self.entries_of(i)
         row = share(self.user(i), None if item < 0 else self.items[item], network)
         entry = share_award(row.pk)
-        if i in self.revoked:
+        if i in self.locked:
             assert entry is None and self.entries_of(i) == before
 
     @rule(i=users, n=st.integers(1, 4), item=st.integers(0, 2))
@@ -70,7 +72,7 @@ class PointsMachine(RuleBasedStateMachine):
         row = Share.objects.filter(user=self.user(i), content=self.items[item], link__isnull=False).first()
         link = row.link if row is not None else link_for(share(self.user(i), self.items[item]))
         clicks_award(qualified_visits(link, n))
-        if i in self.revoked:
+        if i in self.locked:
             assert self.entries_of(i) == before
 
     @rule(i=users, course=st.integers(1, 3))
@@ -84,6 +86,13 @@ class PointsMachine(RuleBasedStateMachine):
         for certificate in self.user(i).certificates.all():
             certificate_revoke(certificate=certificate, actor=None, reason="State machine")
         self.revoked.add(i)
+        self.locked.add(i)
+
+    @rule(i=users)
+    def expire(self, i: int) -> None:
+        now = timezone.now()
+        self.user(i).certificates.update(issued_at=now - timedelta(days=400), expires_at=now - timedelta(days=1))
+        self.locked.add(i)
 
     @rule(pick=st.integers(0, 50))
     def reverse(self, pick: int) -> None:
