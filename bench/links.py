@@ -390,7 +390,10 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--count", type=int, default=20000, help="requests of the fixed-count load")
     parser.add_argument(
-        "--conn-max-age", type=int, default=60, help="also serve ours with DJANGO_CONN_MAX_AGE=N (0: skip)"
+        "--conn-max-age",
+        type=int,
+        default=-1,
+        help="also serve ours with DJANGO_CONN_MAX_AGE=N, e.g. 0 (a connection per request); default: skip",
     )
     parser.add_argument("--no-shortener", action="store_true", help="skip django-link-shortener")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -403,8 +406,8 @@ def main() -> int:
     print(f"tracked links: gunicorn, {WORKERS} workers, wrk -t2 -c{args.connections}; work in {workdir}", flush=True)
     try:
         servers = [bare(workdir), ours(workdir, "")]
-        if args.conn_max_age:
-            # The same, keeping each web process's database connection (DJANGO_CONN_MAX_AGE).
+        if args.conn_max_age >= 0:
+            # The same with another DJANGO_CONN_MAX_AGE (make run keeps connections 60 s).
             # Same database and link as "ours".
             plain = servers[1]
             env = {**plain.env, "DJANGO_CONN_MAX_AGE": str(args.conn_max_age)}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 from importlib import import_module
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from advocacy_share.selectors import links as link_selectors
 from advocacy_share.selectors.links import LinkTarget
 from advocacy_share.services import links as link_services
 from lms.http import client_ip, error_response
+from policy import api as policy_api
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +128,20 @@ def _record(request: HttpRequest, link: LinkTarget) -> None:
         logger.exception("tracked link %s: the visit could not be recorded; redirected anyway", link.id)
 
 
+@lru_cache(maxsize=4096)
+def target_allowed(target_url: str, domains: tuple[str, ...]) -> bool:
+    """``target_url_problem`` as a yes/no, remembered per target and list of allowed domains
+    (the answer depends on nothing else): a rule change gives a new key at once."""
+    return not target_url_problem(target_url)
+
+
+@lru_cache(maxsize=4096)
+def _location(target_url: str, network: str, campaign: str) -> str:
+    return utm_url(target_url, network=network, campaign=campaign)
+
+
 def _redirect(request: HttpRequest, link: LinkTarget) -> HttpResponse:
-    location = utm_url(link.target_url, network=link.network, campaign=link.campaign_slug)
+    location = _location(link.target_url, link.network, link.campaign_slug)
     _record(request, link)
     response = _never_stored(HttpResponseRedirect(location))
     response["X-Content-Type-Options"] = "nosniff"
@@ -150,7 +164,7 @@ class TrackedLinkMiddleware:
             except DatabaseError:
                 link = None  # the view tries again and answers the error as the project does
             else:
-                if link is not None and not target_url_problem(link.target_url):
+                if link is not None and target_allowed(link.target_url, policy_api.allowed_link_domains()):
                     return _redirect(request, link)
                 request._tracked_link = link  # type: ignore[attr-defined] # spare the view a second read
         return self.get_response(request)
