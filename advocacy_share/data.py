@@ -64,6 +64,8 @@ class ViewerStanding:
     visible: bool
     in_top: bool
     badges: tuple[Badge, ...] = ()
+    # When the rank comes from the last roll-up rather than the live top rows: when it ran.
+    ranked_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,14 @@ def visits_qualify_task() -> int:
     from advocacy_share.services import links
 
     return len(links.visits_qualify())
+
+
+# --- leaderboards ----------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def ranks_rollup_task() -> int:
+    """Rewrite the leaderboards' rank bands from the totals (idempotent)."""
+    from advocacy_share.services import points
+
+    return points.ranks_rollup()

@@ -260,8 +260,10 @@ class Visit(models.Model):
     points. ``visitor`` is a salted hash (the salt changes daily), never an address.
     ``processed_at`` is set once the qualification sweep has looked at it."""
 
-    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="visits")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Every click writes a row, so only the indexes a reader needs: the repeat index starts
+    # with the link (it serves the foreign key too) and the sweep's finds the work.
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="visits", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
     visitor = models.CharField(max_length=64, blank=True)
     agent_family = models.CharField(max_length=40, blank=True)
     is_bot = models.BooleanField(default=False)
@@ -346,18 +348,52 @@ class PointsTotal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("user", "period", "period_start"), name="advocacy_one_total_per_period")
         ]
+        # Only ranked rows (visible, more than zero points) are indexed, in the leaderboard's
+        # order: the top of a board is the first rows of one index, with no sort.
         indexes = [
-            models.Index(fields=("period", "period_start", "-points"), name="advocacy_rank_idx"),
-            models.Index(fields=("period", "period_start", "department_id", "-points"), name="advocacy_rank_dept_idx"),
-            models.Index(fields=("period", "period_start", "visible", "-points"), name="advocacy_rank_visible_idx"),
             models.Index(
-                fields=("period", "period_start", "department_id", "visible", "-points"),
-                name="advocacy_rank_dept_visible_idx",
+                fields=("period", "period_start", "-points", "user_id"),
+                name="advocacy_ranked_idx",
+                condition=models.Q(visible=True, points__gt=0),
+            ),
+            models.Index(
+                fields=("period", "period_start", "department_id", "-points", "user_id"),
+                name="advocacy_ranked_dept_idx",
+                condition=models.Q(visible=True, points__gt=0),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.points} points, {self.period} from {self.period_start}, user {self.user_id}"
+
+
+class RankBand(models.Model):
+    """A leaderboard roll-up, rewritten by a beat task (``services.points.ranks_rollup``): for
+    one period and scope (``scope_id`` 0 = the whole company, else a department id), ``at_least``
+    visible people have ``points`` or more. The rank of someone with p points is 1 + the
+    ``at_least`` of the first band above p, one indexed row whatever the number of people. Each
+    roll-up also writes a ceiling band (``CEILING`` points, nobody at or above it), so that a
+    scope that has been rolled up always has a band above any score."""
+
+    CEILING = 2**31 - 1
+    COMPANY = 0
+
+    period = models.CharField(max_length=8, choices=PointsTotal.Period.choices)
+    period_start = models.DateField()
+    scope_id = models.IntegerField()
+    points = models.IntegerField()
+    at_least = models.IntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("rank band")
+        verbose_name_plural = _("rank bands")
+        constraints = [
+            models.UniqueConstraint(fields=("period", "period_start", "scope_id", "points"), name="advocacy_one_band")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at_least} people at {self.points}+ ({self.period} from {self.period_start}, {self.scope_id})"
 
 
 class BadgeAward(models.Model):
@@ -393,6 +429,7 @@ __all__ = [
     "PauseLog",
     "PointsEntry",
     "PointsTotal",
+    "RankBand",
     "Share",
     "ShareableContent",
     "ShareableContentTag",

@@ -5,17 +5,21 @@ than zero points in the period, in the whole company or the viewer's department.
 competition ranks among them (ties share a rank). The viewer always sees their own standing;
 when opted out, it is where they would stand among visible people, shown to them alone, and
 nobody else's rank counts them. A constant number of queries whatever the number of people.
+
+The top rows are read live, the first rows of a partial index. A viewer beyond them takes their
+rank from the last roll-up (``RankBand``, rewritten every minute by the beat), one row whatever
+the number of people; the page says when that rank was worked out.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocacy_share.data import AdvocacyCard, Badge, Leaderboard, LeaderboardRow, ViewerStanding
-from advocacy_share.models import SHARE_NETWORK_CHOICES, AdvocateProfile, BadgeAward, PointsTotal
+from advocacy_share.models import SHARE_NETWORK_CHOICES, AdvocateProfile, BadgeAward, PointsTotal, RankBand
 from advocacy_share.services.points import period_starts, user_points
 from lms.people.models import Department, User
 
@@ -46,6 +50,18 @@ def user_badges(user_ids: list[int]) -> dict[int, tuple[Badge, ...]]:
         user_id: tuple(Badge(code, str(labels.get(code, code))) for code in sorted(found, key=order.__getitem__))
         for user_id, found in codes.items()
     }
+
+
+def rank_band_above(period: str, start: date, scope_id: int, points: int) -> tuple[int, datetime] | None:
+    """From the last roll-up (``services.points.ranks_rollup``): how many visible people had
+    more than ``points``, and when it ran; ``None`` when this period and scope have no roll-up
+    (one indexed row)."""
+    return (
+        RankBand.objects.filter(period=period, period_start=start, scope_id=scope_id, points__gt=points)
+        .order_by("points")
+        .values_list("at_least", "computed_at")
+        .first()
+    )
 
 
 def leaderboard(viewer: User, period: str, scope: str, today: date | None = None) -> Leaderboard:
@@ -83,17 +99,33 @@ def leaderboard(viewer: User, period: str, scope: str, today: date | None = None
             )
         )
     in_top = any(row.is_viewer for row in rows)
+    ranked_at = None
     if in_top:
         rank = next(row.rank for row in rows if row.is_viewer)
+    elif len(rows) < TOP:  # every visible person is in ``rows``
+        rank = 1 + sum(1 for row in rows if row.points > mine)
     else:
-        rank = 1 + shown.exclude(user_id=viewer.pk).filter(points__gt=mine).count()
+        scope_id = viewer.department_id if scope == DEPARTMENT else RankBand.COMPANY
+        band = rank_band_above(period, start, scope_id or 0, mine)
+        if band is None:  # not rolled up yet this period: count (an index range)
+            rank = 1 + shown.filter(points__gt=mine).count()
+        else:
+            above, ranked_at = band
+            # The bands may be a minute old; the top rows are not: everyone in them with more
+            # points is ahead of the viewer, whatever the bands say.
+            rank = max(1 + above, 1 + sum(1 for row in rows if row.points > mine))
     return Leaderboard(
         period=period,
         scope=scope,
         period_start=start,
         rows=tuple(rows),
         viewer=ViewerStanding(
-            rank=rank, points=mine, visible=opted_in, in_top=in_top, badges=badges.get(viewer.pk, ())
+            rank=rank,
+            points=mine,
+            visible=opted_in,
+            in_top=in_top,
+            badges=badges.get(viewer.pk, ()),
+            ranked_at=ranked_at,
         ),
         department_name=department_name,
     )

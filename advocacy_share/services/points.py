@@ -24,10 +24,18 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
-from advocacy_share.models import AdvocacySettings, AdvocateProfile, PointsEntry, PointsTotal, Share, Visit
+from advocacy_share.models import (
+    AdvocacySettings,
+    AdvocateProfile,
+    PointsEntry,
+    PointsTotal,
+    RankBand,
+    Share,
+    Visit,
+)
 from certification import api as certification_api
 from certification import signals as certification_signals
 from lms.people.models import User
@@ -322,7 +330,46 @@ def points_recompute() -> int:
         for (user_id, period, start), points in sums.items()
     ]
     PointsTotal.objects.bulk_create(rows, batch_size=1000)
+    transaction.on_commit(ranks_rollup)
     return len(rows)
+
+
+def ranks_rollup(today: date | None = None) -> int:
+    """Rewrite the rank bands of the current periods, company-wide and per department, from the
+    totals (one grouped query per period), and drop the bands of past periods. Idempotent: the
+    same totals give the same bands; when two roll-ups overlap, the one that commits first wins
+    and the other writes nothing. Returns the number of bands written.
+
+    Ranks read from bands lag the totals by up to one run (the beat runs it every minute); the
+    leaderboard reads its top rows live and uses bands only for a viewer beyond them."""
+    try:
+        return _ranks_write(today)
+    except IntegrityError:
+        return 0
+
+
+@transaction.atomic
+def _ranks_write(today: date | None) -> int:
+    now = timezone.now()
+    bands: list[RankBand] = []
+    for period, start in period_starts(today or timezone.localdate(now)).items():
+        ranked = PointsTotal.objects.filter(period=period, period_start=start, visible=True, points__gt=0)
+        people: dict[int, dict[int, int]] = {RankBand.COMPANY: defaultdict(int)}
+        grouped = ranked.values_list("department_id", "points").annotate(n=Count("id")).order_by()
+        for department_id, points, count in grouped:
+            people[RankBand.COMPANY][points] += count
+            if department_id is not None:
+                people.setdefault(department_id, defaultdict(int))[points] += count
+        for scope_id, by_points in people.items():
+            scope = {"period": period, "period_start": start, "scope_id": scope_id, "computed_at": now}
+            bands.append(RankBand(points=RankBand.CEILING, at_least=0, **scope))
+            at_least = 0
+            for points in sorted(by_points, reverse=True):
+                at_least += by_points[points]
+                bands.append(RankBand(points=points, at_least=at_least, **scope))
+    RankBand.objects.all().delete()
+    RankBand.objects.bulk_create(bands, batch_size=1000)
+    return len(bands)
 
 
 def ledger_sums() -> dict[tuple[int, str, date], int]:

@@ -334,6 +334,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Leaderboards: the rank bands a viewer beyond the top rows reads (one row, whatever the size).
+    "advocacy-ranks-rollup": {
+        "task": "advocacy_share.tasks.ranks_rollup_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------
