@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from policy import api as policy_api
+
 X_INTENT = "https://twitter.com/intent/tweet"
 LINKEDIN_INTENT = "https://www.linkedin.com/sharing/share-offsite/"
 FACEBOOK_INTENT = "https://www.facebook.com/sharer/sharer.php"
@@ -42,6 +44,8 @@ class LengthRule:
     link_length: int | None = None
 
 
+# The networks' own limits, for a network the policy sets no length rule for (the policy's
+# rule, when there is one, is what the composer counts against: ``policy.api.length_limits``).
 LENGTH_RULES = {
     "x": LengthRule(280, 23),
     "linkedin": LengthRule(3000),
@@ -68,7 +72,8 @@ def counted_length(network: str, text: str, url: str = "") -> dict[str, int | No
     """The post's length as ``network`` counts it, for the composer's counter: ``count``,
     ``max`` and ``link_length``. ``url`` is the link the intent adds after the text (X adds
     it with a space; LinkedIn and Facebook show it as a card, not in the text)."""
-    rule = LENGTH_RULES.get(network)
+    limits = policy_api.length_limits()
+    rule = LengthRule(*limits[network]) if network in limits else LENGTH_RULES.get(network)
     if rule is None:
         return {"count": len(text), "max": None, "link_length": None}
     count = len(text)

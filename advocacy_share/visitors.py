@@ -28,6 +28,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -82,10 +83,13 @@ class Agent:
     family: str
 
 
+@lru_cache(maxsize=4096)
 def agent_of(user_agent: str) -> Agent:
     """Whether ``user_agent`` is an automated fetcher, and its family ("linkedinbot", "curl",
     "generic-bot"… for automated agents; "chrome", "firefox", "safari", "edge", "opera",
-    "samsung" or "other" for browsers)."""
+    "samsung" or "other" for browsers). Remembered per User-Agent string: the answer depends
+    on nothing else, a few browser builds send most clicks, and the patterns cost more than
+    the rest of the redirect."""
     ua = user_agent[:MAX_AGENT_LENGTH].lower().strip()
     if not ua:
         return Agent(True, NO_AGENT)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from lms.i18n import language_code
@@ -79,10 +80,16 @@ def check_post(
 def allowed_link_domains() -> tuple[str, ...]:
     """The domains links may point to, from the active "allowed link domains" rules (each
     also allows its subdomains; ``*.acme.com`` is written ``acme.com``), lower case, sorted.
-    Empty when no rule restricts links. Read from the compiled rules: no query once warm."""
-    compiled = rules.compiled_rules(language_code(None))
-    domains = {d.lower().lstrip("*").lstrip(".") for rule in compiled.rules.link_rules for d in rule.domains}
-    return tuple(sorted(d for d in domains if d))
+    Empty when no rule restricts links. Read from the compiled rules (in the site's language:
+    domains are the same in every language): no query and no work once warm."""
+    return rules.compiled_rules(settings.LANGUAGE_CODE).link_domains
+
+
+def length_limits() -> dict[str, tuple[int, int | None]]:
+    """Per network, the active length rule's maximum and what each link counts for (``None``:
+    its real length), e.g. ``{"x": (280, 23)}``. No query once warm."""
+    compiled = rules.compiled_rules(settings.LANGUAGE_CODE)
+    return {rule.network: (rule.max_length, rule.link_length) for rule in compiled.rules.length_rules}
 
 
 def link_host_allowed(host: str) -> bool:

@@ -94,6 +94,8 @@ class CompiledRuleSet:
     skipped_patterns: list[tuple[str, str]] = field(default_factory=list)  # (rule id, pattern)
     triggers: dict[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]] = field(default_factory=dict)
     required: dict[str, str] = field(default_factory=dict)  # disclosure rule id → folded text
+    # The allowed link domains, lower case, sorted, without "*." (each allows its subdomains).
+    link_domains: tuple[str, ...] = ()
 
 
 def compile_rules(rules: RuleSet) -> CompiledRuleSet:
@@ -115,6 +117,8 @@ def compile_rules(rules: RuleSet) -> CompiledRuleSet:
         phrases = [w for w in (fold_phrase(t) for t in disclosure.triggers) if w]
         compiled.triggers[disclosure.rule_id] = tuple((w, phrase_regex(w)) for w in phrases)
         compiled.required[disclosure.rule_id] = fold(disclosure.required_text)[0]
+    domains = {d.lower().lstrip("*").lstrip(".") for rule in rules.link_rules for d in rule.domains}
+    compiled.link_domains = tuple(sorted(d for d in domains if d))
     return compiled
 
 

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from advocacy_share.intents import counted_length, intent_url
+from tests.factories.policy import LengthRuleFactory
 
 TRACKED = "http://testserver/s/Ab-_9xYz0123"
 texts = st.text(min_size=1, max_size=400).filter(lambda t: t.strip() != "")
@@ -98,7 +99,7 @@ def test_in_an_href_the_intent_is_html_escaped_once_and_reads_back_exactly(text)
     assert parser.hrefs == [url]
 
 
-def test_x_counts_every_link_as_23_characters():
+def test_x_counts_every_link_as_23_characters(db):
     # given a text with a long link, and the tracked link X adds after the text
     text = "Read this https://acme.com/a/very/long/path/that/goes/on/and/on/and/on"
     # when
@@ -109,9 +110,23 @@ def test_x_counts_every_link_as_23_characters():
     assert with_added == {"count": len("Read this") + 1 + 23, "max": 280, "link_length": 23}
 
 
-def test_linkedin_counts_characters_as_they_are():
+def test_linkedin_counts_characters_as_they_are(db):
     assert counted_length("linkedin", "Hello https://acme.com/x", TRACKED) == {
         "count": 24,
         "max": 3000,
         "link_length": None,
     }
+
+
+def test_the_policys_length_rule_is_what_the_counter_counts_against(db):
+    # given HR's rules: X at 200 with links as 25, LinkedIn at 1,300 with links as they are
+    LengthRuleFactory(network="x", max_length=200, link_length=25)
+    LengthRuleFactory(network="linkedin", max_length=1300, link_length=None)
+    # when
+    x = counted_length("x", "Read this", TRACKED)
+    linkedin = counted_length("linkedin", "Hello https://acme.com/x", TRACKED)
+    facebook = counted_length("facebook", "Hello")
+    # then the policy's limits apply; a network without a rule keeps its own
+    assert x == {"count": len("Read this") + 1 + 25, "max": 200, "link_length": 25}
+    assert linkedin == {"count": 24, "max": 1300, "link_length": None}
+    assert facebook == {"count": 5, "max": 63206, "link_length": None}
