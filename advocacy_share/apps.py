@@ -23,6 +23,11 @@ class AdvocacyShareConfig(AppConfig):
             handlers.on_certificate_status_changed, dispatch_uid="advocacy_points_on_certificate"
         )
 
+        from django.conf import settings
+        from django.db.models.signals import post_save
+
+        post_save.connect(handlers.on_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="advocacy_user_saved")
+
         from advocacy_share import admin_actions
 
         admin_actions.register()  # the crisis switch's flips in the admin are audited

@@ -30,3 +30,11 @@ def on_certificate_status_changed(
 ) -> None:
     if event in tasks.CERTIFICATE_POINTS_TASKS:
         tasks.enqueue_on_commit(tasks.CERTIFICATE_POINTS_TASKS[event], user_id, certificate_id)
+
+
+def on_user_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """A person's department changed (or may have): their totals follow. A save of other
+    fields only (the last login, say) costs nothing."""
+    if update_fields is not None and "department" not in update_fields:
+        return
+    points.department_follow(user_id=instance.pk, department_id=instance.department_id)

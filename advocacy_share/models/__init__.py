@@ -325,7 +325,7 @@ class PointsEntry(models.Model):
 class PointsTotal(models.Model):
     """The ledger summed per user and period (week, month, quarter, all time), maintained in
     the transaction that writes each entry. ``department_id`` is copied so that department
-    leaderboards read one table."""
+    leaderboards read one table, and follows the person when they move."""
 
     class Period(models.TextChoices):
         WEEK = "week", _("This week")

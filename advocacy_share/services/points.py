@@ -304,6 +304,16 @@ def points_adjust(user_id: int, points: int, actor_id: int | None, note: str, ke
     )
 
 
+def department_follow(*, user_id: int, department_id: int | None) -> int:
+    """Move the user's totals to their current department, so that department leaderboards
+    rank people where they work now. Idempotent; returns the number of totals moved."""
+    return (
+        PointsTotal.objects.filter(user_id=user_id)
+        .exclude(department_id=department_id)
+        .update(department_id=department_id)
+    )
+
+
 @transaction.atomic
 def visibility_set(user_id: int, visible: bool) -> None:
     """Copy the user's leaderboard opt-in onto their totals (what the leaderboards filter on)."""

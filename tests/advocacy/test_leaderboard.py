@@ -184,3 +184,28 @@ def test_the_query_count_does_not_grow_with_the_number_of_people(employee_client
     # then the same number of queries, and the top row is the best of the thousand
     assert len(large) == len(small)
     assert data["rows"][0]["points"] == 970
+
+
+def test_a_person_who_changes_department_is_ranked_in_the_new_one(employee_client, viewer):
+    # given the viewer in Finance, and a colleague who earned 12 points in Sales
+    sales, finance = DepartmentFactory(name="Sales"), DepartmentFactory(name="Finance")
+    viewer.department = finance
+    viewer.save(update_fields=["department"])
+    mover = earner(12, first_name="Mover", department=sales)
+    # when the colleague moves to Finance
+    mover.department = finance
+    mover.save()
+    # then the Finance board lists them and every total of theirs is Finance's
+    assert [r["name"] for r in board(employee_client, period="all", scope="department")["rows"]] == ["Mover"]
+    assert set(PointsTotal.objects.filter(user=mover).values_list("department_id", flat=True)) == {finance.pk}
+
+
+def test_saving_other_fields_of_a_person_does_not_touch_their_totals(viewer):
+    # given a person with totals
+    person = earner(3)
+    # when only their last login is saved
+    with CaptureQueriesContext(connection) as queries:
+        person.last_login = timezone.now()
+        person.save(update_fields=["last_login"])
+    # then one statement: the user's own update
+    assert len(queries) == 1
