@@ -290,21 +290,35 @@ def shares_record(
     campaign_slug = content.campaign.slug if content is not None and content.campaign is not None else ""
     ids = []
     for draft in drafts:
-        share = Share.objects.create(
-            user=user,
-            content=content,
-            network=draft.network,
-            text=draft.text,
-            own_url=own_url,
-            language=language,
-            status=Share.Status.SHARED,
-            created_at=now,
-            text_fingerprint=text_fingerprint(draft.text),
-        )
+        share = _share_create(user, content, draft, own_url, language, Share.Status.SHARED, now)
         _create_link(share, target, campaign_slug)
         share_recorded.send(sender=Share, share_id=share.pk, user_id=user.pk)
         ids.append(share.pk)
     return ids
+
+
+def _share_create(
+    user: User,
+    content: ShareableContent | None,
+    draft: Draft,
+    own_url: str,
+    language: str,
+    status: str,
+    now: datetime,
+    scheduled_for: datetime | None = None,
+) -> Share:
+    return Share.objects.create(
+        user=user,
+        content=content,
+        network=draft.network,
+        text=draft.text,
+        own_url=own_url,
+        language=language,
+        status=status,
+        created_at=now,
+        scheduled_for=scheduled_for,
+        text_fingerprint=text_fingerprint(draft.text),
+    )
 
 
 def schedule_problem(moment: datetime, *, now: datetime) -> tuple[str, str]:
@@ -350,18 +364,7 @@ def shares_schedule(
     _refuse_blocked(drafts_check(drafts=drafts, content=content, own_url=own_url, language=language))
     ids = []
     for draft in drafts:
-        share = Share.objects.create(
-            user=user,
-            content=content,
-            network=draft.network,
-            text=draft.text,
-            own_url=own_url,
-            language=language,
-            status=Share.Status.SCHEDULED,
-            created_at=now,
-            scheduled_for=scheduled_for,
-            text_fingerprint=text_fingerprint(draft.text),
-        )
+        share = _share_create(user, content, draft, own_url, language, Share.Status.SCHEDULED, now, scheduled_for)
         ids.append(share.pk)
     return ids
 
