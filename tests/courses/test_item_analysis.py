@@ -231,6 +231,22 @@ def test_first_attempts_by_default_every_graded_attempt_on_request(eleven_learne
     assert (q1_all.served, q1_all.facility, q1_all.choices[0].picked) == (12, D("0.5833"), 7)
 
 
+def test_an_attempt_closed_at_the_time_limit_counts_with_the_answers_saved_in_time(quiz_of):
+    # given: a learner saves a right answer, then lets the time run out
+    question = SingleChoiceQuestionFactory(prompt="Timed", choices=[choice("yes", correct=True), choice("no")])
+    quiz = quiz_of([question], time_limit_minutes=10)
+    attempt = services.attempt_start(user=UserFactory(), quiz=quiz, now=START)
+    services.attempt_save_answers(attempt=attempt, data=answers_by_text(attempt, {question.pk: ["yes"]}), now=START)
+    services.attempt_close_expired(now=START + timedelta(hours=1))
+
+    # when
+    analysis = quiz_item_analysis(quiz=quiz)
+
+    # then
+    assert Attempt.objects.get(pk=attempt.pk).status == Attempt.Status.TIMED_OUT
+    assert (analysis.attempts, analysis.items[0].served, analysis.items[0].facility) == (1, 1, D("1"))
+
+
 def test_an_unknown_scope_is_an_error(eleven_learners):
     with pytest.raises(ValueError, match="Unknown scope 'best'"):
         quiz_item_analysis(quiz=eleven_learners, scope="best")
