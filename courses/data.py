@@ -58,3 +58,75 @@ class LearnerDashboard:
     courses: tuple[CourseProgress, ...]
     attempts: tuple[AttemptSummary, ...]
     completed_count: int
+
+
+# --- quiz item analysis (the admin's per-question statistics of a quiz) ------------------------
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    """How often one choice of a question was picked, among the counted attempts that were
+    served the question: overall and in the upper and lower groups (``None`` when no attempt
+    of that group was served it). Shares are fractions in [0, 1], rounded to 4 places.
+
+    ``suspect``: a choice that is not keyed, yet the upper group picked it more often than a
+    keyed one (the reason for the "check the key" flag)."""
+
+    text: str
+    keyed: bool
+    picked: int
+    share: Decimal
+    upper_picked: int
+    upper_share: Decimal | None
+    lower_picked: int
+    lower_share: Decimal | None
+    suspect: bool
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    """One question of a quiz, in one version (its text, choices and key as served), with its
+    figures over the counted attempts that were served it.
+
+    ``facility`` is the mean credit (0..1; a blank answer earns 0, as in the grade);
+    ``discrimination`` is the facility in the upper group minus that in the lower group
+    (``None`` when one group was never served the question). ``flags`` are codes among
+    ``too_easy``, ``too_hard``, ``weak_discrimination``, ``negative_discrimination`` and
+    ``check_key``. ``reliable`` is false when fewer attempts than the analysis' minimum were
+    served this version."""
+
+    question_id: int
+    version: int
+    version_count: int
+    first_served: datetime
+    last_served: datetime
+    type: str
+    type_label: str
+    prompt: str
+    served: int
+    blank: int
+    facility: Decimal
+    upper_served: int
+    upper_facility: Decimal | None
+    lower_served: int
+    lower_facility: Decimal | None
+    discrimination: Decimal | None
+    reliable: bool
+    flags: tuple[str, ...]
+    choices: tuple[ItemChoice, ...]
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    """The item analysis of a quiz. ``scope`` says which graded attempts count: ``first``
+    (each learner's first graded attempt) or ``all``. ``group_size`` is the number of attempts
+    in each of the upper and lower groups (0 with fewer than two attempts)."""
+
+    quiz_id: int
+    quiz_title: str
+    scope: str
+    attempts: int
+    learners: int
+    group_size: int
+    reliable: bool
+    items: tuple[QuizItem, ...]

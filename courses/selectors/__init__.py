@@ -24,6 +24,7 @@ from courses.selectors.catalogue import (
     course_progress_map,
     search_terms,
 )
+from courses.selectors.item_analysis import quiz_item_analysis
 from courses.selectors.progress import (
     EnrollmentState,
     attempts_since_restart,
@@ -65,6 +66,7 @@ __all__ = [
     "outcome_questions",
     "passed_since_restart",
     "public_questions",
+    "quiz_item_analysis",
     "quiz_landing",
     "requirements_met",
     "review_mode",

@@ -9,6 +9,10 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext
+
+from courses.selectors.item_analysis import FLAG_LABELS
 
 if TYPE_CHECKING:
     from courses.models import Attempt, QuizPage
@@ -32,3 +36,23 @@ def earned(points: Any, credit: Any) -> Decimal | str:
 def attempt_url(quiz: QuizPage, name: str, attempt: Attempt) -> str:
     """``{% attempt_url page "attempt_result" attempt %}``: see ``QuizPage.attempt_url``."""
     return quiz.attempt_url(name, attempt)
+
+
+@register.filter
+def fraction_percent(fraction: Any) -> str:
+    """A fraction in [0, 1] as a percentage with up to two decimals, in the reader's language
+    (``0.5455`` → "54.55%" in English, "54,55 %" in French; ``0.27`` → "27%"); "—" for no
+    value. A fraction of four places converts exactly: nothing is rounded twice."""
+    if fraction is None or fraction == "":
+        return "—"
+    try:
+        value = Decimal(str(fraction)) * 100
+    except (InvalidOperation, TypeError, ValueError):
+        return "—"
+    return gettext("%(value)s%%") % {"value": floatformat(value, "-2")}
+
+
+@register.filter
+def item_flag_label(code: str) -> str:
+    """The label of an item analysis flag (``check_key`` → "Check the key")."""
+    return str(FLAG_LABELS.get(code, code))
