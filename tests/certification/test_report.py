@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
@@ -328,23 +329,26 @@ def test_the_report_and_its_export_speak_french(population, hr_editor_client):
 # --- who may see what -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def manager_client(site, client):
-    roles_ensure()
-    manager = UserFactory(email="manager@example.com", groups=[Group.objects.get(name=ADVOCACY_MANAGERS)])
-    client.force_login(manager)
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
     return client
 
 
 @pytest.fixture
-def figures_only_client(site, client):
+def manager_client(site):
+    roles_ensure()
+    return signed_in(UserFactory(email="manager@example.com", groups=[Group.objects.get(name=ADVOCACY_MANAGERS)]))
+
+
+@pytest.fixture
+def figures_only_client(site):
     """An admin user allowed the report's figures, not the people."""
     group = Group.objects.create(name="Figures only")
     group.permissions.add(
         Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="report_certificate")
     )
-    client.force_login(UserFactory(email="figures@example.com", groups=[group]))
-    return client
+    return signed_in(UserFactory(email="figures@example.com", groups=[group]))
 
 
 def _urls():
@@ -396,6 +400,28 @@ def test_hr_editors_and_superusers_see_export_and_remind(population, hr_editor_c
 
         # then
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "advocacy manager", "figures only"])
+def test_only_roles_allowed_to_remind_can_post_a_reminder(
+    population, client, employee_client, manager_client, figures_only_client, who
+):
+    # given
+    poster = {
+        "anonymous": client,
+        "learner": employee_client,
+        "advocacy manager": manager_client,
+        "figures only": figures_only_client,
+    }[who]
+    # when
+    with at_now():
+        response = poster.post(reverse(REMIND), {"bucket": "expired"})
+
+    # then
+    assert response.status_code == 302
+    assert ReminderBatch.objects.count() == 0
+    assert HolderReminder.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_the_reports_menu_shows_the_report_to_hr_editors_only(population, hr_editor_client, manager_client):
