@@ -67,11 +67,14 @@ def certificates_reconcile(*, now: datetime | None = None) -> dict[str, int]:
       render error get their render enqueued again.
     - Valid certificates issued more than 10 minutes ago whose holder was never emailed get
       the email enqueued again.
+    - Renewal reminder batches asked by HR more than 10 minutes ago that still have queued
+      reminders get their task enqueued again.
     Idempotent: issuance and the tasks it enqueues are. Returns counts:
-    ``issued`` (new certificates), ``pdf_enqueued``, ``email_enqueued``, ``errors``.
+    ``issued`` (new certificates), ``pdf_enqueued``, ``email_enqueued``,
+    ``reminders_enqueued`` (batches), ``errors``.
     """
     now = now or timezone.now()
-    counts = {"issued": 0, "pdf_enqueued": 0, "email_enqueued": 0, "errors": 0}
+    counts = {"issued": 0, "pdf_enqueued": 0, "email_enqueued": 0, "reminders_enqueued": 0, "errors": 0}
     since = now - RECONCILE_LOOKBACK
     user_ids = courses_api.users_with_completions_since(since) | policy_api.users_with_acknowledgements_since(since)
     for user_id in sorted(user_ids):
@@ -104,7 +107,26 @@ def certificates_reconcile(*, now: datetime | None = None) -> dict[str, int]:
     )
     for certificate_id in not_emailed:
         counts["email_enqueued"] += tasks.enqueue(tasks.certificate_email_task, certificate_id)
+    counts["reminders_enqueued"] = reminder_batches_reconcile(now=now)
     return counts
+
+
+def reminder_batches_reconcile(*, now: datetime | None = None) -> int:
+    """Enqueue again the task of every renewal reminder batch asked more than 10 minutes ago
+    that still has queued reminders (its message was lost). Idempotent: the task claims each
+    reminder once. Returns the number of batches enqueued."""
+    now = now or timezone.now()
+    unsent = (
+        ReminderBatch.objects.filter(
+            finished_at__isnull=True,
+            requested_at__lte=now - RECONCILE_GRACE,
+            reminders__state=HolderReminder.State.QUEUED,
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(tasks.enqueue(tasks.certificate_reminder_batch_task, batch_id) for batch_id in unsent)
 
 
 # --- expiry reminders and renewal -------------------------------------------------------------
@@ -466,6 +488,7 @@ __all__ = [
     "certificates_reconcile",
     "reminder_batch_create",
     "reminder_batch_send",
+    "reminder_batches_reconcile",
     "reminder_selection",
     "renewal_start",
 ]

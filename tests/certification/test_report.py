@@ -659,3 +659,24 @@ def test_the_confirmation_page_speaks_french(population, hr_editor_client):
     # then
     html = response.content.decode()
     assert "2 personnes vont recevoir un rappel" in html
+
+
+def test_a_batch_whose_message_was_lost_is_sent_by_the_reconciliation_once(
+    population, hr_editor, django_capture_on_commit_callbacks
+):
+    # given: the batch's message never reached a worker
+    with at_now(), django_capture_on_commit_callbacks(execute=False):
+        batch = lifecycle.reminder_batch_create(requested_by=hr_editor, bucket="expiring_90")
+
+    # when: the beat job five minutes later, then eleven, then again
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        early = lifecycle.reminder_batches_reconcile()
+    with time_machine.travel(NOW + timedelta(minutes=11), tick=False):
+        late = lifecycle.reminder_batches_reconcile()
+        again = lifecycle.reminder_batches_reconcile()
+
+    # then: the (eager) task ran once and finished the batch
+    assert (early, late, again) == (0, 1, 0)
+    assert sorted(message.to[0] for message in mail.outbox) == ["d61@example.com", "d90@example.com"]
+    batch.refresh_from_db()
+    assert batch.finished_at == NOW + timedelta(minutes=11)
