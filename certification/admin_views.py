@@ -11,23 +11,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from certification import lifecycle, selectors, services
 from certification.forms import BulkRenderConfirmForm, ReasonForm
 from certification.models import Certificate, CertificationProgram
+from certification.report import BUCKET_LABELS, CertificationReportFilterSet
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -39,6 +43,10 @@ PROGRAMMES = "certification_programmes"
 CERTIFICATES = "certificates"
 EVENTS = "certificate_events"
 BULK_RENDERS = "certificate_bulk_renders"
+# URL names of the certification report (``certification.viewsets.report_urls``).
+REPORT = "certification_report"
+REPORT_RESULTS = "certification_report_results"
+REPORT_REMIND = "certification_report_remind"
 
 STATE_LABELS = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked")}
 
@@ -230,3 +238,99 @@ class CertificateReinstateView(CertificateReasonView):
 
     def perform(self, reason: str) -> Certificate:
         return services.certificate_reinstate(certificate=self.object, actor=_editor(self.request), reason=reason)
+
+
+# --- the certification report: remind these people ---------------------------------------------
+
+
+class ReminderConfirmView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """ "Remind these people" for the report's filtered list (an expiring or expired status).
+
+    GET: how many holders will receive a reminder, and how many were already reminded today.
+    POST: queue the reminders (``lifecycle.reminder_batch_create``: one per certificate and day,
+    a log entry, one task on commit) and go back to the report. A filter that does not validate,
+    or a status whose holders cannot renew, answers 400 and queues nothing.
+    Needs ``certification.remind_certificate`` and ``certification.view_certificate``.
+    """
+
+    permission_policy = ModelPermissionPolicy(Certificate)
+    permission_required = "remind"
+    form_class = BulkRenderConfirmForm
+    template_name = "certification/admin/report_remind.html"
+    page_title = _("Remind these people")
+    header_icon = "mail"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.has_perm("certification.view_certificate"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _read_filter(self, data: Any) -> None:
+        """Validate the filter and work out who would be reminded (after the permission checks)."""
+        self.filters = CertificationReportFilterSet(
+            data=data, queryset=Certificate.objects.none(), request=self.request
+        )
+        self.error = ""
+        self.selection: lifecycle.ReminderSelection | None = None
+        if not self.filters.is_valid():
+            self.error = str(_("The filter is not valid."))
+            return
+        try:
+            self.selection = lifecycle.reminder_selection(**self.filters.selection())
+        except services.CertificationError as error:
+            self.error = str(error.message)
+
+    @cached_property
+    def report_url(self) -> str:
+        query = self.filters.form.data.copy() if self.filters.is_bound else None
+        if query is None:
+            return reverse(REPORT)
+        for key in list(query.keys()):
+            if key not in self.filters.base_filters:
+                del query[key]
+        return f"{reverse(REPORT)}?{query.urlencode()}" if query else reverse(REPORT)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return self.breadcrumbs_items + [
+            {"url": self.report_url, "label": _("Certification report")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["error"] = self.error
+        context["filter_errors"] = self.filters.form.errors if self.filters.is_bound else {}
+        context["selection"] = self.selection
+        context["filters"] = {name: self.filters.form.data.get(name, "") for name in self.filters.base_filters}
+        context["described"] = self.filters.described() if self.filters.is_valid() else {}
+        context["report_url"] = self.report_url
+        bucket = self.filters.form.cleaned_data.get("bucket") if self.filters.is_valid() else ""
+        context["bucket_label"] = BUCKET_LABELS.get(bucket, "")
+        return context
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._read_filter(request.GET)
+        if self.error:
+            return self.render_to_response(self.get_context_data(), status=400)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._read_filter(request.POST)
+        if self.error:
+            return self.render_to_response(self.get_context_data(), status=400)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        batch = lifecycle.reminder_batch_create(
+            requested_by=_editor(self.request), filters=self.filters.described(), **self.filters.selection()
+        )
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d reminder queued; %(already)d already reminded today.",
+                "%(count)d reminders queued; %(already)d already reminded today.",
+                batch.queued,
+            )
+            % {"count": batch.queued, "already": batch.already_reminded},
+        )
+        return redirect(self.report_url)

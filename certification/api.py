@@ -29,7 +29,8 @@ __all__ = [
 ]
 
 # What HR editors do in the certification admin: programmes (no delete: certificates point at
-# them), certificates (revoke, reinstate: a change), the audit trail (read), PDF re-issues.
+# them), certificates (revoke, reinstate: a change), the audit trail (read), PDF re-issues, the
+# certification report and its "remind these people".
 HR_EDITOR_PERMISSIONS = (
     "certification.add_certificationprogram",
     "certification.change_certificationprogram",
@@ -37,6 +38,8 @@ HR_EDITOR_PERMISSIONS = (
     "certification.change_certificate",
     "certification.view_certificate",
     "certification.view_certificateevent",
+    "certification.report_certificate",
+    "certification.remind_certificate",
     "certification.add_bulkrender",
     "certification.view_bulkrender",
 )

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from certification import notifications, selectors, services, tasks
-from certification.models import BulkRender, Certificate, CertificateEvent, CertificationProgram, RenewalEnrolment
+from certification.models import (
+    BulkRender,
+    Certificate,
+    CertificateEvent,
+    CertificationProgram,
+    HolderReminder,
+    ReminderBatch,
+    RenewalEnrolment,
+)
 from courses import api as courses_api
 from policy import api as policy_api
 
@@ -56,11 +67,14 @@ def certificates_reconcile(*, now: datetime | None = None) -> dict[str, int]:
       render error get their render enqueued again.
     - Valid certificates issued more than 10 minutes ago whose holder was never emailed get
       the email enqueued again.
+    - Renewal reminder batches asked by HR more than 10 minutes ago that still have queued
+      reminders get their task enqueued again.
     Idempotent: issuance and the tasks it enqueues are. Returns counts:
-    ``issued`` (new certificates), ``pdf_enqueued``, ``email_enqueued``, ``errors``.
+    ``issued`` (new certificates), ``pdf_enqueued``, ``email_enqueued``,
+    ``reminders_enqueued`` (batches), ``errors``.
     """
     now = now or timezone.now()
-    counts = {"issued": 0, "pdf_enqueued": 0, "email_enqueued": 0, "errors": 0}
+    counts = {"issued": 0, "pdf_enqueued": 0, "email_enqueued": 0, "reminders_enqueued": 0, "errors": 0}
     since = now - RECONCILE_LOOKBACK
     user_ids = courses_api.users_with_completions_since(since) | policy_api.users_with_acknowledgements_since(since)
     for user_id in sorted(user_ids):
@@ -93,7 +107,26 @@ def certificates_reconcile(*, now: datetime | None = None) -> dict[str, int]:
     )
     for certificate_id in not_emailed:
         counts["email_enqueued"] += tasks.enqueue(tasks.certificate_email_task, certificate_id)
+    counts["reminders_enqueued"] = reminder_batches_reconcile(now=now)
     return counts
+
+
+def reminder_batches_reconcile(*, now: datetime | None = None) -> int:
+    """Enqueue again the task of every renewal reminder batch asked more than 10 minutes ago
+    that still has queued reminders (its message was lost). Idempotent: the task claims each
+    reminder once. Returns the number of batches enqueued."""
+    now = now or timezone.now()
+    unsent = (
+        ReminderBatch.objects.filter(
+            finished_at__isnull=True,
+            requested_at__lte=now - RECONCILE_GRACE,
+            reminders__state=HolderReminder.State.QUEUED,
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(tasks.enqueue(tasks.certificate_reminder_batch_task, batch_id) for batch_id in unsent)
 
 
 # --- expiry reminders and renewal -------------------------------------------------------------
@@ -222,6 +255,164 @@ def _certificate_remind(*, certificate: Certificate, now: datetime) -> bool:
     return emailed
 
 
+# --- renewal reminders asked by HR (the certification report) ------------------------------------
+
+REMIND_ACTION = "certification.remind_holders"
+
+
+def reminder_key_hr(day: date) -> str:
+    return f"hr-reminder:{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class ReminderSelection:
+    """Who a "remind these people" would reach now: the certificates of the filtered list, and
+    among them those already reminded on ``day``."""
+
+    day: date
+    certificate_ids: tuple[int, ...]
+    already_reminded: frozenset[int]
+
+    @property
+    def to_remind(self) -> list[int]:
+        return [pk for pk in self.certificate_ids if pk not in self.already_reminded]
+
+
+def reminder_selection(
+    *,
+    bucket: str,
+    program_id: int | None = None,
+    department_id: int | None = None,
+    no_department: bool = False,
+    now: datetime | None = None,
+) -> ReminderSelection:
+    """The certificates of the report's list for this filter, which must name a bucket whose
+    holders can renew (expiring within 30, 60 or 90 days, or expired); raises
+    ``CertificationError`` (400) for any other bucket. Reads only."""
+    if bucket not in selectors.REMINDABLE_BUCKETS:
+        raise services.CertificationError(
+            "not_remindable",
+            _("Reminders go to the holders of expiring or expired certificates: choose one of those statuses."),
+            status=400,
+        )
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    queryset = selectors.report_filter(
+        selectors.report_certificates(now=now),
+        program_id=program_id,
+        department_id=department_id,
+        no_department=no_department,
+        bucket=bucket,
+    )
+    certificate_ids = tuple(queryset.order_by("pk").values_list("pk", flat=True))
+    already = selectors.reminded_on(certificate_ids=list(certificate_ids), day=day)
+    return ReminderSelection(day=day, certificate_ids=certificate_ids, already_reminded=frozenset(already))
+
+
+@transaction.atomic
+def reminder_batch_create(
+    *,
+    requested_by: User | None,
+    bucket: str,
+    program_id: int | None = None,
+    department_id: int | None = None,
+    no_department: bool = False,
+    filters: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> ReminderBatch:
+    """HR's "remind these people": one ``HolderReminder`` per certificate of the filtered list
+    not yet reminded today (a reminder that failed today is queued again), a ``ReminderBatch``
+    with the counts, a Wagtail log entry (actor, filter, counts), and one
+    ``certificate_reminder_batch_task`` enqueued on commit when there is anything to send.
+
+    Idempotent per day: ``HolderReminder`` is unique per (certificate, day), so asking twice,
+    even at the same time, queues one reminder per certificate. Raises ``CertificationError``
+    (400) for a bucket whose holders cannot be reminded.
+    """
+    now = now or timezone.now()
+    selection = reminder_selection(
+        bucket=bucket, program_id=program_id, department_id=department_id, no_department=no_department, now=now
+    )
+    batch = ReminderBatch.objects.create(
+        requested_by=requested_by, requested_at=now, day=selection.day, filters=dict(filters or {})
+    )
+    # A reminder whose email failed earlier today is sent again with this batch.
+    HolderReminder.objects.filter(
+        certificate_id__in=selection.certificate_ids, day=selection.day, state=HolderReminder.State.FAILED
+    ).update(batch=batch, state=HolderReminder.State.QUEUED, error="")
+    HolderReminder.objects.bulk_create(
+        [HolderReminder(certificate_id=pk, day=selection.day, batch=batch) for pk in selection.to_remind],
+        ignore_conflicts=True,
+    )
+    queued = HolderReminder.objects.filter(batch=batch).count()
+    ReminderBatch.objects.filter(pk=batch.pk).update(
+        queued=queued, already_reminded=len(selection.certificate_ids) - queued
+    )
+    batch.refresh_from_db()
+    log(
+        instance=batch,
+        action=REMIND_ACTION,
+        user=requested_by,
+        data={"filters": batch.filters, "queued": batch.queued, "already_reminded": batch.already_reminded},
+    )
+    if queued:
+        tasks.enqueue_on_commit(tasks.certificate_reminder_batch_task, batch.pk)
+    else:
+        ReminderBatch.objects.filter(pk=batch.pk).update(finished_at=now)
+    return batch
+
+
+def reminder_batch_send(*, batch_id: int, now: datetime | None = None) -> dict[str, int]:
+    """Send the reminders of a batch: each queued ``HolderReminder`` is claimed (queued →
+    sending, a conditional update), emailed in the holder's language with their renewal link,
+    then marked sent with an audit event on the certificate (``hr-reminder:<day>``). An email
+    that fails marks its reminder failed (a later "remind" on the same day queues it again).
+
+    Idempotent: a reminder is claimed once, so a task run twice, or two runs at once, send one
+    email per reminder. Returns ``{"sent": n, "failed": n}``.
+    """
+    now = now or timezone.now()
+    counts = {"sent": 0, "failed": 0}
+    batch = ReminderBatch.objects.select_related("requested_by").get(pk=batch_id)
+    pending = list(
+        HolderReminder.objects.filter(batch_id=batch_id, state=HolderReminder.State.QUEUED)
+        .select_related("certificate__program", "certificate__user")
+        .order_by("pk")
+    )
+    for reminder in pending:
+        claimed = HolderReminder.objects.filter(pk=reminder.pk, state=HolderReminder.State.QUEUED).update(
+            state=HolderReminder.State.SENDING
+        )
+        if not claimed:
+            continue
+        certificate = reminder.certificate
+        try:
+            notifications.send_renewal_reminder(certificate, selectors.renewal_url(certificate.program), now)
+        except Exception as error:
+            logger.exception("renewal reminder %s (certificate %s) failed", reminder.pk, certificate.pk)
+            HolderReminder.objects.filter(pk=reminder.pk).update(state=HolderReminder.State.FAILED, error=str(error))
+            counts["failed"] += 1
+            continue
+        HolderReminder.objects.filter(pk=reminder.pk).update(state=HolderReminder.State.SENT, sent_at=now)
+        try:
+            with transaction.atomic():
+                CertificateEvent.objects.create(
+                    certificate=certificate,
+                    action=CertificateEvent.Action.REMINDED,
+                    actor=batch.requested_by,
+                    at=now,
+                    key=reminder_key_hr(reminder.day),
+                    after={"batch": batch.pk, "requested_by_hr": True},
+                )
+        except IntegrityError:
+            pass  # already recorded for that day
+        counts["sent"] += 1
+    ReminderBatch.objects.filter(pk=batch_id, finished_at__isnull=True).exclude(
+        reminders__state__in=[HolderReminder.State.QUEUED, HolderReminder.State.SENDING]
+    ).update(finished_at=now)
+    return counts
+
+
 # --- bulk PDF re-issue ----------------------------------------------------------------------
 
 
@@ -295,5 +486,9 @@ __all__ = [
     "bulk_render_start",
     "certificate_expiry_reminders_send",
     "certificates_reconcile",
+    "reminder_batch_create",
+    "reminder_batch_send",
+    "reminder_batches_reconcile",
+    "reminder_selection",
     "renewal_start",
 ]

@@ -250,6 +250,10 @@ class Certificate(models.Model):
             models.UniqueConstraint(fields=["user", "program", "cycle"], name="certificate_one_per_cycle"),
         ]
         indexes = [models.Index(fields=["expires_at"], name="certificate_expires_at")]
+        permissions = [
+            ("report_certificate", _("Can see the certification report")),
+            ("remind_certificate", _("Can remind certificate holders to renew")),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -360,3 +364,64 @@ class BulkRender(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id}: {self.done}/{self.total}"
+
+
+class ReminderBatch(models.Model):
+    """HR's "remind these people" on the certification report: who asked, when, with which
+    filter, and how many reminders it queued. The emails are ``HolderReminder`` rows, sent by
+    one task (``certificate_reminder_batch_task``)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    day = models.DateField(_("day"))
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    queued = models.PositiveIntegerField(_("reminders queued"), default=0)
+    already_reminded = models.PositiveIntegerField(_("already reminded that day"), default=0)
+    finished_at = models.DateTimeField(_("finished on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("renewal reminder batch")
+        verbose_name_plural = _("renewal reminder batches")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.queued}"
+
+
+class HolderReminder(models.Model):
+    """One renewal reminder asked by HR for one certificate on one day: at most one per
+    (certificate, day), whatever the clicks or the deliveries of the task."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="holder_reminders"
+    )
+    day = models.DateField(_("day"))
+    batch = models.ForeignKey(
+        ReminderBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["day", "pk"]
+        verbose_name = _("renewal reminder")
+        verbose_name_plural = _("renewal reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "day"], name="holderreminder_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.day}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -35,3 +38,12 @@ def send_issued(certificate) -> None:
 
 def send_expiry_reminder(certificate, days: int, renewal_url: str) -> None:
     _send(certificate, "expiry_reminder", {"days": days, "renewal_url": renewal_url})
+
+
+def send_renewal_reminder(certificate, renewal_url: str, now: datetime) -> None:
+    """The expiry reminder, sent at HR's request: "expires in N days" (N counted up to the
+    day, as the automatic reminders do), or "has expired" once it has."""
+    remaining = certificate.expires_at - now
+    expired = remaining <= timedelta(0)
+    days = 0 if expired else math.ceil(remaining / timedelta(days=1))
+    _send(certificate, "expiry_reminder", {"days": days, "expired": expired, "renewal_url": renewal_url})

@@ -34,11 +34,29 @@ def export_renewals(user) -> list[dict]:
     ]
 
 
+def export_holder_reminders(user) -> list[dict]:
+    from certification.models import HolderReminder
+
+    return [
+        {
+            "code": r.certificate.code,
+            "day": r.day.isoformat(),
+            "state": r.state,
+            "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+        }
+        for r in HolderReminder.objects.filter(certificate__user=user).select_related("certificate").order_by("pk")
+    ]
+
+
 def register() -> None:
     privacy.register("certification.Certificate", export_certificates)
     privacy.register("certification.RenewalEnrolment", export_renewals)
+    privacy.register("certification.HolderReminder", export_holder_reminders)
     privacy.register_not_personal(
         "certification.CertificateEvent",
         "actor is the HR user behind an audit entry; the holder's data is on the certificate",
     )
     privacy.register_not_personal("certification.BulkRender", "requested_by is the HR user who asked for a bulk render")
+    privacy.register_not_personal(
+        "certification.ReminderBatch", "requested_by is the HR user who asked for renewal reminders"
+    )

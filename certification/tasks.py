@@ -97,3 +97,11 @@ def bulk_render_one_task(bulk_id: int, certificate_id: int) -> bool:
     from certification import lifecycle
 
     return lifecycle.bulk_render_one(bulk_id=bulk_id, certificate_id=certificate_id)
+
+
+@shared_task(acks_late=True)
+def certificate_reminder_batch_task(batch_id: int) -> dict[str, int]:
+    """Send the renewal reminders HR asked for on the report (idempotent per reminder)."""
+    from certification import lifecycle
+
+    return lifecycle.reminder_batch_send(batch_id=batch_id)

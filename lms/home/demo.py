@@ -90,12 +90,22 @@ ADVOCATES = tuple(
     )
 )
 
+# How long ago each colleague of ``ADVOCATES`` was certified (for a year): most are valid for
+# months, some expire within 30, 60 or 90 days, so that the certification report shows every
+# bucket (with the demo employee's expired and the former colleague's revoked certificates).
+ADVOCATES_ISSUED_DAYS_AGO = (
+    70, 167, 340, 85, 182,  # Communication: one expiring within 30 days
+    279, 100, 197, 294,  # Ressources humaines: two expiring in 61–90 days
+    115, 212, 309, 130, 227,  # Ventes: one expiring in 31–60 days
+    324, 145, 242, 339, 160, 257,  # Ingénierie: one in 31–60 days, one within 30 days
+)  # fmt: skip
+
 
 def advocacy_load(directory: Path, *, users: dict[str, Any]) -> Any:
-    """Certify the demo colleagues (issued 10 to 29 weeks ago: valid, and before the eight
+    """Certify the demo colleagues (issued 70 to 340 days ago: valid, and before the eight
     weeks of history), then load the advocacy library and history from ``directory``."""
     colleagues = [users[account.email] for account in ADVOCATES]
-    issued_days_ago = {user.pk: 70 + 7 * index for index, user in enumerate(colleagues)}
+    issued_days_ago = {user.pk: days for user, days in zip(colleagues, ADVOCATES_ISSUED_DAYS_AGO, strict=True)}
     certification_api.demo_certify(users=colleagues, issued_days_ago=issued_days_ago)
     data: dict[str, object] = {}
     for path in sorted(directory.glob("*.toml")):

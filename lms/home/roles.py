@@ -5,8 +5,8 @@
   and documents of the root collection.
 - **HR editors** also own the social media policy: the policy page (edit, publish), the
   guardrail rules, the version history and the acknowledgement report; and certification:
-  programmes, certificates (revoke, reinstate) and PDF re-issues; and they lift sign-in
-  lock-outs.
+  programmes, certificates (revoke, reinstate), PDF re-issues, the certification report and
+  its "remind these people"; and they lift sign-in lock-outs.
 - **HR editors** may also manage the advocacy content library and campaigns.
 - **Advocacy managers** run the advocacy programme: the content library, campaigns, the
   moderation of suggestions, the programme settings and the crisis-switch audit, and the images

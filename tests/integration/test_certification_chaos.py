@@ -303,8 +303,8 @@ def test_broker_down_while_passing_the_final_quiz_then_reconciliation_issues_onc
     second = lifecycle.certificates_reconcile()
 
     # then: one certificate, rendered and emailed once by the session's worker
-    assert first == {"issued": 1, "pdf_enqueued": 0, "email_enqueued": 0, "errors": 0}
-    assert second == {"issued": 0, "pdf_enqueued": 0, "email_enqueued": 0, "errors": 0}
+    assert first == {"issued": 1, "pdf_enqueued": 0, "email_enqueued": 0, "reminders_enqueued": 0, "errors": 0}
+    assert second == {"issued": 0, "pdf_enqueued": 0, "email_enqueued": 0, "reminders_enqueued": 0, "errors": 0}
     certificate = Certificate.objects.get()
     assert (certificate.user_id, certificate.program_id, certificate.cycle) == (employee.pk, program.pk, 1)
     done = [("emailed", "email:issued"), ("issued", "issued"), ("pdf_rendered", "")]

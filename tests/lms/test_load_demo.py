@@ -7,7 +7,9 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
+from certification import selectors as certification_selectors
 from certification.models import Certificate, RenewalEnrolment
 from courses.models import QUESTION_TYPES, CoursePage, Enrollment, LessonPage, Question, QuizPage
 from policy.models import PolicyPage, PolicyVersion
@@ -71,6 +73,18 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
         "advocate@demo.example": "valid",
         "employee@demo.example": "expired",
         "former@demo.example": "revoked",
+    }
+    # the certification report has something in every bucket (its figures have tests of their own)
+    summary = certification_selectors.report_summary(
+        certification_selectors.report_certificates(now=timezone.now()), no_department_label="-"
+    )
+    assert summary.totals == {
+        "valid": 15,
+        "expiring_30": 2,
+        "expiring_60": 2,
+        "expiring_90": 2,
+        "expired": 1,
+        "revoked": 1,
     }
     # the expired holder's renewal is under way: enrolled again in the refresher course
     renewal = RenewalEnrolment.objects.get()
