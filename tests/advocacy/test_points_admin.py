@@ -624,3 +624,24 @@ def test_viewing_the_ledger_alone_does_not_allow_corrections(site, alice):
     assert (reverse_post.status_code, reverse_post["Location"]) == (302, reverse("wagtailadmin_home"))
     assert (recompute.status_code, recompute["Location"]) == (302, reverse("wagtailadmin_home"))
     assert PointsEntry.objects.count() == 1
+
+
+def test_the_ledger_screens_speak_french(manager_client, alice):
+    # given
+    share = entry(alice, 5, "share")
+
+    # when
+    ledger = manager_client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = manager_client.get(reverse(REVERSE, args=(share.pk,)), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    bad = manager_client.post(
+        reverse(ADJUST),
+        {"person": "alice@example.com", "points": "0", "note": "x", "key": KEY},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    ).content.decode()
+
+    # then
+    assert "Registre des points" in ledger
+    assert "Ajuster des points" in ledger and "Recalculer les totaux" in ledger
+    assert "Une nouvelle écriture de -5 points annulera celle-ci." in page
+    assert "Annuler l'écriture</button>" in page
+    assert "Un ajustement ne peut pas être de zéro point." in bad
