@@ -9,7 +9,7 @@ to reverse and adjust (both add an entry), ``change_pointstotal`` to recompute t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -35,9 +35,7 @@ from advocacy_share.points_forms import AdjustForm, RecomputeForm, ReverseForm
 from advocacy_share.selectors.ledger import ledger_entries
 from advocacy_share.services import corrections
 from advocacy_share.services.points import user_points
-
-if TYPE_CHECKING:
-    from lms.people.models import User
+from lms.people.models import User
 
 RECOMPUTE_PERMISSION = "advocacy_share.change_pointstotal"
 
@@ -258,7 +256,15 @@ class AdjustView(LedgerActionView):
     header_icon = "plus"
 
     def get_initial(self) -> dict[str, Any]:
-        return {"person": self.request.GET.get("person", "")}
+        # Opened from a person's row in the ledger (``?person=<email>``): that person is chosen.
+        email = self.request.GET.get("person", "").strip()
+        person = User.objects.filter(email__iexact=email).first() if email else None
+        return {"person": person}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["media"] = context["form"].media
+        return context
 
     def form_valid(self, form: AdjustForm) -> HttpResponse:
         data = form.cleaned_data

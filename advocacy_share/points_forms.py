@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from advocacy_share.models import PointsEntry
+from advocacy_share.people_chooser import person_chooser_viewset
 from advocacy_share.selectors.ledger import entries_of_person
 from advocacy_share.services.corrections import ADJUSTMENT_LIMIT
 from lms.people.models import User
@@ -40,15 +41,18 @@ class RecomputeForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    """Add or take away points: the person (by email), the points and the reason. ``key`` is a
+    """Add or take away points: the person (from a chooser), the points and the reason. ``key`` is a
     one-time key made when the form is shown; a second submission of the same form writes
     nothing more."""
 
-    person = forms.CharField(
+    person = forms.ModelChoiceField(
         label=_("Person"),
-        max_length=254,
-        help_text=_("Their email address."),
-        error_messages={"required": _("Give the person's email address.")},
+        queryset=User.objects.all(),
+        widget=person_chooser_viewset.widget_class,
+        error_messages={
+            "required": _("Choose the person."),
+            "invalid_choice": _("This person does not exist: choose them again."),
+        },
     )
     points = forms.IntegerField(
         label=_("Points"),
@@ -73,13 +77,6 @@ class AdjustForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("key", uuid.uuid4())
-
-    def clean_person(self) -> User:
-        email = self.cleaned_data["person"].strip()
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise forms.ValidationError(_("Nobody has the email address “%(email)s”.") % {"email": email})
-        return user
 
     def clean_points(self) -> int:
         points = self.cleaned_data["points"]

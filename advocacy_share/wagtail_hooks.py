@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
+from advocacy_share.people_chooser import person_chooser_viewset
 from advocacy_share.services.content import PUBLISH_ACTION, REJECT_ACTION, URL_CHANGE_ACTION
 from advocacy_share.services.corrections import ADJUST_ACTION, RECOMPUTE_ACTION, REVERSE_ACTION
 from advocacy_share.viewsets import AdvocacyViewSetGroup, waiting_suggestions_count
@@ -13,6 +14,11 @@ from advocacy_share.viewsets import AdvocacyViewSetGroup, waiting_suggestions_co
 @hooks.register("register_admin_viewset")
 def register_advocacy_viewsets():
     return AdvocacyViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_person_chooser():
+    return person_chooser_viewset
 
 
 class SuggestionsMenuItem(MenuItem):

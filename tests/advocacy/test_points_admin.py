@@ -313,11 +313,11 @@ def test_adjusting_points_writes_one_entry_per_form_and_names_the_person_and_tot
     page = manager_client.get(reverse(ADJUST), {"person": "alice@example.com"})
     form = page.context["form"]
     key = str(form.initial["key"])
-    assert form.initial["person"] == "alice@example.com"
+    assert form.initial["person"] == alice
     assert f'value="{key}"' in page.content.decode()
 
     # when the form is sent twice
-    data = {"person": "Alice@Example.com", "points": "12", "note": "Hosted the workshop", "key": key}
+    data = {"person": str(alice.pk), "points": "12", "note": "Hosted the workshop", "key": key}
     first = manager_client.post(reverse(ADJUST), data)
     first_messages = texts(first)
     manager_client.get(first["Location"])  # the ledger shows (and uses up) the message
@@ -347,9 +347,7 @@ def test_a_negative_adjustment_takes_points_away(manager_client, alice):
     entry(alice, 5, "share")
 
     # when
-    manager_client.post(
-        reverse(ADJUST), {"person": "alice@example.com", "points": "-3", "note": "Duplicate", "key": KEY}
-    )
+    manager_client.post(reverse(ADJUST), {"person": alice.pk, "points": "-3", "note": "Duplicate", "key": KEY})
 
     # then
     assert all_time(alice) == 2
@@ -364,8 +362,9 @@ def test_a_negative_adjustment_takes_points_away(manager_client, alice):
         ({"points": "2.5"}, "points", "Enter a whole number of points."),
         ({"points": "ten"}, "points", "Enter a whole number of points."),
         ({"points": ""}, "points", "Give a number of points."),
-        ({"person": "nobody@example.com"}, "person", "Nobody has the email address “nobody@example.com”."),
-        ({"person": ""}, "person", "Give the person's email address."),
+        ({"person": "999999"}, "person", "This person does not exist: choose them again."),
+        ({"person": "alice@example.com"}, "person", "This person does not exist: choose them again."),
+        ({"person": ""}, "person", "Choose the person."),
         ({"note": " "}, "note", "Give a reason: it is kept with the entry."),
         ({"note": "x" * 201}, "note", "Ensure this value has at most 200 characters (it has 201)."),
         ({"key": "not-a-uuid"}, "key", "This form has expired: open it again."),
@@ -374,7 +373,7 @@ def test_a_negative_adjustment_takes_points_away(manager_client, alice):
 )
 def test_a_bad_adjustment_is_a_clear_error_and_writes_nothing(manager_client, alice, change, field, error):
     # given
-    data = {"person": "alice@example.com", "points": "12", "note": "Workshop", "key": KEY, **change}
+    data = {"person": alice.pk, "points": "12", "note": "Workshop", "key": KEY, **change}
 
     # when
     response = manager_client.post(reverse(ADJUST), data)
@@ -383,6 +382,29 @@ def test_a_bad_adjustment_is_a_clear_error_and_writes_nothing(manager_client, al
     assert response.status_code == 400
     assert response.context["form"].errors == {field: [error]}
     assert counts() == (0, 0, 0)
+
+
+def test_the_person_is_picked_in_a_chooser_searching_names_and_emails(manager_client, manager, alice):
+    # given
+    bob = UserFactory(email="bob@example.com", first_name="Bob", last_name="Durand")
+
+    # when
+    modal = manager_client.get(reverse("points_person_chooser:choose"))
+    by_name = manager_client.get(reverse("points_person_chooser:choose_results"), {"q": "martin"})
+    by_email = manager_client.get(reverse("points_person_chooser:choose_results"), {"q": "BOB@example.com"})
+    chosen = manager_client.get(reverse("points_person_chooser:chosen", args=(alice.pk,)))
+    form = manager_client.get(reverse(ADJUST)).content.decode()
+
+    # then the modal searches; each result shows the name and email
+    assert modal.status_code == 200 and modal.json()["step"] == "choose"
+    assert [person.pk for person in by_name.context["results"]] == [alice.pk]
+    assert [person.pk for person in by_email.context["results"]] == [bob.pk]
+    columns = by_name.context["table"].columns.values()
+    assert [[str(column.get_value(alice)) for column in columns]] == [["Alice Martin", "alice@example.com"]]
+    assert chosen.json()["result"]["title"] == "Alice Martin"
+    # and the adjustment form draws the chooser
+    assert reverse("points_person_chooser:choose") in form
+    assert "Choose a person" in form
 
 
 # --- recompute --------------------------------------------------------------------------------
@@ -453,7 +475,7 @@ def test_each_correction_writes_a_log_entry_shown_in_the_site_history(
 
     # when the manager reverses, adjusts and recomputes
     manager_client.post(reverse(REVERSE, args=(share.pk,)), {"note": "Fraud review"})
-    manager_client.post(reverse(ADJUST), {"person": "alice@example.com", "points": "7", "note": "Workshop", "key": KEY})
+    manager_client.post(reverse(ADJUST), {"person": alice.pk, "points": "7", "note": "Workshop", "key": KEY})
     with django_capture_on_commit_callbacks(execute=True):
         manager_client.post(reverse(RECOMPUTE))
 
@@ -544,16 +566,19 @@ def test_the_ledger_is_in_the_advocacy_menu_of_managers_only(manager_client, hr_
     assert "/admin/advocacy/points/" not in hr_home
 
 
-def requests(share_pk: int) -> list[tuple[str, str, dict]]:
+def requests(share_pk: int, person_pk: int) -> list[tuple[str, str, dict]]:
     return [
         ("get", reverse(INDEX), {}),
         ("get", reverse(RESULTS), {}),
         ("get", reverse(REVERSE, args=(share_pk,)), {}),
         ("post", reverse(REVERSE, args=(share_pk,)), {"note": "Fraud review"}),
         ("get", reverse(ADJUST), {}),
-        ("post", reverse(ADJUST), {"person": "alice@example.com", "points": "9", "note": "x", "key": KEY}),
+        ("post", reverse(ADJUST), {"person": person_pk, "points": "9", "note": "x", "key": KEY}),
         ("get", reverse(RECOMPUTE), {}),
         ("post", reverse(RECOMPUTE), {}),
+        ("get", reverse("points_person_chooser:choose"), {}),
+        ("get", reverse("points_person_chooser:choose_results"), {"q": "alice"}),
+        ("get", reverse("points_person_chooser:chosen", args=(person_pk,)), {}),
     ]
 
 
@@ -573,7 +598,7 @@ def test_people_without_the_rights_reach_no_ledger_screen_and_change_nothing(
     # when / then: anonymous people and learners are sent to the login, HR editors to the
     # admin home; nothing is written and no task is queued
     with django_capture_on_commit_callbacks() as callbacks:
-        for method, url, data in requests(share.pk):
+        for method, url, data in requests(share.pk, alice.pk):
             response = getattr(client, method)(url, data)
             if who == "hr_editor":
                 assert (response.status_code, response["Location"]) == (302, reverse("wagtailadmin_home")), url
@@ -590,7 +615,7 @@ def test_a_manager_reaches_every_ledger_screen(manager_client, alice, django_cap
 
     # when / then
     with django_capture_on_commit_callbacks(execute=True):
-        for method, url, data in requests(share.pk):
+        for method, url, data in requests(share.pk, alice.pk):
             response = getattr(manager_client, method)(url, data)
             assert response.status_code == (200 if method == "get" else 302), url
     assert PointsEntry.objects.count() == 3
@@ -635,7 +660,7 @@ def test_the_ledger_screens_speak_french(manager_client, alice):
     page = manager_client.get(reverse(REVERSE, args=(share.pk,)), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     bad = manager_client.post(
         reverse(ADJUST),
-        {"person": "alice@example.com", "points": "0", "note": "x", "key": KEY},
+        {"person": alice.pk, "points": "0", "note": "x", "key": KEY},
         HTTP_ACCEPT_LANGUAGE="fr",
     ).content.decode()
 
