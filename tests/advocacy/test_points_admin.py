@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -304,6 +304,13 @@ def test_two_parallel_reversals_of_one_entry_write_one(site, run_concurrently):
     assert PointsTotal.objects.get(user=alice, period="all").points == 0
 
 
+def test_ledger_entries_have_no_add_edit_or_delete_view():
+    # the ledger is append-only: corrections are new entries, through reverse and adjust
+    for name in ("add", "edit", "delete", "copy", "history"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"points_ledger:{name}", args=(1,))
+
+
 # --- adjust -----------------------------------------------------------------------------------
 
 
@@ -405,6 +412,24 @@ def test_the_person_is_picked_in_a_chooser_searching_names_and_emails(manager_cl
     # and the adjustment form draws the chooser
     assert reverse("points_person_chooser:choose") in form
     assert "Choose a person" in form
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parallel_submissions_of_one_adjustment_form_write_one_entry(site, run_concurrently):
+    # given
+    manager, alice = UserFactory(), UserFactory()
+
+    # when the same form (same key) is sent twice at once
+    outcomes = run_concurrently(
+        2,
+        lambda i: corrections.points_adjustment_make(user=alice, points_delta=4, actor=manager, note="Quiz", key=KEY),
+    )
+
+    # then one entry; both calls answer with it, one of them as already saved
+    assert sorted(outcome.created for outcome in outcomes) == [False, True]
+    assert {outcome.entry.pk for outcome in outcomes} == set(PointsEntry.objects.values_list("pk", flat=True))
+    assert PointsTotal.objects.get(user=alice, period="all").points == 4
+    assert ModelLogEntry.objects.filter(action=corrections.ADJUST_ACTION).count() == 1
 
 
 # --- recompute --------------------------------------------------------------------------------
