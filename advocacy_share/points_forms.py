@@ -56,8 +56,6 @@ class AdjustForm(forms.Form):
     )
     points = forms.IntegerField(
         label=_("Points"),
-        help_text=_("Positive to add points, negative to take some away (at most %(limit)d either way).")
-        % {"limit": ADJUSTMENT_LIMIT},
         widget=forms.NumberInput(attrs={"min": -ADJUSTMENT_LIMIT, "max": ADJUSTMENT_LIMIT, "step": 1}),
         error_messages={
             "required": _("Give a number of points."),
@@ -77,6 +75,10 @@ class AdjustForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("key", uuid.uuid4())
+        # Here, not on the field: formatted when the form is made, in the reader's language.
+        self.fields["points"].help_text = _(
+            "Positive to add points, negative to take some away (at most %(limit)d either way)."
+        ) % {"limit": ADJUSTMENT_LIMIT}
 
     def clean_points(self) -> int:
         points = self.cleaned_data["points"]

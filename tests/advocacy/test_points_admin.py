@@ -695,3 +695,4 @@ def test_the_ledger_screens_speak_french(manager_client, alice):
     assert "Une nouvelle écriture de -5 points annulera celle-ci." in page
     assert "Annuler l'écriture</button>" in page
     assert "Un ajustement ne peut pas être de zéro point." in bad
+    assert "Positif pour ajouter des points, négatif pour en retirer (10000 au plus" in bad
