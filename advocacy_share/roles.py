@@ -4,7 +4,9 @@
 - **Advocacy managers** run the programme: the content library (add, change, delete, view; the
   suggested texts are edited inline with their content, so they need no right of their own),
   campaigns, the moderation queue (a change of the content), the programme settings (a Wagtail
-  setting: ``change_advocacysettings``) and the crisis-switch audit (view only).
+  setting: ``change_advocacysettings``), the crisis-switch audit (view only), and the points
+  ledger: read it (``view_pointsentry``), reverse entries and adjust points (both add an entry:
+  ``add_pointsentry``) and rebuild the totals from it (``change_pointstotal``).
 - **HR editors** may also manage content: add, change and view content and campaigns, no delete.
 """
 
@@ -21,6 +23,9 @@ ADVOCACY_MANAGER_PERMISSIONS = (
     "advocacy_share.view_campaign",
     "advocacy_share.change_advocacysettings",
     "advocacy_share.view_pauselog",
+    "advocacy_share.view_pointsentry",
+    "advocacy_share.add_pointsentry",
+    "advocacy_share.change_pointstotal",
 )
 
 HR_EDITOR_PERMISSIONS = (

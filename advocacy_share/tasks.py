@@ -69,6 +69,15 @@ def points_renewed_task(user_id: int, certificate_id: int) -> bool:
     return points.certification_award(user_id, certificate_id, RENEWED) is not None
 
 
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def points_recompute_task() -> int:
+    """Rebuild every points total from the ledger (asked for in the admin); returns the rows
+    written. Idempotent: a second run writes the same rows."""
+    from advocacy_share.services import points
+
+    return points.points_recompute()
+
+
 # Which task a certificate event starts (other events earn nothing).
 CERTIFICATE_POINTS_TASKS = {
     "issued": points_certified_task,

@@ -1,6 +1,7 @@
 """Admin UI of the advocacy layer: the content library (shareable content with its suggested
 texts per network and language, tags, image and campaign), campaigns, the moderation queue of
-employees' suggestions, and the read-only audit of the crisis switch.
+employees' suggestions, the read-only audit of the crisis switch, and the points ledger with
+its corrections (views in ``advocacy_share.points_admin``).
 
 Suggestions are a snippet state (``ShareableContent.status``), not a Wagtail workflow: see
 ``advocacy_share.services.content``.
@@ -27,7 +28,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
-from advocacy_share.models import Campaign, PauseLog, ShareableContent
+from advocacy_share import points_admin
+from advocacy_share.models import Campaign, PauseLog, PointsEntry, ShareableContent
+from advocacy_share.points_forms import LedgerFilterSet
 from advocacy_share.services import content as content_services
 from lms.viewsets import ReadOnlyModelViewSet
 
@@ -195,8 +198,39 @@ class PauseLogViewSet(ReadOnlyModelViewSet):
     list_filter = ["paused"]
 
 
+class PointsLedgerViewSet(ReadOnlyModelViewSet):
+    """The append-only points ledger: read it, reverse an entry, adjust a person's points,
+    rebuild the totals. Entries are never edited or deleted."""
+
+    model = PointsEntry
+    name = "points_ledger"
+    icon = "pick"
+    menu_label = _("Points ledger")
+    url_prefix = "advocacy/points"
+    index_view_class = points_admin.LedgerIndexView
+    filterset_class = LedgerFilterSet
+    ordering = ("-at", "-pk")
+    list_per_page = 50
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            reverse_url_name=self.get_url_name("reverse"),
+            adjust_url_name=self.get_url_name("adjust"),
+            recompute_url_name=self.get_url_name("recompute"),
+            **kwargs,
+        )
+
+    def extra_urlpatterns(self):
+        index = self.get_url_name("index")
+        return [
+            path("reverse/<int:pk>/", points_admin.ReverseView.as_view(index_url_name=index), name="reverse"),
+            path("adjust/", points_admin.AdjustView.as_view(index_url_name=index), name="adjust"),
+            path("recompute/", points_admin.RecomputeView.as_view(index_url_name=index), name="recompute"),
+        ]
+
+
 class AdvocacyViewSetGroup(ViewSetGroup):
     menu_label = _("Advocacy")
     menu_icon = "group"
     menu_order = 230
-    items = (ShareableContentViewSet, CampaignViewSet, PauseLogViewSet)
+    items = (ShareableContentViewSet, CampaignViewSet, PauseLogViewSet, PointsLedgerViewSet)

@@ -5,13 +5,20 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
+from advocacy_share.people_chooser import person_chooser_viewset
 from advocacy_share.services.content import PUBLISH_ACTION, REJECT_ACTION, URL_CHANGE_ACTION
+from advocacy_share.services.corrections import ADJUST_ACTION, RECOMPUTE_ACTION, REVERSE_ACTION
 from advocacy_share.viewsets import AdvocacyViewSetGroup, waiting_suggestions_count
 
 
 @hooks.register("register_admin_viewset")
 def register_advocacy_viewsets():
     return AdvocacyViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_person_chooser():
+    return person_chooser_viewset
 
 
 class SuggestionsMenuItem(MenuItem):
@@ -53,3 +60,35 @@ def register_content_log_actions(actions):
 
     actions.register_action(PUBLISH_ACTION, _("Publish suggestion"), _("Suggestion published"))
     actions.register_action(REJECT_ACTION, _("Reject suggestion"), _("Suggestion rejected"))
+
+
+@hooks.register("register_log_actions")
+def register_points_log_actions(actions):
+    @actions.register_action(REVERSE_ACTION)
+    class PointsReversed(LogFormatter):
+        label = _("Reverse points")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return gettext("%(points)s points for %(person)s (reversal of entry #%(entry)s): %(note)s") % {
+                "points": f"{data.get('points', 0):+d}",
+                "person": data.get("person", ""),
+                "entry": data.get("entry", ""),
+                "note": data.get("note", ""),
+            }
+
+    @actions.register_action(ADJUST_ACTION)
+    class PointsAdjusted(LogFormatter):
+        label = _("Adjust points")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return gettext("%(points)s points for %(person)s: %(note)s") % {
+                "points": f"{data.get('points', 0):+d}",
+                "person": data.get("person", ""),
+                "note": data.get("note", ""),
+            }
+
+    actions.register_action(
+        RECOMPUTE_ACTION, _("Recompute points totals"), _("Points totals to be rebuilt from the ledger")
+    )

@@ -1,5 +1,7 @@
 """The staff groups get the rights each app names for its admin screens."""
 
+import io
+
 import pytest
 
 from lms.home.roles import (
@@ -92,3 +94,34 @@ def test_hr_editors_may_manage_advocacy_content_but_not_delete_it(site):
     } <= hr
     assert "advocacy_share.delete_shareablecontent" not in hr
     assert "advocacy_share.change_advocacysettings" not in hr
+
+
+def test_the_roles_ensure_command_gives_an_existing_group_the_new_rights_and_keeps_the_rest(site):
+    # given an install whose "Advocacy managers" predate the points ledger screens, with a right
+    # an administrator added by hand
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    managers = roles_ensure().advocacy_managers
+    ledger = permissions_named(
+        ["advocacy_share.view_pointsentry", "advocacy_share.add_pointsentry", "advocacy_share.change_pointstotal"]
+    )
+    managers.permissions.remove(*ledger)
+    by_hand = Permission.objects.get(content_type__app_label="advocacy_share", codename="view_share")
+    managers.permissions.add(by_hand)
+
+    # when
+    call_command("roles_ensure", stdout=io.StringIO())
+    call_command("roles_ensure", stdout=io.StringIO())
+
+    # then
+    assert granted(managers) == {
+        "wagtailadmin.access_admin",
+        *advocacy_manager_permission_names(),
+        "advocacy_share.view_share",
+    }
+    assert {
+        "advocacy_share.view_pointsentry",
+        "advocacy_share.add_pointsentry",
+        "advocacy_share.change_pointstotal",
+    } <= granted(managers)
