@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Assignment, CoursePage, Enrollment, QuizPage
 from lms.people.models import Department, User
@@ -67,10 +68,10 @@ TRAINING_FIGURES = (
             "taken again to renew a certificate: the restart date)."
         ),
     ),
-    ("in_progress", _("In progress"), _("Enrolled people who have not completed the course.")),
+    ("in_progress", pgettext_lazy("people", "In progress"), _("Enrolled people who have not completed the course.")),
     (
         "completed",
-        _("Completed"),
+        pgettext_lazy("people", "Completed"),
         _("Enrolled people who completed the course: every lesson read and the quiz passed."),
     ),
     ("completion_rate", _("Completion rate"), _("Completed divided by enrolled, in percent.")),
@@ -351,7 +352,8 @@ def training_people(*, filters: ReportFilters, today: date | None = None) -> lis
 
 def assigned_courses(*, user: User, today: date | None = None) -> list[dict[str, Any]]:
     """The live courses assigned to ``user`` (directly or through their department), each with
-    its earliest due date and whether it is completed; by due date. Two queries."""
+    its earliest due date and whether it is completed; by due date. Two queries (one when
+    nothing is assigned)."""
     today = today or timezone.localdate()
     target = Q(user=user)
     if user.department_id is not None:
@@ -364,6 +366,8 @@ def assigned_courses(*, user: User, today: date | None = None) -> list[dict[str,
         if assignment.course_id not in earliest:
             earliest[assignment.course_id] = assignment.due_date
             pages[assignment.course_id] = assignment.course
+    if not earliest:
+        return []
     completed = set(
         Enrollment.objects.filter(user=user, course_id__in=earliest, completed_at__isnull=False).values_list(
             "course_id", flat=True
