@@ -143,6 +143,17 @@ def demo_course_complete(user_id: int, course_id: int) -> bool:
     return demo.demo_course_complete(user_id=user_id, course_id=course_id)
 
 
+def demo_assignments_ensure(
+    *, course_ids: list[int], department_id: int, user_id: int, assigned_by_id: int | None
+) -> int:
+    """Demo data only: a department assignment and an overdue personal one (see ``courses.demo``)."""
+    from courses import demo
+
+    return demo.demo_assignments_ensure(
+        course_ids=course_ids, department_id=department_id, user_id=user_id, assigned_by_id=assigned_by_id
+    )
+
+
 # --- the HR editors' rights in the admin ---------------------------------------------------
 
 QUESTION_BANK_ACTIONS = ("add", "change", "delete", "view")

@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from certification.models import Certificate, RenewalEnrolment
-from courses.models import QUESTION_TYPES, CoursePage, Enrollment, LessonPage, Question, QuizPage
+from courses.models import QUESTION_TYPES, Assignment, CoursePage, Enrollment, LessonPage, Question, QuizPage
 from policy.models import PolicyPage, PolicyVersion
 
 DEMO_ACCOUNTS = {
@@ -34,6 +35,7 @@ def counts() -> dict[str, int]:
         "certificates": Certificate.objects.count(),
         "renewals": RenewalEnrolment.objects.count(),
         "enrolments": Enrollment.objects.count(),
+        "assignments": Assignment.objects.count(),
     }
 
 
@@ -76,6 +78,10 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
     renewal = RenewalEnrolment.objects.get()
     assert renewal.certificate.user.email == "employee@demo.example"
     assert Enrollment.objects.filter(user__email="employee@demo.example", restarted_at__isnull=False).count() == 1
+    assert first["assignments"] == 2
+    overdue = Assignment.objects.get(user__email="employee@demo.example")
+    assert overdue.due_date < timezone.localdate()
+    assert Assignment.objects.get(department__name="Ventes").due_date > timezone.localdate()
 
 
 def test_the_demo_password_can_be_chosen(db, monkeypatch):
