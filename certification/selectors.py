@@ -282,3 +282,15 @@ def program_certificates_to_render_count(*, program: CertificationProgram) -> in
 def bulk_render_running(*, program: CertificationProgram) -> BulkRender | None:
     """The re-issue of ``program`` still running, if any."""
     return BulkRender.objects.filter(program=program, finished_at__isnull=True).first()
+
+
+def program_assignable_course_ids(*, program: CertificationProgram) -> list[int]:
+    """The course to assign for each requirement of ``program``, in the programme's order: the
+    first published course the requirement lists (its other courses are alternatives, e.g. the
+    same course in another language). Without duplicates."""
+    ids: list[int] = []
+    for requirement in program.requirements.prefetch_related("courses").order_by("sort_order"):
+        live = sorted((course for course in requirement.courses.all() if course.live), key=lambda c: c.path)
+        if live and live[0].pk not in ids:
+            ids.append(int(live[0].pk))
+    return ids

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
+from wagtail.admin.widgets import AdminDateInput, AdminPageChooser, BaseChooser
 
 from courses import services
 from courses.models import Assignment, CoursePage
@@ -21,8 +22,21 @@ from lms.people.models import Department, User
 EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
 
 
+class ChooserBoundField(BoundField):
+    """A field whose chooser widget draws nothing for a value that failed validation: Wagtail's
+    chooser looks the submitted value up as a primary key to draw it, and a tampered value
+    ("abc") would raise there instead of showing the field's error."""
+
+    def value(self):
+        if isinstance(self.field.widget, BaseChooser) and self.form.is_bound and self.errors:
+            return None
+        return super().value()
+
+
 class AssignmentCreateForm(forms.ModelForm):
     """One course, one due date, any number of departments and of people (by email)."""
+
+    bound_field_class = ChooserBoundField
 
     course = forms.ModelChoiceField(
         label=_("Course"),

@@ -163,6 +163,22 @@ def test_a_bad_assignment_form_shows_a_clear_error_and_saves_nothing(
     assert Assignment.objects.count() == 0
 
 
+@pytest.mark.parametrize("course_value", ["abc", "1 OR 1=1", "999999"])
+def test_a_tampered_course_is_a_form_error_not_a_crash(employee, hr_editor_client, course_value):
+    # when
+    response = hr_editor_client.post(
+        reverse("course_assignments:add"),
+        {"course": course_value, "due_date": "2026-04-01", "emails": "employee@example.com"},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors["course"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert Assignment.objects.count() == 0
+
+
 def test_an_employee_cannot_assign_courses(course, employee_client):
     # when
     response = employee_client.post(
