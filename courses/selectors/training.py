@@ -12,17 +12,18 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -127,6 +128,19 @@ def _rounded(value: Decimal | float) -> Decimal:
     return Decimal(str(value)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
+def _median_days(days: list[float | Decimal]) -> Decimal | None:
+    # Julian-day arithmetic leaves a few nanoseconds of noise: round it off before rounding
+    # to the tenth, so that 4.25 days stays 4.25 (and becomes 4.3).
+    return _rounded(round(statistics.median([float(day) for day in days]), 6)) if days else None
+
+
+def _mean_score(total: Decimal | float | None, count: int) -> Decimal | None:
+    # Scores have two decimals, so their exact sum does too (SQLite sums them as floats).
+    if not count or total is None:
+        return None
+    return _rounded(Decimal(total).quantize(HUNDREDTH) / count)
+
+
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -163,25 +177,65 @@ def course_quizzes(course_paths: dict[int, str] | None = None) -> dict[int, int]
     return quiz_of
 
 
-def _best_scores(enrolments: Any, quiz_of: dict[int, int]) -> Any:
-    """Per enrolment with a scored attempt on its course's quiz: ``best`` score (attempts
-    since the last restart)."""
-    quiz = Case(
+class DaysBetween(Func):
+    """``end - start`` in days, as a number, computed by the database (SQLite: from Julian
+    days; PostgreSQL: from the interval's seconds). Django's own datetime subtraction on
+    SQLite calls a Python function per row."""
+
+    output_field = FloatField()
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)", arg_joiner=" - "
+        )
+
+
+# Attempts count from the enrolment's last restart; never-restarted enrolments count them all.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _course_quiz(quiz_of: dict[int, int]) -> Case:
+    return Case(
         *(When(course_id=course_id, then=Value(quiz_id)) for course_id, quiz_id in quiz_of.items()),
         default=None,
         output_field=IntegerField(),
     )
+
+
+def _best_scores(enrolments: Any, quiz_of: dict[int, int]) -> Any:
+    """Per enrolment with a scored attempt on its course's quiz: ``best`` score (attempts
+    since the enrolment's last restart)."""
     return (
-        enrolments.annotate(course_quiz=quiz)
+        enrolments.annotate(course_quiz=_course_quiz(quiz_of))
         .filter(
-            Q(restarted_at__isnull=True) | Q(user__attempts__started_at__gte=F("restarted_at")),
             user__attempts__quiz_id=F("course_quiz"),
             user__attempts__score__isnull=False,
+            user__attempts__started_at__gte=Coalesce("restarted_at", Value(EPOCH)),
         )
         .values("pk", "course_id", "user_id", "user__department_id")
         .annotate(best=Max("user__attempts__score"))
         .order_by()
     )
+
+
+def _best_score_totals(enrolments: Any, quiz_of: dict[int, int]) -> list[tuple[int, int | None, int, Any]]:
+    """``(course_id, department_id, people with a score, sum of their best scores)``. One
+    query: the per-enrolment best scores (``_best_scores``) summed up by the database, as a
+    derived table (the ORM cannot aggregate an aggregate)."""
+    if not quiz_of:
+        return []
+    inner, params = _best_scores(enrolments, quiz_of).query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The inner SQL is the ORM's, its values are parameters: nothing user-typed is pasted.
+        sql = f'SELECT "course_id", "user__department_id", COUNT("best"), SUM("best") FROM ({inner}) best_scores GROUP BY "course_id", "user__department_id"'  # noqa: S608, E501
+        cursor.execute(sql, params)
+        return [(course_id, department_id, count, total) for course_id, department_id, count, total in cursor]
 
 
 def assignees(filters: ReportFilters) -> dict[tuple[int, int], Assignee]:
@@ -237,7 +291,7 @@ def training_report(*, filters: ReportFilters, today: date | None = None) -> lis
     enrolments = _enrolments(filters)
 
     figures: dict[tuple[int, int | None], dict[str, Any]] = defaultdict(
-        lambda: {"assigned": 0, "enrolled": 0, "completed": 0, "overdue": 0, "days": [], "scores": []}
+        lambda: {"assigned": 0, "enrolled": 0, "completed": 0, "overdue": 0, "days": [], "scored": 0, "score_sum": None}
     )
     counts = (
         enrolments.values("course_id", "user__department_id")
@@ -247,20 +301,18 @@ def training_report(*, filters: ReportFilters, today: date | None = None) -> lis
     for count in counts:
         cell = figures[(count["course_id"], count["user__department_id"])]
         cell["enrolled"], cell["completed"] = count["enrolled"], count["completed"]
+    for course_id, department_id, scored, total in _best_score_totals(enrolments, quiz_of):
+        cell = figures[(course_id, department_id)]
+        cell["scored"], cell["score_sum"] = scored, total
 
-    took = ExpressionWrapper(F("completed_at") - F("began"), output_field=DurationField())
     durations = (
         enrolments.filter(completed_at__isnull=False)
-        .annotate(took=took)
-        .values_list("course_id", "user__department_id", "took")
+        .annotate(days=DaysBetween(F("completed_at"), F("began")))
+        .values_list("course_id", "user__department_id", "days")
         .order_by()
     )
-    for course_id, department_id, duration in durations:
-        figures[(course_id, department_id)]["days"].append(duration / timedelta(days=1))
-
-    if quiz_of:
-        for score in _best_scores(enrolments, quiz_of):
-            figures[(score["course_id"], score["user__department_id"])]["scores"].append(score["best"])
+    for course_id, department_id, days in durations:
+        figures[(course_id, department_id)]["days"].append(days)
 
     for (course_id, _user_id), assignee in assignees(filters).items():
         cell = figures[(course_id, assignee.department_id)]
@@ -284,8 +336,8 @@ def training_report(*, filters: ReportFilters, today: date | None = None) -> lis
                 "in_progress": enrolled - completed,
                 "completed": completed,
                 "completion_rate": _rounded(Decimal(completed * 100) / enrolled) if enrolled else None,
-                "median_days_to_complete": _rounded(statistics.median(cell["days"])) if cell["days"] else None,
-                "average_best_score": _rounded(sum(cell["scores"]) / len(cell["scores"])) if cell["scores"] else None,
+                "median_days_to_complete": _median_days(cell["days"]),
+                "average_best_score": _mean_score(cell["score_sum"], cell["scored"]),
                 "overdue": cell["overdue"],
             }
         )
