@@ -132,7 +132,7 @@ def main() -> int:
     try:
         configure(workdir)
         from django.core.management import call_command
-        from django.db import connection
+        from django.db import connection, reset_queries
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
@@ -152,6 +152,8 @@ def main() -> int:
         from courses import api
 
         small = build(args.employees // 10, args.attempts // 10, seed=3)
+        # The query log is bounded: empty it, so that the capture counts from zero.
+        reset_queries()
         with CaptureQueriesContext(connection) as small_queries:
             api.training_report(department_id=small["department"])
         filters = build(args.employees, args.attempts)
@@ -159,6 +161,7 @@ def main() -> int:
             f"Set up {args.employees} employees and {args.attempts} attempts "
             f"(and a tenth of each) in {time.perf_counter() - started:.1f} s; {args.runs} loads per measurement."
         )
+        reset_queries()
         with CaptureQueriesContext(connection) as large_queries:
             api.training_report(department_id=filters["department"])
 
@@ -168,7 +171,10 @@ def main() -> int:
             "report, one course": lambda: (report, {"course": filters["course"]}),
             "CSV export, everyone": lambda: (report, {"export": "csv"}),
         }
-        results = {name: measure(client, "GET", prepare, args.runs) for name, prepare in cases.items()}
+        results = {}
+        for name, prepare in cases.items():
+            reset_queries()
+            results[name] = measure(client, "GET", prepare, args.runs)
     except BaseException:
         print(f"The bench crashed; its files are in {workdir}", file=sys.stderr)
         raise
@@ -180,6 +186,10 @@ def main() -> int:
         verdict = "" if result.error else ("PASS" if result.median_ms <= BUDGET_MS else "FAIL")
         print(f"{name:32} {result.cell()}  {verdict}")
     same = len(small_queries) == len(large_queries)
+    if not same:
+        for label, queries in (("small", small_queries), ("large", large_queries)):
+            for query in queries.captured_queries:
+                print(f"  {label}: {query['sql'][:120]}")
     print(
         f"\nReport queries (reporting function alone): {len(small_queries)} with a tenth of the data, "
         f"{len(large_queries)} with all of it: {'PASS' if same else 'FAIL'} (constant)"

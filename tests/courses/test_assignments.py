@@ -14,6 +14,7 @@ from django.urls import reverse
 from courses import api, services
 from courses.models import Assignment, AssignmentReminder, Enrollment
 from courses.tasks import assignment_reminders_send_task
+from lms.people.privacy import export_user
 from tests.factories.courses import AssignmentFactory, CoursePageFactory
 from tests.factories.people import DepartmentFactory, UserFactory
 
@@ -354,3 +355,26 @@ def test_another_person_s_assignment_is_not_on_my_space(course, other_employee, 
 
     # then
     assert 'aria-labelledby="assigned-to-you"' not in response.content.decode()
+
+
+def test_a_person_s_data_export_carries_their_assignments_and_reminders(course, employee, sales):
+    # given
+    AssignmentFactory(course=course, user=employee, due_date=datetime.date(2026, 3, 10), programme_label="Ambassadeur")
+    AssignmentFactory(course=course, department=sales, due_date=datetime.date(2026, 3, 10))
+    services.assignment_reminders_send(today=TODAY)
+
+    # when
+    exported = export_user(employee)
+
+    # then
+    assert exported["courses.Assignment"] == [
+        {
+            "course": "Posting safely",
+            "due_date": "2026-03-10",
+            "assigned_at": NOW.isoformat(),
+            "programme": "Ambassadeur",
+        }
+    ]
+    assert exported["courses.AssignmentReminder"] == [
+        {"course": "Posting safely", "kind": "overdue", "sent_at": NOW.isoformat()}
+    ]
