@@ -104,6 +104,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py $(ARGS)
 	$(PY) bench/policy_and_pdf.py
 	$(PY) bench/leaderboard.py
+	$(PY) bench/training_report.py
 	$(PY) bench/links.py  # bench-links: /s/<code> under gunicorn + wrk (needs wrk)
 
 # Bulk PDF re-issue by 2 Celery workers against Redis (long; ARGS="--count 200" for a short run).

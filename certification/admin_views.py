@@ -29,9 +29,10 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from certification import lifecycle, selectors, services
-from certification.forms import BulkRenderConfirmForm, ReasonForm
+from certification.forms import BulkRenderConfirmForm, ProgramAssignForm, ReasonForm
 from certification.models import Certificate, CertificationProgram
 from certification.report import BUCKET_LABELS, CertificationReportFilterSet
+from courses import api as courses_api
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -47,6 +48,9 @@ BULK_RENDERS = "certificate_bulk_renders"
 REPORT = "certification_report"
 REPORT_RESULTS = "certification_report_results"
 REPORT_REMIND = "certification_report_remind"
+
+# Assigning a programme's courses is assigning courses: the courses layer's right.
+ASSIGN_PERMISSION = "courses.add_assignment"
 
 STATE_LABELS = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked")}
 
@@ -72,6 +76,14 @@ class ProgramEditView(EditView):
                     _("Re-issue all PDFs"),
                     url=reverse(f"{PROGRAMMES}:reissue", args=(self.object.pk,)),
                     icon_name="resubmit",
+                )
+            )
+        if self.request.user.has_perm(ASSIGN_PERMISSION):
+            buttons.append(
+                HeaderButton(
+                    _("Assign to…"),
+                    url=reverse(f"{PROGRAMMES}:assign", args=(self.object.pk,)),
+                    icon_name="calendar-check",
                 )
             )
         return buttons
@@ -122,6 +134,91 @@ class ProgramReissueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Form
         messages.success(self.request, _("The PDFs are being rendered again."))
         if self.request.user.has_perm("certification.view_bulkrender"):
             return redirect(reverse(f"{BULK_RENDERS}:inspect", args=(bulk.pk,)))
+        return redirect(self.edit_url)
+
+
+# --- programmes: assign the required courses -------------------------------------------------------
+
+
+class ProgramAssignView(WagtailAdminTemplateMixin, FormView):
+    """Assign every required course of the programme (the first course of each requirement)
+    to departments and/or people by a due date, through ``courses.api.assignments_create``.
+    All or nothing: a refused course leaves no assignment."""
+
+    form_class = ProgramAssignForm
+    template_name = "certification/admin/program_assign.html"
+    page_title = _("Assign to…")
+    header_icon = "calendar-check"
+    index_url_name: str = ""
+    edit_url_name: str = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.has_perm(ASSIGN_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(CertificationProgram, pk=kwargs["pk"])
+
+    def get_page_subtitle(self) -> str:
+        return str(self.object)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": capfirst(CertificationProgram._meta.verbose_name_plural)},
+            {"url": self.edit_url, "label": str(self.object)},
+            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
+        ]
+
+    @cached_property
+    def edit_url(self) -> str:
+        return reverse(self.edit_url_name, args=(self.object.pk,))
+
+    @cached_property
+    def course_ids(self) -> list[int]:
+        return selectors.program_assignable_course_ids(program=self.object)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["program"] = self.object
+        context["courses"] = courses_api.course_summaries(self.course_ids)
+        context["edit_url"] = self.edit_url
+        return context
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        data = form.cleaned_data
+        if not data["departments"] and not data["emails"]:
+            form.add_error(None, _("Choose at least one department or one person."))
+            return self.form_invalid(form)
+        if not self.course_ids:
+            form.add_error(None, _("This programme has no published required course to assign."))
+            return self.form_invalid(form)
+        try:
+            with transaction.atomic():
+                for course_id in self.course_ids:
+                    courses_api.assignments_create(
+                        course_id=course_id,
+                        due_date=data["due_date"],
+                        department_ids=[department.pk for department in data["departments"]],
+                        user_ids=data["emails"],
+                        assigned_by_id=self.request.user.pk,
+                        programme_id=self.object.pk,
+                        programme_label=self.object.name,
+                    )
+        except courses_api.AssignmentError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d required course assigned.", "%(count)d required courses assigned.", len(self.course_ids)
+            )
+            % {"count": len(self.course_ids)},
+        )
         return redirect(self.edit_url)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.widgets import BaseChooser
+from wagtail.admin.widgets import AdminDateInput, BaseChooser
+
+from lms.people.models import Department, User
 
 REASON_MAX_LENGTH = 2000
 
@@ -46,3 +50,32 @@ class CertificationProgramForm(WagtailAdminModelForm):
     """The programme admin form: logo, signature image and refresher course are choosers."""
 
     bound_field_class = ChooserBoundField
+
+
+class ProgramAssignForm(forms.Form):
+    """Assign every required course of a programme: departments and/or people, one due date."""
+
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone in these departments, including people who join them later."),
+    )
+    emails = forms.CharField(
+        label=_("People"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Email addresses, separated by commas or line breaks."),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=AdminDateInput)
+
+    def clean_emails(self) -> list[int]:
+        emails = [email.lower() for email in re.split(r"[\s,;]+", self.cleaned_data["emails"]) if email]
+        found = dict(User.objects.filter(email__in=emails, is_active=True).values_list("email", "pk"))
+        unknown = [email for email in emails if email not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No active person has the email address: %(emails)s."), params={"emails": ", ".join(unknown)}
+            )
+        return [found[email] for email in dict.fromkeys(emails)]

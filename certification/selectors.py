@@ -427,3 +427,15 @@ def reminded_on(*, certificate_ids: list[int], day: date) -> set[int]:
         .exclude(state=HolderReminder.State.FAILED)
         .values_list("certificate_id", flat=True)
     )
+
+
+def program_assignable_course_ids(*, program: CertificationProgram) -> list[int]:
+    """The course to assign for each requirement of ``program``, in the programme's order: the
+    first published course the requirement lists (its other courses are alternatives, e.g. the
+    same course in another language). Without duplicates."""
+    ids: list[int] = []
+    for requirement in program.requirements.prefetch_related("courses").order_by("sort_order"):
+        live = sorted((course for course in requirement.courses.all() if course.live), key=lambda c: c.path)
+        if live and live[0].pk not in ids:
+            ids.append(int(live[0].pk))
+    return ids

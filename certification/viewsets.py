@@ -56,6 +56,7 @@ from certification.admin_views import (
     STATE_LABELS,
     CertificateReinstateView,
     CertificateRevokeView,
+    ProgramAssignView,
     ProgramEditView,
     ProgramReissueView,
     ReminderConfirmView,
@@ -114,9 +115,19 @@ class CertificationProgramViewSet(ModelViewSet):
             ProgramReissueView, index_url_name=self.get_url_name("index"), edit_url_name=self.get_url_name("edit")
         )
 
+    @property
+    def assign_view(self) -> Any:
+        return self.construct_view(
+            ProgramAssignView, index_url_name=self.get_url_name("index"), edit_url_name=self.get_url_name("edit")
+        )
+
     def get_urlpatterns(self) -> list[URLPattern]:
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "delete"]
-        return [*urlpatterns, path("reissue/<int:pk>/", self.reissue_view, name="reissue")]
+        return [
+            *urlpatterns,
+            path("reissue/<int:pk>/", self.reissue_view, name="reissue"),
+            path("assign/<int:pk>/", self.assign_view, name="assign"),
+        ]
 
 
 # --- certificates -------------------------------------------------------------------------

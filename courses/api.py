@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from courses import selectors
-from courses.data import AttemptSummary, CourseProgress, CourseSummary, LearnerDashboard
+from courses.data import (
+    AssignedCourse,
+    AssignmentCreated,
+    AttemptSummary,
+    CourseProgress,
+    CourseSummary,
+    LearnerDashboard,
+    TrainingPerson,
+    TrainingReportRow,
+)
 from courses.models import Attempt, CoursePage
+from courses.services.assignments import AssignmentError as AssignmentError
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -132,6 +143,17 @@ def demo_course_complete(user_id: int, course_id: int) -> bool:
     return demo.demo_course_complete(user_id=user_id, course_id=course_id)
 
 
+def demo_assignments_ensure(
+    *, course_ids: list[int], department_id: int, user_id: int, assigned_by_id: int | None
+) -> int:
+    """Demo data only: a department assignment and an overdue personal one (see ``courses.demo``)."""
+    from courses import demo
+
+    return demo.demo_assignments_ensure(
+        course_ids=course_ids, department_id=department_id, user_id=user_id, assigned_by_id=assigned_by_id
+    )
+
+
 # --- the HR editors' rights in the admin ---------------------------------------------------
 
 QUESTION_BANK_ACTIONS = ("add", "change", "delete", "view")
@@ -148,7 +170,11 @@ def hr_editor_permissions() -> list[str]:
     models: list[type[Model]] = [m for m in apps.get_app_config("courses").get_models() if issubclass(m, Question)]
     models.append(QuestionCategory)
     names = sorted(str(model._meta.model_name) for model in models)
-    return [f"courses.{action}_{name}" for name in names for action in QUESTION_BANK_ACTIONS]
+    return [
+        *(f"courses.{action}_{name}" for name in names for action in QUESTION_BANK_ACTIONS),
+        *(f"courses.{action}_assignment" for action in QUESTION_BANK_ACTIONS),
+        "courses.view_training_individuals",
+    ]
 
 
 def hr_editor_page_ids() -> list[int]:
@@ -157,3 +183,90 @@ def hr_editor_page_ids() -> list[int]:
 
     first = CourseIndexPage.objects.order_by("path").values_list("pk", flat=True).first()
     return [] if first is None else [int(first)]
+
+
+# --- training report and course assignments ------------------------------------------------
+
+
+def training_report(
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    department_id: int | None = None,
+    course_id: int | None = None,
+    today: date | None = None,
+) -> list[TrainingReportRow]:
+    """The training report: one row per course and department (see ``TrainingReportRow`` and
+    ``training_figures`` for what each figure means). ``department_id`` 0 means people without
+    a department. A fixed number of queries."""
+    filters = selectors.ReportFilters(
+        date_from=date_from, date_to=date_to, department_id=department_id, course_id=course_id
+    )
+    return [TrainingReportRow(**row) for row in selectors.training_report(filters=filters, today=today)]
+
+
+def training_people(
+    *,
+    course_id: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    department_id: int | None = None,
+    today: date | None = None,
+) -> list[TrainingPerson]:
+    """The people behind the report's rows of one course (enrolled in the period or assigned),
+    overdue first. Individuals: only for roles allowed to see them."""
+    filters = selectors.ReportFilters(
+        date_from=date_from, date_to=date_to, department_id=department_id, course_id=course_id
+    )
+    return [TrainingPerson(**row) for row in selectors.training_people(filters=filters, today=today)]
+
+
+def training_figures() -> list[tuple[str, str, str]]:
+    """``(field, label, definition)`` of every figure of the report, in the active language."""
+    return [(key, str(label), str(definition)) for key, label, definition in selectors.TRAINING_FIGURES]
+
+
+def assignments_create(
+    *,
+    course_id: int,
+    due_date: date,
+    department_ids: Sequence[int] = (),
+    user_ids: Sequence[int] = (),
+    assigned_by_id: int | None = None,
+    programme_id: int | None = None,
+    programme_label: str = "",
+) -> AssignmentCreated:
+    """Assign a course to departments and/or people by ``due_date`` (see
+    ``courses.services.assignments_create``). Raises ``AssignmentError`` (400) on bad input."""
+    from django.contrib.auth import get_user_model
+
+    from courses import services
+
+    assigned_by = get_user_model().objects.filter(pk=assigned_by_id).first() if assigned_by_id else None
+    created = services.assignments_create(
+        course_id=course_id,
+        due_date=due_date,
+        department_ids=department_ids,
+        user_ids=user_ids,
+        assigned_by=assigned_by,
+        programme_id=programme_id,
+        programme_label=programme_label,
+    )
+    return AssignmentCreated(assignment_ids=tuple(a.pk for a in created))
+
+
+def assigned_courses(user: User, *, today: date | None = None) -> list[AssignedCourse]:
+    """The live courses assigned to ``user`` (directly or through their department) for /me/,
+    by due date, with their status: "done", "due" or "overdue". Two queries."""
+    rows = selectors.assigned_courses(user=user, today=today)
+    return [
+        AssignedCourse(
+            course_id=row["course"].pk,
+            title=row["course"].title,
+            url=row["course"].url or "",
+            due_date=row["due_date"],
+            days_left=row["days_left"],
+            status="done" if row["done"] else ("overdue" if row["days_left"] < 0 else "due"),
+        )
+        for row in rows
+    ]

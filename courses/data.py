@@ -7,7 +7,7 @@ computed), never model instances: a higher app's template never calls a course p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -130,3 +130,65 @@ class ItemAnalysis:
     group_size: int
     reliable: bool
     items: tuple[QuizItem, ...]
+
+
+# --- training report and course assignments ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingReportRow:
+    """One course in one department (``department_id`` None: people without a department).
+
+    The definition of every figure is ``TRAINING_FIGURES`` in ``courses.selectors.training``
+    and is shown next to the report. Rates, days and scores are rounded to one decimal;
+    ``None`` where there is nothing to measure (no enrolment, no completion, no score).
+    """
+
+    course_id: int
+    course_title: str
+    department_id: int | None
+    department_name: str
+    assigned: int
+    enrolled: int
+    in_progress: int
+    completed: int
+    completion_rate: Decimal | None
+    median_days_to_complete: Decimal | None
+    average_best_score: Decimal | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class TrainingPerson:
+    """One person of a course's drill-down: enrolment, best score and assignment. ``status``
+    is one of "completed", "overdue", "in_progress", "not_started"."""
+
+    user_id: int
+    name: str
+    email: str
+    department_name: str
+    status: str
+    enrolled_at: datetime | None
+    completed_at: datetime | None
+    best_score: Decimal | None
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class AssignedCourse:
+    """A course assigned to a learner (directly or through their department), for /me/.
+    ``days_left`` is negative once overdue; ``status`` is "done", "due" or "overdue"."""
+
+    course_id: int
+    title: str
+    url: str
+    due_date: date
+    days_left: int
+    status: str
+
+
+@dataclass(frozen=True)
+class AssignmentCreated:
+    """What ``assignments_create`` made: one assignment per target."""
+
+    assignment_ids: tuple[int, ...]

@@ -37,3 +37,25 @@ def demo_course_complete(*, user_id: int, course_id: int) -> bool:
         services.attempt_submit(attempt=attempt, data=answers)
     services.enrollment_check_completion(user=user, course=course)
     return course_id in selectors.completed_course_ids(user_id=user_id)
+
+
+def demo_assignments_ensure(
+    *, course_ids: list[int], department_id: int, user_id: int, assigned_by_id: int | None
+) -> int:
+    """Two demo assignments, so that the training report and /me/ show them: the first course
+    to a department, due in ten days; the second to a person, due five days ago (overdue, which
+    ``assignments_create`` would refuse to make). Idempotent. Returns the number of assignments."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import Assignment
+
+    today = timezone.localdate()
+    wanted = [
+        ({"course_id": course_ids[0], "department_id": department_id}, today + timedelta(days=10)),
+        ({"course_id": course_ids[1], "user_id": user_id}, today - timedelta(days=5)),
+    ]
+    for target, due_date in wanted:
+        Assignment.objects.get_or_create(**target, defaults={"due_date": due_date, "assigned_by_id": assigned_by_id})
+    return len(wanted)

@@ -51,8 +51,36 @@ def export_attempts(user) -> list[dict]:
     return rows
 
 
+def export_assignments(user) -> list[dict]:
+    """Courses assigned to the person directly (department assignments name no one)."""
+    from courses.models import Assignment
+
+    return [
+        {
+            "course": a.course.title,
+            "due_date": a.due_date.isoformat(),
+            "assigned_at": a.created_at.isoformat(),
+            "programme": a.programme_label,
+        }
+        for a in Assignment.objects.filter(user=user).select_related("course").order_by("created_at", "pk")
+    ]
+
+
+def export_assignment_reminders(user) -> list[dict]:
+    from courses.models import AssignmentReminder
+
+    return [
+        {"course": r.assignment.course.title, "kind": r.kind, "sent_at": r.sent_at.isoformat()}
+        for r in AssignmentReminder.objects.filter(user=user)
+        .select_related("assignment__course")
+        .order_by("sent_at", "pk")
+    ]
+
+
 def register() -> None:
     privacy.register("courses.Enrollment", export_enrollments)
     privacy.register("courses.LessonProgress", export_lesson_progress)
     privacy.register("courses.Attempt", export_attempts)
     privacy.register_exported_with("courses.AttemptAnswer", "courses.Attempt")
+    privacy.register("courses.Assignment", export_assignments)
+    privacy.register("courses.AssignmentReminder", export_assignment_reminders)

@@ -1,6 +1,11 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from courses.admin_views import ItemAnalysisButton, admin_urls
+from courses.assignment_viewsets import AssignmentViewSet
+from courses.training_viewsets import report_urls
 from courses.viewsets import QuestionBankViewSetGroup, question_chooser_viewset
 
 
@@ -27,3 +32,33 @@ def quiz_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def quiz_listing_buttons(page, user, next_url=None):
     yield ItemAnalysisButton(page=page, priority=55)
+
+
+@hooks.register("register_admin_viewset")
+def register_assignments():
+    return AssignmentViewSet("course_assignments")
+
+
+@hooks.register("register_admin_urls")
+def register_training_report_urls():
+    return report_urls()
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_reports_menu_item")
+def register_training_report_menu_item():
+    return PermissionMenuItem(
+        _("Training"),
+        reverse("courses_training_report"),
+        icon_name="list-ul",
+        order=690,
+        permission="courses.view_assignment",
+    )

@@ -1,3 +1,4 @@
+from courses.models.assignments import Assignment, AssignmentReminder
 from courses.models.pages import CourseIndexPage, CoursePage, CourseTag, LessonPage, QuizPage, QuizSlot
 from courses.models.progress import Attempt, AttemptAnswer, Enrollment, LessonProgress
 from courses.models.question_types import (
@@ -11,6 +12,8 @@ from courses.models.questions import QUESTION_TYPES, Question, QuestionCategory,
 
 __all__ = [
     "QUESTION_TYPES",
+    "Assignment",
+    "AssignmentReminder",
     "Attempt",
     "AttemptAnswer",
     "CourseIndexPage",

@@ -40,8 +40,22 @@ from courses.selectors.progress import (
     requirements_met,
     users_with_completions_since,
 )
+from courses.selectors.training import (
+    NO_DEPARTMENT,
+    TRAINING_FIGURES,
+    ReportFilters,
+    assigned_courses,
+    training_people,
+    training_report,
+)
 
 __all__ = [
+    "NO_DEPARTMENT",
+    "TRAINING_FIGURES",
+    "ReportFilters",
+    "assigned_courses",
+    "training_people",
+    "training_report",
     "ALL_LANGUAGES",
     "CATALOGUE_LANGUAGES",
     "CATALOGUE_PAGE_SIZE",

@@ -2,12 +2,14 @@
 
 - ``enrollment``: enrolment, lessons read, course completion and restart;
 - ``attempts``: quiz attempts — start, save answers, submit and grade, close at the time limit;
+- ``assignments``: course assignments and their reminder emails;
 - ``snapshots``: what an attempt serves (the questions drawn, frozen with their keys).
 
 Errors are ``QuizError`` (a ``lms.http.DomainError``) with a machine code and an HTTP status;
 the views map them to the error contract (HTML page or ``{"error": {...}}``).
 """
 
+from courses.services.assignments import AssignmentError, assignment_reminders_send, assignments_create
 from courses.services.attempts import (
     ANSWER_KEY,
     attempt_close_expired,
@@ -30,7 +32,10 @@ from courses.services.snapshots import quiz_preview_sample, quiz_snapshot
 
 __all__ = [
     "ANSWER_KEY",
+    "AssignmentError",
     "QuizError",
+    "assignment_reminders_send",
+    "assignments_create",
     "attempt_close_expired",
     "attempt_close_if_expired",
     "attempt_finalise",

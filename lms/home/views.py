@@ -42,6 +42,7 @@ def _dashboard_response(request, preferences_form=None, status=200):
         preferences_form = AdvocacyPreferencesForm(initial=initial)
     context = {
         "learning": courses_api.learner_dashboard(request.user),
+        "assigned": courses_api.assigned_courses(request.user),
         "certification": certification_api.dashboard(request.user),
         "advocacy": advocacy,
         "preferences_form": preferences_form,

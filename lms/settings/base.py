@@ -322,6 +322,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.tasks.certificate_expiry_reminders_task",
         "schedule": 60 * 60.0,
     },
+    # Course assignments: "due in 3 days" and "overdue" emails, once each per assignment and
+    # person. Hourly rather than daily, for the same reason as the expiry reminders: a restart
+    # of beat does not push the run a day later. Idempotent and cheap.
+    "courses-assignment-reminders": {
+        "task": "courses.tasks.assignment_reminders_send_task",
+        "schedule": 60 * 60.0,
+    },
     # Advocacy reminders of scheduled shares: due ones found every minute (no long ETAs).
     "advocacy-reminders-send-due": {
         "task": "advocacy_share.tasks.reminders_send_due_task",

@@ -4,15 +4,20 @@ Page factories create a live page under ``parent``. The quiz page also publishes
 revision (attempts record the revision they were drawn from).
 """
 
+import datetime
 from decimal import Decimal
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.rich_text import RichText
 
 from courses.models import (
+    Assignment,
+    Attempt,
     CoursePage,
+    Enrollment,
     LessonPage,
     MultipleChoiceQuestion,
     OrderingQuestion,
@@ -186,3 +191,44 @@ class QuizSlotFactory(DjangoModelFactory):
     quiz = None
     question = factory.SubFactory(SingleChoiceQuestionFactory)
     sort_order = factory.Sequence(int)
+
+
+# --- progress and assignments ------------------------------------------------------------
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    """An enrolment; ``enrolled_at`` (auto_now_add on the model) is set after creation when given."""
+
+    class Meta:
+        model = Enrollment
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        enrolled_at = kwargs.pop("enrolled_at", None)
+        enrollment = super()._create(model_class, *args, **kwargs)
+        if enrolled_at is not None:
+            model_class.objects.filter(pk=enrollment.pk).update(enrolled_at=enrolled_at)
+            enrollment.enrolled_at = enrolled_at
+        return enrollment
+
+
+class AttemptFactory(DjangoModelFactory):
+    """A finished attempt with a score (no answers: reports read scores only)."""
+
+    class Meta:
+        model = Attempt
+
+    attempt_no = factory.Sequence(lambda n: n + 1)
+    status = Attempt.Status.SUBMITTED
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyAttribute(lambda attempt: attempt.started_at)
+    score = Decimal("50")
+    passed = False
+    snapshot = factory.LazyFunction(lambda: {"questions": []})
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))

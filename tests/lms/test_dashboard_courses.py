@@ -19,8 +19,9 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PARIS = ZoneInfo("Europe/Paris")
 # For /me/, whatever the number of courses and attempts (one of them finds the programme whose
 # first unfinished course is the next step of a learner without a certificate; six are the
-# advocacy card: the gate and programme settings, points, badges and preferences).
-QUERIES = 23
+# advocacy card: the gate and programme settings, points, badges and preferences; one reads the
+# courses assigned to the learner).
+QUERIES = 24
 
 
 def section_html(response, name: str) -> str:

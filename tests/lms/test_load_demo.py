@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from certification import selectors as certification_selectors
 from certification.models import Certificate, RenewalEnrolment
-from courses.models import QUESTION_TYPES, CoursePage, Enrollment, LessonPage, Question, QuizPage
+from courses.models import QUESTION_TYPES, Assignment, CoursePage, Enrollment, LessonPage, Question, QuizPage
 from policy.models import PolicyPage, PolicyVersion
 
 DEMO_ACCOUNTS = {
@@ -36,6 +36,7 @@ def counts() -> dict[str, int]:
         "certificates": Certificate.objects.count(),
         "renewals": RenewalEnrolment.objects.count(),
         "enrolments": Enrollment.objects.count(),
+        "assignments": Assignment.objects.count(),
     }
 
 
@@ -90,6 +91,10 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
     renewal = RenewalEnrolment.objects.get()
     assert renewal.certificate.user.email == "employee@demo.example"
     assert Enrollment.objects.filter(user__email="employee@demo.example", restarted_at__isnull=False).count() == 1
+    assert first["assignments"] == 2
+    overdue = Assignment.objects.get(user__email="employee@demo.example")
+    assert overdue.due_date < timezone.localdate()
+    assert Assignment.objects.get(department__name="Ventes").due_date > timezone.localdate()
 
 
 def test_the_demo_password_can_be_chosen(db, monkeypatch):

@@ -1,0 +1,168 @@
+"""Course assignments: create them, and remind assignees before the due date and once overdue."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from courses.models import Assignment, AssignmentReminder, CoursePage, Enrollment
+from lms.http import DomainError
+from lms.i18n import language_code
+from lms.people.models import Department, User
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+logger = logging.getLogger(__name__)
+
+DUE_SOON_DAYS = 3
+
+
+class AssignmentError(DomainError):
+    """An assignment that cannot be made as asked (400): unknown course, no target, both
+    targets, a due date in the past."""
+
+
+@transaction.atomic
+def assignments_create(
+    *,
+    course_id: int,
+    due_date: date,
+    department_ids: Sequence[int] = (),
+    user_ids: Sequence[int] = (),
+    assigned_by: User | None = None,
+    programme_id: int | None = None,
+    programme_label: str = "",
+    today: date | None = None,
+) -> list[Assignment]:
+    """Assign the course to each department and each person given: one row per target.
+
+    Raises ``AssignmentError`` when the course is not a live course, when neither departments
+    nor people are given, when one of them does not exist (or the person is inactive), or when
+    the due date is before today. Not idempotent: assigning twice makes two rows (the earliest
+    due date counts for the person). Side effects: none besides the rows; reminders are sent
+    by ``assignment_reminders_send``.
+    """
+    today = today or timezone.localdate()
+    if not CoursePage.objects.live().filter(pk=course_id).exists():
+        raise AssignmentError("unknown_course", _("Choose a published course."))
+    if not department_ids and not user_ids:
+        raise AssignmentError("no_assignee", _("Choose at least one department or one person."))
+    if due_date < today:
+        raise AssignmentError("due_date_past", _("The due date cannot be in the past."))
+    departments = set(Department.objects.filter(pk__in=department_ids).values_list("pk", flat=True))
+    if departments != set(department_ids):
+        raise AssignmentError("unknown_department", _("One of the departments does not exist."))
+    people = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
+    if people != set(user_ids):
+        raise AssignmentError("unknown_person", _("One of the people does not exist or is inactive."))
+    common = {
+        "course_id": course_id,
+        "due_date": due_date,
+        "assigned_by": assigned_by,
+        "programme_id": programme_id,
+        "programme_label": programme_label,
+    }
+    return [
+        *(Assignment.objects.create(department_id=pk, **common) for pk in dict.fromkeys(department_ids)),
+        *(Assignment.objects.create(user_id=pk, **common) for pk in dict.fromkeys(user_ids)),
+    ]
+
+
+def _pending(today: date) -> dict[tuple[int, int], tuple[Assignment, User]]:
+    """``{(course_id, user_id): (assignment, user)}``: for every active assignee who has not
+    completed the course, their assignment with the earliest due date, if that is due within
+    ``DUE_SOON_DAYS`` or already past. Three queries."""
+    horizon = today + timedelta(days=DUE_SOON_DAYS)
+    assignments = {
+        assignment.pk: assignment
+        for assignment in Assignment.objects.filter(due_date__lte=horizon, course__live=True).select_related("course")
+    }
+    if not assignments:
+        return {}
+    users = (
+        User.objects.filter(is_active=True)
+        .filter(Q(training_assignments__in=assignments) | Q(department__training_assignments__in=assignments))
+        .distinct()
+    )
+    by_id = {user.pk: user for user in users}
+    pending: dict[tuple[int, int], tuple[Assignment, User]] = {}
+    completed = set(
+        Enrollment.objects.filter(user_id__in=by_id, completed_at__isnull=False).values_list("user_id", "course_id")
+    )
+    for assignment in sorted(assignments.values(), key=lambda a: (a.due_date, a.pk)):
+        targets = (
+            [by_id[assignment.user_id]]
+            if assignment.user_id in by_id
+            else [
+                user
+                for user in by_id.values()
+                if assignment.department_id and user.department_id == assignment.department_id
+            ]
+        )
+        for user in targets:
+            key = (assignment.course_id, user.pk)
+            if key not in pending and (user.pk, assignment.course_id) not in completed:
+                pending[key] = (assignment, user)
+    return pending
+
+
+def assignment_reminders_send(*, today: date | None = None) -> int:
+    """Email assignees who have not completed their course: once "due soon" (the due date is
+    within ``DUE_SOON_DAYS`` days, today included), once "overdue" (the due date has passed).
+    For a person assigned a course several times, the earliest due date counts. A person
+    whose course is already overdue gets only the overdue email. In the person's language.
+
+    Idempotent: each (assignment, person, kind) is claimed by a unique row before its email
+    goes out, so a second run sends nothing; if an email fails, its claim is removed so that
+    the next run tries again. Returns the number of emails sent.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for assignment, user in _pending(today).values():
+        kind = AssignmentReminder.Kind.OVERDUE if assignment.due_date < today else AssignmentReminder.Kind.DUE_SOON
+        if _reminder_send(assignment=assignment, user=user, kind=kind, today=today):
+            sent += 1
+    return sent
+
+
+def _reminder_send(*, assignment: Assignment, user: User, kind: str, today: date) -> bool:
+    try:
+        with transaction.atomic():
+            reminder = AssignmentReminder.objects.create(
+                assignment=assignment, user=user, kind=kind, sent_at=timezone.now()
+            )
+    except IntegrityError:
+        return False
+    try:
+        _email(assignment=assignment, user=user, kind=kind, today=today)
+    except Exception:
+        logger.exception("%s reminder of assignment %s to user %s failed", kind, assignment.pk, user.pk)
+        reminder.delete()
+        return False
+    return True
+
+
+def _email(*, assignment: Assignment, user: User, kind: str, today: date) -> None:
+    course = assignment.course
+    with translation.override(language_code(user.preferred_language or settings.LANGUAGE_CODE)):
+        context = {
+            "user": user,
+            "course_title": course.title,
+            "course_url": f"{settings.PORTE_VOIX_BASE_URL}{course.url or ''}",
+            "dashboard_url": f"{settings.PORTE_VOIX_BASE_URL}/me/",
+            "due_date": assignment.due_date,
+            "days": abs((assignment.due_date - today).days),
+        }
+        subject = " ".join(render_to_string(f"courses/email/assignment_{kind}_subject.txt", context).split())
+        body = render_to_string(f"courses/email/assignment_{kind}.txt", context)
+    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
