@@ -8,7 +8,9 @@ SQLite database under /tmp (users, entries and their per-period totals computed 
 bulk-inserted, then the rank bands the beat keeps), serves it with gunicorn as ``make run`` does (``lms.wsgi``, 2 workers), loads
 ``/advocacy/leaderboard/`` and ``/courses/`` with ``wrk`` on loopback (a Python client with
 threads when ``wrk`` is missing; the output says which), signed in as a certified employee,
-and prints requests per second and the ratios. Exit status 0 whatever the verdicts; only a
+in interleaved rounds (both databases served at once; ``--rounds``, medians kept, so that a
+machine slowing down for a while slows every series alike), and prints requests per second
+and the ratios. Exit status 0 whatever the verdicts; only a
 crash exits non-zero.
 """
 
@@ -21,6 +23,7 @@ import random
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -214,31 +217,42 @@ def load_threads(url: str, cookie: str, seconds: int, connections: int) -> float
     return sum(done) / seconds
 
 
-def measure(workdir: Path, static_root: Path, cookie: str, args: argparse.Namespace, loader) -> dict[str, float]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = [
-        sys.executable, "-m", "gunicorn", "lms.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
-        "--graceful-timeout", "10", "--no-control-socket",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        gunicorn, cwd=ROOT, env=environment(workdir, static_root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        wait_ready(base, proc)
-        results = {}
-        for name, path in (("leaderboard", "/advocacy/leaderboard/?period=month"), ("catalogue", "/courses/")):
-            status, body = fetch(base + path, cookie)
+class Served:
+    """A gunicorn serving one database as ``make run`` does (``lms.wsgi``, 2 workers)."""
+
+    def __init__(self, workdir: Path, static_root: Path, cookie: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.cookie = cookie
+        gunicorn = [
+            sys.executable, "-m", "gunicorn", "lms.wsgi:application",
+            "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--timeout", "60",
+            "--graceful-timeout", "10", "--no-control-socket",
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            gunicorn,
+            cwd=ROOT,
+            env=environment(workdir, static_root),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_ready(self.base, self.proc)
+        for path in PAGES.values():
+            status, _body = fetch(self.base + path, cookie)
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}")
             for _ in range(20):  # warm both workers
-                fetch(base + path, cookie)
-            results[name] = loader(base + path, cookie, args.seconds, args.connections)
-        return results
-    finally:
-        proc.terminate()
-        proc.wait(30)
+                fetch(self.base + path, cookie)
+
+    def load(self, page: str, args: argparse.Namespace, loader) -> float:
+        return loader(self.base + PAGES[page], self.cookie, args.seconds, args.connections)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+PAGES = {"leaderboard": "/advocacy/leaderboard/?period=month", "catalogue": "/courses/"}
 
 
 def main() -> int:
@@ -250,6 +264,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=28, help="entries spread over this many days")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--build", nargs=2, type=int, metavar=("USERS", "ENTRIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -263,34 +278,55 @@ def main() -> int:
     top = Path(tempfile.mkdtemp(prefix="porte-voix-bench-leaderboard-", dir="/tmp"))
     try:
         static_root = top / "static"
-        rates: dict[str, dict[str, float]] = {}
-        for label, users, entries in (
-            ("small", args.small_users, args.small_entries),
-            ("large", args.users, args.entries),
-        ):
-            workdir = top / label
-            workdir.mkdir()
-            env = environment(workdir, static_root)
-            if not static_root.exists():
-                subprocess.run(
-                    [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        servers: dict[str, Served] = {}
+        try:
+            for label, users, entries in (
+                ("small", args.small_users, args.small_entries),
+                ("large", args.users, args.entries),
+            ):
+                workdir = top / label
+                workdir.mkdir()
+                env = environment(workdir, static_root)
+                if not static_root.exists():
+                    subprocess.run(
+                        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                        cwd=ROOT,
+                        env=env,
+                        check=True,
+                    )
+                started = time.monotonic()
+                built = subprocess.run(
+                    [sys.executable, __file__, "--build", str(users), str(entries), "--days", str(args.days)],
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 )
-            started = time.monotonic()
-            built = subprocess.run(
-                [sys.executable, __file__, "--build", str(users), str(entries), "--days", str(args.days)],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            info = json.loads(built.stdout.strip().splitlines()[-1])
-            print(f"{label}: {users:,} users, {entries:,} entries, {info['totals']:,} totals "
-                  f"built in {time.monotonic() - started:.0f} s")  # fmt: skip
-            rates[label] = measure(workdir, static_root, info["cookie"], args, loader)
-            print(
-                f"  leaderboard {rates[label]['leaderboard']:.1f} req/s, catalogue {rates[label]['catalogue']:.1f} req/s"
-            )
+                info = json.loads(built.stdout.strip().splitlines()[-1])
+                print(f"{label}: {users:,} users, {entries:,} entries, {info['totals']:,} totals "
+                      f"built in {time.monotonic() - started:.0f} s")  # fmt: skip
+                servers[label] = Served(workdir, static_root, info["cookie"])
+            # Rounds interleaved (small, large, catalogue), medians kept: a machine that slows
+            # down for a while slows every series alike.
+            series: dict[tuple[str, str], list[float]] = defaultdict(list)
+            for r in range(args.rounds):
+                for label, page in (("small", "leaderboard"), ("large", "leaderboard"), ("large", "catalogue")):
+                    series[(label, page)].append(servers[label].load(page, args, loader))
+                print(f"  round {r + 1}: " + ", ".join(f"{label} {page} {values[-1]:.1f} req/s"
+                                                         for (label, page), values in series.items()))  # fmt: skip
+        finally:
+            for server in servers.values():
+                server.stop()
+        rates = {
+            "small": {"leaderboard": statistics.median(series[("small", "leaderboard")])},
+            "large": {
+                "leaderboard": statistics.median(series[("large", "leaderboard")]),
+                "catalogue": statistics.median(series[("large", "catalogue")]),
+            },
+        }
+        print(f"medians: small leaderboard {rates['small']['leaderboard']:.1f} req/s, large leaderboard "
+              f"{rates['large']['leaderboard']:.1f} req/s, large catalogue {rates['large']['catalogue']:.1f} req/s")  # fmt: skip
         large, small = rates["large"], rates["small"]
         page_ratio = large["catalogue"] / large["leaderboard"]
         scale_ratio = small["leaderboard"] / large["leaderboard"]
