@@ -17,7 +17,7 @@ from wagtail.models import ModelLogEntry
 
 from advocacy_share.models import AdvocacySettings, PointsEntry, PointsTotal
 from advocacy_share.services import corrections
-from advocacy_share.services.points import award, ledger_sums, points_recompute
+from advocacy_share.services.points import award, ledger_sums, points_recompute, ranks_rollup
 from lms.home.roles import roles_ensure
 from tests.factories.people import UserFactory
 
@@ -456,7 +456,8 @@ def test_recompute_is_queued_on_commit_and_rebuilds_the_totals_from_the_ledger(
 
     # then the task ran after commit and the totals equal the ledger's sums
     assert page.status_code == 200
-    assert len(callbacks) == 1
+    # the task's publication, then (from the recompute, run eagerly here) the rank roll-up
+    assert len(callbacks) == 2 and callbacks[1] is ranks_rollup
     assert (response.status_code, response["Location"]) == (302, "/admin/advocacy/points/")
     assert texts(response) == [
         "The totals will be rebuilt from the ledger in a moment; the leaderboards show them once it is done."
