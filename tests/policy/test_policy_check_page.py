@@ -2,9 +2,12 @@
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.html import escape
 
 from policy import api, throttle
@@ -418,12 +421,15 @@ FALCON_POST = {"text": "Project Falcon <i>draft</i>", "url": "", "network": "lin
 def test_the_31st_check_in_a_minute_is_a_429_that_gives_the_draft_back(
     policy_page, falcon_rule, employee_client, monkeypatch
 ):
-    # given: the default rate, 30 checks a minute, used up
-    statuses = [employee_client.post(CHECK_URL, FALCON_POST).status_code for _ in range(30)]
-    monkeypatch.setattr(api, "check_post", _must_not_run)
+    # given: the default rate, 30 checks a minute, used up within one window of the limiter
+    # (the clock is held still: a slow machine must not carry the 31st into the next minute)
+    start = (timezone.now() + timedelta(minutes=1)).replace(second=1, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        statuses = [employee_client.post(CHECK_URL, FALCON_POST).status_code for _ in range(30)]
+        monkeypatch.setattr(api, "check_post", _must_not_run)
 
-    # when
-    response = employee_client.post(CHECK_URL, FALCON_POST)
+        # when
+        response = employee_client.post(CHECK_URL, FALCON_POST)
 
     # then
     assert statuses == [200] * 30
