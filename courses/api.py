@@ -292,3 +292,10 @@ def training_overview(*, weeks: int = 12, today: date | None = None) -> Training
             for start, n in overview.completions_per_week(weeks=weeks, today=today)
         ),
     )
+
+
+def demo_completions_backdate(*, course_id: int, completed_days_ago: dict[int, int]) -> int:
+    """Demo data only: the course completed days ago by each user (see ``courses.demo``)."""
+    from courses import demo
+
+    return demo.demo_completions_backdate(course_id=course_id, completed_days_ago=completed_days_ago)

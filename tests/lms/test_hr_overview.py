@@ -10,9 +10,10 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Site
 
+from advocacy_share.data import DepartmentAdvocacy
 from lms.home.roles import roles_ensure
 from lms.home.services import site_ensure
 from tests.factories.advocacy import ShareFactory
@@ -112,6 +113,7 @@ def test_superusers_see_the_three_parts_and_the_links_to_the_reports(scene, supe
     assert '<a href="/admin/reports/certification/">Certification report</a>' in html
     assert '<a href="/advocacy/analytics/">Advocacy dashboard</a>' in html
     assert html.count('<figure class="chart chart--column">') == 3
+    assert 'href="/static/css/hr_overview.css' in html
 
 
 def test_someone_with_neither_right_sees_no_panel(scene, admin_only_client):
@@ -119,7 +121,8 @@ def test_someone_with_neither_right_sees_no_panel(scene, admin_only_client):
     html = dashboard(admin_only_client)
 
     # then
-    assert 'id="hr-overview"' not in html
+    assert "hr-overview" not in html
+    assert "hr_overview.css" not in html
     assert TRAINING not in html
     assert ADVOCACY not in html
 
@@ -128,11 +131,14 @@ def test_the_panel_is_in_french_for_french_readers(scene, superuser_client):
     # given
     superuser_client.cookies["django_language"] = "fr"
 
-    # when
-    html = superuser_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # when (the request activates French in this thread: put English back after it)
+    with translation.override("en"):
+        html = superuser_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
 
     # then
     assert "Vue d’ensemble RH" in html
+    assert "Formations terminées par semaine" in html
+    assert '<a href="/advocacy/analytics/">Tableau de bord des ambassadeurs</a>' in html
 
 
 def test_the_dashboard_runs_the_same_number_of_queries_for_5_and_50_people(scene, superuser_client):
@@ -185,3 +191,34 @@ def test_site_ensure_names_an_unnamed_site_after_the_company_and_keeps_a_given_n
 
     # then
     assert Site.objects.get(is_default_site=True).site_name == "Acme intranet"
+
+
+@pytest.mark.slow
+def test_the_demo_gives_every_part_of_the_overview_figures(db):
+    # given
+    from advocacy_share import api as advocacy_api
+    from certification import api as certification_api
+    from courses import api as courses_api
+    from lms.home.demo import demo_load
+
+    demo_load()
+
+    # when
+    training = courses_api.training_overview()
+    certification = certification_api.certification_overview(no_department_label="—")
+    advocacy = advocacy_api.advocacy_overview(other_label="Autres")
+
+    # then: completions in every one of the twelve weeks, shares in most of the last eight
+    assert all(week.count > 0 for week in training.weekly_completions)
+    assert sum(week.count for week in training.weekly_completions) >= 20
+    assert sum(1 for week in advocacy.weekly_shares if week.count) >= 7  # eight weeks of history
+    assert sum(week.count for week in certification.weekly_issued) >= 2
+    assert {row.department_name for row in training.departments} >= {"Ventes", "Ingénierie", "Communication"}
+    assert {row.department_name for row in certification.departments} >= {"Ventes", "Ingénierie", "Communication"}
+    assert [row.department_name for row in advocacy.departments if not row.hidden] == [
+        "Communication",
+        "Ingénierie",
+        "Ventes",
+    ]
+    # Ressources humaines has 4 certified colleagues: merged into "Other", itself under 5
+    assert advocacy.departments[-1] == DepartmentAdvocacy(None, "Autres", 0, 0, 0, hidden=True)
