@@ -40,3 +40,79 @@ def advocacy_card(user: User | AnonymousUser) -> AdvocacyCard | None:
 def preferences_save(user: User, *, leaderboard_opt_in: bool, audience: dict[str, int]) -> None:
     """Save the leaderboard opt-in and the declared audience sizes per network (≥ 0)."""
     points_services.preferences_save(user.pk, leaderboard_opt_in=leaderboard_opt_in, audience=audience)
+
+
+# --- HR overview ---------------------------------------------------------------------------
+
+# Advocacy figures by department are shown only for groups of at least this many certified
+# people; smaller departments are merged into "Other".
+MINIMUM_GROUP = 5
+# Who sees the advocacy part of the HR overview: the advocacy managers' right to read the
+# points ledger (HR editors do not have it).
+OVERVIEW_PERMISSION = "advocacy_share.view_pointsentry"
+
+from typing import TYPE_CHECKING  # noqa: E402  (this section stays self-contained)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from advocacy_share.data import AdvocacyOverview
+
+
+def advocacy_overview(
+    *,
+    weeks: int = 12,
+    recent_weeks: int = 4,
+    minimum_group: int = MINIMUM_GROUP,
+    other_label: str = "",
+    now: datetime | None = None,
+) -> AdvocacyOverview:
+    """Shares per week over the last ``weeks`` weeks, and by department the people certified
+    for advocacy now, the active sharers and their shares over the last ``recent_weeks`` weeks.
+
+    Departments with fewer than ``minimum_group`` certified people, and people without a
+    department, are merged into one "Other" row (named ``other_label``); when that row is
+    itself below the minimum its figures are withheld (all 0, ``hidden``). Aggregates only;
+    three queries whatever the number of people.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from advocacy_share.data import AdvocacyOverview, DepartmentAdvocacy, WeeklyCount
+    from advocacy_share.selectors import overview
+    from certification import api as certification_api
+
+    if minimum_group < 1 or recent_weeks < 1:
+        raise ValueError("minimum_group and recent_weeks must be at least 1")
+    now = now or timezone.now()
+    certified = {row.department_id: row for row in certification_api.certified_headcount(now=now)}
+    sharers = overview.sharers_by_department(since=now - timedelta(weeks=recent_weeks), now=now)
+    rows = []
+    other = {"certified": 0, "sharers": 0, "shares": 0}
+    for department_id in certified.keys() | sharers.keys():
+        people = certified[department_id].people if department_id in certified else 0
+        active = sharers.get(department_id, {"sharers": 0, "shares": 0, "name": ""})
+        if department_id is not None and people >= minimum_group:
+            name = certified[department_id].department_name
+            rows.append(DepartmentAdvocacy(department_id, name, people, active["sharers"], active["shares"], False))
+        else:
+            other["certified"] += people
+            other["sharers"] += active["sharers"]
+            other["shares"] += active["shares"]
+    rows.sort(key=lambda row: row.department_name.casefold())
+    if any(other.values()):
+        if other["certified"] < minimum_group:
+            rows.append(DepartmentAdvocacy(None, other_label, 0, 0, 0, True))
+        else:
+            rows.append(
+                DepartmentAdvocacy(None, other_label, other["certified"], other["sharers"], other["shares"], False)
+            )
+    return AdvocacyOverview(
+        weekly_shares=tuple(
+            WeeklyCount(week_start=start, count=n) for start, n in overview.shares_per_week(weeks=weeks, now=now)
+        ),
+        departments=tuple(rows),
+        recent_weeks=recent_weeks,
+        minimum_group=minimum_group,
+    )

@@ -128,3 +128,48 @@ class SharedSummary:
 
     networks: tuple[str, ...]
     clicks: int
+
+
+# --- HR overview ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklyCount:
+    """A figure of one week: the week's Monday (in the site's time zone) and the count."""
+
+    week_start: date
+    count: int
+
+
+@dataclass(frozen=True)
+class DepartmentAdvocacy:
+    """Advocacy in one group of people: a department with at least the minimum number of
+    certified people, or "Other" (``department_id`` None) for the smaller ones and people
+    without a department. ``hidden``: the group is itself below the minimum, so its figures
+    are withheld (``sharers`` and ``shares`` are then 0)."""
+
+    department_id: int | None
+    department_name: str
+    certified: int
+    sharers: int
+    shares: int
+    hidden: bool
+
+    @property
+    def participation(self) -> int | None:
+        """Active sharers divided by certified people, in whole percent."""
+        if self.hidden or not self.certified:
+            return None
+        return round(self.sharers * 100 / self.certified)
+
+
+@dataclass(frozen=True)
+class AdvocacyOverview:
+    """The advocacy part of the HR overview: shares per week (oldest first, the current week
+    last) and, by department, active sharers over the last ``recent_weeks`` weeks; departments
+    with fewer than ``minimum_group`` certified people are merged into "Other"."""
+
+    weekly_shares: tuple[WeeklyCount, ...]
+    departments: tuple[DepartmentAdvocacy, ...]
+    recent_weeks: int
+    minimum_group: int

@@ -82,3 +82,45 @@ def demo_certify(*, users: list[User], issued_days_ago: dict[int, int]) -> dict[
     from certification import demo
 
     return demo.demo_certify(users=users, issued_days_ago=issued_days_ago)
+
+
+# --- HR overview ---------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from certification.data import CertificationOverview, CertifiedHeadcount
+
+
+def certification_overview(
+    *, weeks: int = 12, now: datetime | None = None, no_department_label: str = ""
+) -> CertificationOverview:
+    """Certificate status by department now (the certification report's buckets, expiring ones
+    added up, every programme) and certificates issued per week over the last ``weeks`` weeks.
+    Aggregates only; two queries whatever the number of certificates."""
+    from django.utils import timezone
+
+    from certification import overview
+    from certification.data import CertificationOverview, DepartmentCertificates, WeeklyCount
+
+    now = now or timezone.now()
+    return CertificationOverview(
+        departments=tuple(
+            DepartmentCertificates(**cell)
+            for cell in overview.status_by_department(now=now, no_department_label=no_department_label)
+        ),
+        weekly_issued=tuple(
+            WeeklyCount(week_start=start, count=n) for start, n in overview.issued_per_week(weeks=weeks, now=now)
+        ),
+    )
+
+
+def certified_headcount(*, now: datetime | None = None) -> list[CertifiedHeadcount]:
+    """How many active people of each department hold a valid certificate that unlocks
+    advocacy now (departments with none are left out). One query."""
+    from django.utils import timezone
+
+    from certification import overview
+    from certification.data import CertifiedHeadcount
+
+    return [CertifiedHeadcount(**row) for row in overview.certified_by_department(now=now or timezone.now())]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 NO_CERTIFICATE = "no_certificate"
 EXPIRED = "expired"
@@ -47,3 +47,51 @@ class CertificationDashboard:
     certificates: tuple[CertificateSummary, ...]
     pending_programs: tuple[str, ...]
     advocacy: AdvocacyAccess
+
+
+# --- HR overview ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklyCount:
+    """A figure of one week: the week's Monday (in the site's time zone) and the count."""
+
+    week_start: date
+    count: int
+
+
+@dataclass(frozen=True)
+class DepartmentCertificates:
+    """Certificates of one department's people (``department_id`` None: people without one),
+    every programme, by status now: the certification report's buckets, the three "expiring"
+    ones added up."""
+
+    department_id: int | None
+    department_name: str
+    valid: int
+    expiring: int
+    expired: int
+    revoked: int
+
+    @property
+    def total(self) -> int:
+        return self.valid + self.expiring + self.expired + self.revoked
+
+
+@dataclass(frozen=True)
+class CertificationOverview:
+    """The certification part of the HR overview: status per department, and certificates
+    issued per week (oldest week first, the current week last)."""
+
+    departments: tuple[DepartmentCertificates, ...]
+    weekly_issued: tuple[WeeklyCount, ...]
+
+
+@dataclass(frozen=True)
+class CertifiedHeadcount:
+    """How many people of a department (``department_id`` None: without one) hold a valid
+    certificate that unlocks advocacy now."""
+
+    department_id: int | None
+    department_name: str
+    people: int

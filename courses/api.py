@@ -270,3 +270,32 @@ def assigned_courses(user: User, *, today: date | None = None) -> list[AssignedC
         )
         for row in rows
     ]
+
+
+# --- HR overview ---------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from courses.data import TrainingOverview
+
+
+def training_overview(*, weeks: int = 12, today: date | None = None) -> TrainingOverview:
+    """Training per department (the training report summed over courses) and course
+    completions per week over the last ``weeks`` weeks. Aggregates only; a fixed number of
+    queries whatever the number of people."""
+    from courses.data import DepartmentTraining, TrainingOverview, WeeklyCount
+    from courses.selectors import overview
+
+    return TrainingOverview(
+        departments=tuple(DepartmentTraining(**cell) for cell in overview.training_by_department(today=today)),
+        weekly_completions=tuple(
+            WeeklyCount(week_start=start, count=n)
+            for start, n in overview.completions_per_week(weeks=weeks, today=today)
+        ),
+    )
+
+
+def demo_completions_backdate(*, course_id: int, completed_days_ago: dict[int, int]) -> int:
+    """Demo data only: the course completed days ago by each user (see ``courses.demo``)."""
+    from courses import demo
+
+    return demo.demo_completions_backdate(course_id=course_id, completed_days_ago=completed_days_ago)

@@ -192,3 +192,41 @@ class AssignmentCreated:
     """What ``assignments_create`` made: one assignment per target."""
 
     assignment_ids: tuple[int, ...]
+
+
+# --- HR overview ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklyCount:
+    """A figure of one week: the week's Monday (in the site's time zone) and the count."""
+
+    week_start: date
+    count: int
+
+
+@dataclass(frozen=True)
+class DepartmentTraining:
+    """Training in one department (``department_id`` None: people without one), summed over
+    every course: course enrolments and assignments, so a person counts once per course."""
+
+    department_id: int | None
+    department_name: str
+    assigned: int
+    enrolled: int
+    completed: int
+    overdue: int
+
+    @property
+    def completion_rate(self) -> int | None:
+        """Completed divided by enrolled, in whole percent; None without enrolments."""
+        return round(self.completed * 100 / self.enrolled) if self.enrolled else None
+
+
+@dataclass(frozen=True)
+class TrainingOverview:
+    """The training part of the HR overview: per department, and completions per week (oldest
+    week first, the current week last)."""
+
+    departments: tuple[DepartmentTraining, ...]
+    weekly_completions: tuple[WeeklyCount, ...]

@@ -59,3 +59,35 @@ def demo_assignments_ensure(
     for target, due_date in wanted:
         Assignment.objects.get_or_create(**target, defaults={"due_date": due_date, "assigned_by_id": assigned_by_id})
     return len(wanted)
+
+
+def demo_completions_backdate(*, course_id: int, completed_days_ago: dict[int, int]) -> int:
+    """Demo history for the HR overview's weekly chart: each user of ``completed_days_ago``
+    (user id → days) gets the course completed that many days ago, every live lesson read,
+    enrolled four days before. Written directly, dates in the past (the services stamp now);
+    no signal is sent, so nothing is issued. Idempotent: a user already enrolled in the course
+    is left as they are. Returns the number of enrolments made."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import Enrollment, LessonProgress
+
+    now = timezone.now()
+    course = CoursePage.objects.get(pk=course_id)
+    lessons = list(selectors.course_lessons(course))
+    enrolled = set(
+        Enrollment.objects.filter(course=course, user_id__in=completed_days_ago).values_list("user_id", flat=True)
+    )
+    made = 0
+    for user_id, days in completed_days_ago.items():
+        if user_id in enrolled:
+            continue
+        completed_at = now - timedelta(days=days)
+        enrollment = Enrollment.objects.create(user_id=user_id, course=course, completed_at=completed_at)
+        Enrollment.objects.filter(pk=enrollment.pk).update(enrolled_at=completed_at - timedelta(days=4))
+        for lesson in lessons:
+            progress, _created = LessonProgress.objects.get_or_create(user_id=user_id, lesson=lesson)
+            LessonProgress.objects.filter(pk=progress.pk).update(completed_at=completed_at - timedelta(days=1))
+        made += 1
+    return made

@@ -100,6 +100,12 @@ ADVOCATES_ISSUED_DAYS_AGO = (
     324, 145, 242, 339, 160, 257,  # Ingénierie: one in 31–60 days, one within 30 days
 )  # fmt: skip
 
+# When each colleague of ``ADVOCATES`` completed the course assigned to Sales (days ago): some
+# every week of the last twelve, so that the HR overview's chart has a history.
+COLLEAGUES_COMPLETED_DAYS_AGO = (
+    2, 5, 9, 12, 16, 20, 23, 27, 31, 36, 40, 44, 47, 52, 58, 61, 66, 72, 76, 81,
+)  # fmt: skip
+
 
 def advocacy_load(directory: Path, *, users: dict[str, Any]) -> Any:
     """Certify the demo colleagues (issued 70 to 340 days ago: valid, and before the eight
@@ -201,6 +207,15 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
         department_id=departments["Ventes"].pk,
         user_id=users["employee@demo.example"].pk,
         assigned_by_id=users["hr@demo.example"].pk,
+    )
+    # Twelve weeks of completions for the HR overview: the colleagues completed the course
+    # assigned to Sales on days spread over the last twelve weeks.
+    courses_api.demo_completions_backdate(
+        course_id=french_courses[0],
+        completed_days_ago={
+            users[account.email].pk: days
+            for account, days in zip(ADVOCATES, COLLEAGUES_COMPLETED_DAYS_AGO, strict=True)
+        },
     )
     return DemoSummary(
         departments=len(departments),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -14,7 +15,9 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage:
     """Make the default site serve a HomePage with a CourseIndexPage at ``/courses/``.
 
     Replaces Wagtail's initial "Welcome" page on a fresh database; a second call changes
-    nothing and returns the same HomePage.
+    nothing and returns the same HomePage. The default site is named after the company
+    (``WAGTAIL_SITE_NAME``) when it has no name, so the admin does not greet editors with its
+    host name ("localhost"); a name an administrator gave it is kept.
     """
     home = HomePage.objects.first()
     if home is None:
@@ -28,9 +31,12 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage:
             page.delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Porte-Voix")
-    elif site.root_page_id != home.pk:
+        Site.objects.create(
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=settings.WAGTAIL_SITE_NAME
+        )
+    elif site.root_page_id != home.pk or not site.site_name:
         site.root_page = home
+        site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
     courses_api.catalogue_ensure(parent=home)
     return home  # type: ignore[no-any-return]  # Wagtail's page querysets are untyped

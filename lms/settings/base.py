@@ -242,7 +242,9 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.E
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Porte-Voix <no-reply@porte-voix.example>")
 
 # --- Wagtail ------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "Porte-Voix"
+# The admin is named after the company (the name certificates are issued by), not the product
+# nor the host: PORTE_VOIX_ORGANISATION_NAME, below.
+WAGTAIL_SITE_NAME = env("PORTE_VOIX_ORGANISATION_NAME", "Acme")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
 # ASCII slugs ("lecon", not "leçon"): page addresses are shared on social networks, where
