@@ -230,7 +230,7 @@ def test_the_drill_down_without_a_course_is_a_clear_error(scene, hr_editor_clien
 
 
 def test_the_report_page_runs_a_fixed_number_of_queries(scene, hr_editor_client, django_assert_max_num_queries):  # noqa: F811
-    # when / then: 8 for the figures, the rest is the admin shell (session, user, menus)
+    # when / then: 5 for the figures, the rest is the admin shell (session, user, menus)
     with django_assert_max_num_queries(30):
         response = hr_editor_client.get(reverse(REPORT))
     assert response.status_code == 200
