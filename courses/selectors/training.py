@@ -9,7 +9,6 @@ of per-person best scores) are folded in Python over rows already grouped by the
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -30,10 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from courses.models import Assignment, CoursePage, Enrollment, QuizPage
+from courses.selectors.training_groups import MERGED, Group, small_groups_merged
 from courses.selectors.training_sql import (
     EPOCH,
-    AssignmentFigures,
-    EnrolmentFigures,
     assignee_rows,
     assignment_figures,
     course_quiz,
@@ -43,12 +41,7 @@ from lms.people.models import Department, User
 
 # The drill-down's department for people who have none.
 NO_DEPARTMENT = 0
-# The key of a course's "other departments" row (small groups added up).
-MERGED = -1
 OTHER_DEPARTMENTS = _("Other departments (fewer than 5 people each)")
-# Groups of fewer people than this are not shown one by one to those who may not see
-# individuals (see ``training_report``).
-SMALL_GROUP = 5
 
 STATUS_COMPLETED = "completed"
 STATUS_OVERDUE = "overdue"
@@ -248,62 +241,6 @@ def assignees(filters: ReportFilters) -> dict[tuple[int, int], Assignee]:
     return found
 
 
-@dataclass
-class _Group:
-    """The raw figures of one row, before rounding; small groups add up into one."""
-
-    assigned: int = 0
-    enrolled: int = 0
-    completed: int = 0
-    overdue: int = 0
-    people: int = 0
-    scored: int = 0
-    score_sum: Any = None
-    durations: tuple[float, ...] = ()
-    merged: int = 0
-
-    @classmethod
-    def of(cls, enrolment: EnrolmentFigures | None, assignment: AssignmentFigures | None) -> _Group:
-        group = cls()
-        if enrolment is not None:
-            group.enrolled, group.completed = enrolment.enrolled, enrolment.completed
-            group.scored, group.score_sum = enrolment.scored, enrolment.score_sum
-            group.durations = enrolment.durations
-        if assignment is not None:
-            group.assigned, group.overdue = assignment.assigned, assignment.overdue
-        group.people = group.enrolled + group.assigned - (assignment.enrolled_too if assignment else 0)
-        return group
-
-    def add(self, other: _Group) -> None:
-        self.assigned += other.assigned
-        self.enrolled += other.enrolled
-        self.completed += other.completed
-        self.overdue += other.overdue
-        self.people += other.people
-        self.scored += other.scored
-        if other.score_sum is not None:
-            self.score_sum = other.score_sum + (self.score_sum or 0)
-        self.durations += other.durations
-        self.merged += 1
-
-
-def _merge_small_groups(groups: dict[tuple[int, int | None], _Group]) -> dict[tuple[int, int | None], _Group]:
-    """Per course, the groups of fewer than ``SMALL_GROUP`` people added up into one, keyed
-    ``(course_id, MERGED)``; left out when even that one has fewer than ``SMALL_GROUP`` people
-    (its figures would still describe a handful of people one could name)."""
-    kept: dict[tuple[int, int | None], _Group] = {}
-    others: dict[int, _Group] = defaultdict(_Group)
-    for (course_id, department_id), group in groups.items():
-        if group.people >= SMALL_GROUP:
-            kept[(course_id, department_id)] = group
-        else:
-            others[course_id].add(group)
-    for course_id, group in others.items():
-        if group.people >= SMALL_GROUP:
-            kept[(course_id, MERGED)] = group
-    return kept
-
-
 def training_report(
     *, filters: ReportFilters, today: date | None = None, merge_small_groups: bool = False
 ) -> list[dict[str, Any]]:
@@ -328,10 +265,10 @@ def training_report(
         began_before=_day_start(filters.date_to + timedelta(days=1)) if filters.date_to else None,
     )
     groups = {
-        key: _Group.of(by_enrolment.get(key), by_assignment.get(key)) for key in by_enrolment.keys() | by_assignment
+        key: Group.of(by_enrolment.get(key), by_assignment.get(key)) for key in by_enrolment.keys() | by_assignment
     }
     if merge_small_groups:
-        groups = _merge_small_groups(groups)
+        groups = small_groups_merged(groups)
 
     department_ids = {department_id for _course, department_id in groups if department_id not in (None, MERGED)}
     names = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
