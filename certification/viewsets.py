@@ -557,6 +557,12 @@ class CertificationReportView(ReportView):
             else None
         )
         context["filter_invalid"] = not valid
+        summary = context["summary"]
+        context["status_chart"] = (
+            [(BUCKET_LABELS[bucket], count) for bucket, count in summary.total_cells]
+            if summary and summary.rows
+            else []
+        )
         context["buckets"] = [(bucket, BUCKET_LABELS[bucket]) for bucket in selectors.BUCKETS]
         context["definitions"] = [
             (bucket, BUCKET_LABELS[bucket], BUCKET_DEFINITIONS[bucket]) for bucket in selectors.BUCKETS

@@ -195,14 +195,20 @@ def training_report(
     department_id: int | None = None,
     course_id: int | None = None,
     today: date | None = None,
+    merge_small_groups: bool = False,
 ) -> list[TrainingReportRow]:
     """The training report: one row per course and department (see ``TrainingReportRow`` and
     ``training_figures`` for what each figure means). ``department_id`` 0 means people without
-    a department. A fixed number of queries."""
+    a department. A fixed number of queries.
+
+    ``merge_small_groups`` for readers who may not see individuals: per course, the rows of
+    fewer than 5 people become one "Other departments (fewer than 5 people each)" row, itself
+    left out when it has fewer than 5 people."""
     filters = selectors.ReportFilters(
         date_from=date_from, date_to=date_to, department_id=department_id, course_id=course_id
     )
-    return [TrainingReportRow(**row) for row in selectors.training_report(filters=filters, today=today)]
+    rows = selectors.training_report(filters=filters, today=today, merge_small_groups=merge_small_groups)
+    return [TrainingReportRow(**row) for row in rows]
 
 
 def training_people(

@@ -156,6 +156,9 @@ class TrainingReportRow:
     median_days_to_complete: Decimal | None
     average_best_score: Decimal | None
     overdue: int
+    # For an "other departments" row (small groups added up, ``department_id`` None): how
+    # many departments it adds up; 0 for a department's own row.
+    merged_groups: int = 0
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,7 @@ class TrainingReportView(SpreadsheetReportView):
 
     page_title = _("Training")
     header_icon = "list-ul"
+    results_template_name = "courses/admin/training_report_results.html"
     index_url_name = "courses_training_report"
     index_results_url_name = "courses_training_report_results"
     list_export = [
@@ -198,7 +199,7 @@ class TrainingReportView(SpreadsheetReportView):
         ]
 
     def people_url(self, row):
-        if not self.can_see_people:
+        if not self.can_see_people or row.merged_groups:
             return None
         params = {"course": row.course_id, "department": row.department_id or NO_DEPARTMENT}
         period = self.report_filters or {}
@@ -216,14 +217,42 @@ class TrainingReportView(SpreadsheetReportView):
     def get_filename(self):
         return f"training-{timezone.localdate().isoformat()}"
 
-    def get_queryset(self):
+    @cached_property
+    def report_rows(self):
+        # Those who may not see individuals do not see groups of fewer than 5 people either.
         if self.report_filters is None:
             return []
-        return api.training_report(**self.report_filters)
+        return api.training_report(**self.report_filters, merge_small_groups=not self.can_see_people)
+
+    def get_queryset(self):
+        return self.report_rows
+
+    def completion_chart(self):
+        """``(title, [(label, completion rate)])``: per course, or per department when the
+        report is filtered to one course; over the rows shown (an "other departments" row included),
+        leaving out what has no enrolment."""
+        rows = self.report_rows
+        if (self.report_filters or {}).get("course_id") is not None:
+            items = [
+                (row.department_name or _("No department"), row.completion_rate)
+                for row in rows
+                if row.completion_rate is not None
+            ]
+            return _("Completion rate by department (%)"), items
+        totals = {}
+        for row in rows:
+            enrolled, completed = totals.get(row.course_id, (row.course_title, 0, 0))[1:]
+            totals[row.course_id] = (row.course_title, enrolled + row.enrolled, completed + row.completed)
+        items = [
+            (title, round(completed * 100 / enrolled, 1)) for title, enrolled, completed in totals.values() if enrolled
+        ]
+        return _("Completion rate by course (%)"), items
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["figures"] = self.figures
+        context["chart_title"], context["chart_items"] = self.completion_chart()
+        context["small_groups_merged"] = not self.can_see_people
         return context
 
 

@@ -84,7 +84,16 @@ class Attempt(models.Model):
                 condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)), name="attempt_score_range"
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"], name="attempt_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="attempt_status_deadline"),
+            # A person's best score on a quiz since a date (the training report), read from the
+            # index alone, highest score first.
+            models.Index(
+                fields=["user", "quiz", "score", "started_at"],
+                condition=Q(score__isnull=False),
+                name="attempt_scored_user_quiz",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"attempt {self.attempt_no} of user {self.user_id} on quiz {self.quiz_id}"

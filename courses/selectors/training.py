@@ -9,27 +9,19 @@ of per-person best scores) are folded in Python over rows already grouped by the
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
-    Case,
-    Count,
     Exists,
     F,
-    FloatField,
-    Func,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,10 +29,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from courses.models import Assignment, CoursePage, Enrollment, QuizPage
+from courses.selectors.training_groups import MERGED, Group, small_groups_merged
+from courses.selectors.training_sql import (
+    EPOCH,
+    assignee_rows,
+    assignment_figures,
+    course_quiz,
+    enrolment_figures,
+)
 from lms.people.models import Department, User
 
 # The drill-down's department for people who have none.
 NO_DEPARTMENT = 0
+OTHER_DEPARTMENTS = _("Other departments (fewer than 5 people each)")
 
 STATUS_COMPLETED = "completed"
 STATUS_OVERDUE = "overdue"
@@ -128,7 +129,7 @@ def _rounded(value: Decimal | float) -> Decimal:
     return Decimal(str(value)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def _median_days(days: list[float | Decimal]) -> Decimal | None:
+def _median_days(days: Sequence[float | Decimal]) -> Decimal | None:
     # Julian-day arithmetic leaves a few nanoseconds of noise: round it off before rounding
     # to the tenth, so that 4.25 days stays 4.25 (and becomes 4.3).
     return _rounded(round(statistics.median([float(day) for day in days]), 6)) if days else None
@@ -177,42 +178,11 @@ def course_quizzes(course_paths: dict[int, str] | None = None) -> dict[int, int]
     return quiz_of
 
 
-class DaysBetween(Func):
-    """``end - start`` in days, as a number, computed by the database (SQLite: from Julian
-    days; PostgreSQL: from the interval's seconds). Django's own datetime subtraction on
-    SQLite calls a Python function per row."""
-
-    output_field = FloatField()
-
-    def __init__(self, end: Any, start: Any) -> None:
-        super().__init__(end, start)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(")
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)", arg_joiner=" - "
-        )
-
-
-# Attempts count from the enrolment's last restart; never-restarted enrolments count them all.
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _course_quiz(quiz_of: dict[int, int]) -> Case:
-    return Case(
-        *(When(course_id=course_id, then=Value(quiz_id)) for course_id, quiz_id in quiz_of.items()),
-        default=None,
-        output_field=IntegerField(),
-    )
-
-
 def _best_scores(enrolments: Any, quiz_of: dict[int, int]) -> Any:
     """Per enrolment with a scored attempt on its course's quiz: ``best`` score (attempts
     since the enrolment's last restart)."""
     return (
-        enrolments.annotate(course_quiz=_course_quiz(quiz_of))
+        enrolments.annotate(course_quiz=course_quiz(quiz_of))
         .filter(
             user__attempts__quiz_id=F("course_quiz"),
             user__attempts__score__isnull=False,
@@ -224,23 +194,7 @@ def _best_scores(enrolments: Any, quiz_of: dict[int, int]) -> Any:
     )
 
 
-def _best_score_totals(enrolments: Any, quiz_of: dict[int, int]) -> list[tuple[int, int | None, int, Any]]:
-    """``(course_id, department_id, people with a score, sum of their best scores)``. One
-    query: the per-enrolment best scores (``_best_scores``) summed up by the database, as a
-    derived table (the ORM cannot aggregate an aggregate)."""
-    if not quiz_of:
-        return []
-    inner, params = _best_scores(enrolments, quiz_of).query.sql_with_params()
-    with connection.cursor() as cursor:
-        # The inner SQL is the ORM's, its values are parameters: nothing user-typed is pasted.
-        sql = f'SELECT "course_id", "user__department_id", COUNT("best"), SUM("best") FROM ({inner}) best_scores GROUP BY "course_id", "user__department_id"'  # noqa: S608, E501
-        cursor.execute(sql, params)
-        return [(course_id, department_id, count, total) for course_id, department_id, count, total in cursor]
-
-
-def assignees(filters: ReportFilters) -> dict[tuple[int, int], Assignee]:
-    """``{(course_id, user_id): Assignee}`` for every active person assigned to a course,
-    directly or through their department, with a due date in the filters' period. Two queries."""
+def _assignments(filters: ReportFilters) -> Any:
     assignments = Assignment.objects.all()
     if filters.course_id is not None:
         assignments = assignments.filter(course_id=filters.course_id)
@@ -248,7 +202,13 @@ def assignees(filters: ReportFilters) -> dict[tuple[int, int], Assignee]:
         assignments = assignments.filter(due_date__gte=filters.date_from)
     if filters.date_to is not None:
         assignments = assignments.filter(due_date__lte=filters.date_to)
+    return assignments
 
+
+def assignees(filters: ReportFilters) -> dict[tuple[int, int], Assignee]:
+    """``{(course_id, user_id): Assignee}`` for every active person assigned to a course,
+    directly or through their department, with a due date in the filters' period. Two queries."""
+    assignments = _assignments(filters)
     direct = assignments.filter(user__isnull=False, user__is_active=True)
     through_department = assignments.filter(department__isnull=False, department__members__is_active=True)
     if filters.department_id == NO_DEPARTMENT:
@@ -281,70 +241,68 @@ def assignees(filters: ReportFilters) -> dict[tuple[int, int], Assignee]:
     return found
 
 
-def training_report(*, filters: ReportFilters, today: date | None = None) -> list[dict[str, Any]]:
+def training_report(
+    *, filters: ReportFilters, today: date | None = None, merge_small_groups: bool = False
+) -> list[dict[str, Any]]:
     """One dict per (course, department) with people enrolled or assigned: the figures of
     ``TRAINING_FIGURES``. Sorted by course title, then department name (no department last).
-    Eight queries, whatever the volume."""
+
+    ``merge_small_groups`` (for those who may not see individuals): per course, the rows of
+    fewer than ``SMALL_GROUP`` people (enrolled or assigned) become one "Other departments"
+    row (``merged_groups``: how many), left out if it still has fewer than ``SMALL_GROUP``.
+
+    Five queries, whatever the volume: courses, quizzes, the enrolment figures, the
+    assignment figures (each one pass, grouped by the database) and the department names.
+    """
     today = today or timezone.localdate()
     courses = {pk: (title, path) for pk, title, path in CoursePage.objects.values_list("pk", "title", "path")}
     quiz_of = course_quizzes({pk: path for pk, (_title, path) in courses.items()})
-    enrolments = _enrolments(filters)
-
-    figures: dict[tuple[int, int | None], dict[str, Any]] = defaultdict(
-        lambda: {"assigned": 0, "enrolled": 0, "completed": 0, "overdue": 0, "days": [], "scored": 0, "score_sum": None}
+    by_enrolment = enrolment_figures(_enrolments(filters), quiz_of)
+    by_assignment = assignment_figures(
+        assignee_rows(_assignments(filters), filters.department_id, NO_DEPARTMENT),
+        today=today,
+        began_from=_day_start(filters.date_from) if filters.date_from else None,
+        began_before=_day_start(filters.date_to + timedelta(days=1)) if filters.date_to else None,
     )
-    counts = (
-        enrolments.values("course_id", "user__department_id")
-        .annotate(enrolled=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False)))
-        .order_by()
-    )
-    for count in counts:
-        cell = figures[(count["course_id"], count["user__department_id"])]
-        cell["enrolled"], cell["completed"] = count["enrolled"], count["completed"]
-    for course_id, department_id, scored, total in _best_score_totals(enrolments, quiz_of):
-        cell = figures[(course_id, department_id)]
-        cell["scored"], cell["score_sum"] = scored, total
+    groups = {
+        key: Group.of(by_enrolment.get(key), by_assignment.get(key)) for key in by_enrolment.keys() | by_assignment
+    }
+    if merge_small_groups:
+        groups = small_groups_merged(groups)
 
-    durations = (
-        enrolments.filter(completed_at__isnull=False)
-        .annotate(days=DaysBetween(F("completed_at"), F("began")))
-        .values_list("course_id", "user__department_id", "days")
-        .order_by()
-    )
-    for course_id, department_id, days in durations:
-        figures[(course_id, department_id)]["days"].append(days)
-
-    for (course_id, _user_id), assignee in assignees(filters).items():
-        cell = figures[(course_id, assignee.department_id)]
-        cell["assigned"] += 1
-        if assignee.due_date < today and not assignee.done:
-            cell["overdue"] += 1
-
-    department_ids = {department_id for _course, department_id in figures if department_id is not None}
+    department_ids = {department_id for _course, department_id in groups if department_id not in (None, MERGED)}
     names = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
     rows = []
-    for (course_id, department_id), cell in figures.items():
-        enrolled, completed = cell["enrolled"], cell["completed"]
+    for (course_id, department_id), group in groups.items():
+        enrolled, completed = group.enrolled, group.completed
         rows.append(
             {
                 "course_id": course_id,
                 "course_title": courses[course_id][0],
-                "department_id": department_id,
-                "department_name": names.get(department_id, "") if department_id is not None else "",
-                "assigned": cell["assigned"],
+                "department_id": None if department_id == MERGED else department_id,
+                "department_name": (
+                    str(OTHER_DEPARTMENTS)
+                    if department_id == MERGED
+                    else names.get(department_id, "")
+                    if department_id is not None
+                    else ""
+                ),
+                "assigned": group.assigned,
                 "enrolled": enrolled,
                 "in_progress": enrolled - completed,
                 "completed": completed,
                 "completion_rate": _rounded(Decimal(completed * 100) / enrolled) if enrolled else None,
-                "median_days_to_complete": _median_days(cell["days"]),
-                "average_best_score": _mean_score(cell["score_sum"], cell["scored"]),
-                "overdue": cell["overdue"],
+                "median_days_to_complete": _median_days(group.durations),
+                "average_best_score": _mean_score(group.score_sum, group.scored),
+                "overdue": group.overdue,
+                "merged_groups": group.merged,
             }
         )
     rows.sort(
         key=lambda row: (
             row["course_title"].casefold(),
             row["course_id"],
+            row["merged_groups"] > 0,
             row["department_id"] is None,
             row["department_name"].casefold(),
         )
