@@ -47,3 +47,14 @@ class CertificationDashboard:
     certificates: tuple[CertificateSummary, ...]
     pending_programs: tuple[str, ...]
     advocacy: AdvocacyAccess
+
+
+@dataclass(frozen=True)
+class AdvocacyFunnel:
+    """The first stages of the advocacy funnel, counted now: active employees, those enrolled
+    in at least one course, those holding a valid certificate of a programme that unlocks
+    advocacy (each one person, whatever their number of courses or certificates)."""
+
+    employees: int
+    enrolled: int
+    certified: int
