@@ -231,3 +231,25 @@ def percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class DepartmentWeeks:
+    """One department's advocacy week by week (``WeeklyActivity.weeks``' order): active
+    advocates and posts, ``None`` for a week with fewer than ``WeeklyActivity.min_group``
+    active advocates (never shown). ``other`` merges the small departments and the people with
+    no department."""
+
+    label: str
+    active_advocates: tuple[int | None, ...]
+    posts: tuple[int | None, ...]
+    other: bool = False
+
+
+@dataclass(frozen=True)
+class WeeklyActivity:
+    """Advocacy activity per department and week (Mondays in ``weeks``), for the HR overview."""
+
+    weeks: tuple[date, ...]
+    departments: tuple[DepartmentWeeks, ...]
+    min_group: int

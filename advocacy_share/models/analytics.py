@@ -4,7 +4,8 @@ and visits themselves.
 - ``ActivityDay``: per local day and (department, network, content, campaign, kind), the shares,
   own posts, qualified clicks and declared reach. "None" is stored as 0 in the dimension
   columns so that the unique constraint holds (NULLs are never equal in SQL).
-- ``ActivityWeek``: per week (Monday) and person, their posts, for distinct active advocates.
+- ``ActivityWeek``: per week (Monday) and person, their posts, for distinct active advocates
+  (deleted with the person; in their data export).
 
 Both are maintained incrementally (``services.analytics``: a share when it is recorded, clicks
 in the qualification sweep's transaction) and rebuilt from the raw rows every night; a rebuild
@@ -13,6 +14,7 @@ gives the same numbers as the incremental path.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +54,7 @@ class ActivityDay(models.Model):
 
 class ActivityWeek(models.Model):
     week = models.DateField()  # the Monday
-    user_id = models.IntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     department_id = models.IntegerField(default=0)
     posts = models.IntegerField(default=0)  # shares and own posts
 
@@ -60,8 +62,8 @@ class ActivityWeek(models.Model):
         verbose_name = _("advocacy activity (week)")
         verbose_name_plural = _("advocacy activity (weeks)")
         default_permissions = ()
-        constraints = [models.UniqueConstraint(fields=("week", "user_id"), name="advocacy_one_activity_week")]
-        indexes = [models.Index(fields=("week", "department_id", "user_id"), name="advocacy_activity_week_idx")]
+        constraints = [models.UniqueConstraint(fields=("week", "user"), name="advocacy_one_activity_week")]
+        indexes = [models.Index(fields=("week", "department_id", "user"), name="advocacy_activity_week_idx")]
 
     def __str__(self) -> str:
         return f"{self.week} user {self.user_id}: {self.posts}"

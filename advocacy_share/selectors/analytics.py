@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from advocacy_share.data import (
     AdvocacyDashboard,
     DepartmentActivity,
+    DepartmentWeeks,
     NetworkValue,
     RankedItem,
     WeekActivity,
+    WeeklyActivity,
     percent,
 )
 from advocacy_share.models import (
@@ -215,3 +217,42 @@ def _top_advocates(people: QuerySet[ActivityWeek]) -> tuple[RankedItem, ...]:
     )
     users = {u.pk: u for u in User.objects.filter(pk__in=[r["user_id"] for r in top])}
     return tuple(RankedItem(users[r["user_id"]].get_display_name(), r["p"]) for r in top if r["user_id"] in users)
+
+
+def weekly_activity(*, weeks: int, today: date | None = None) -> WeeklyActivity:
+    """Active advocates and posts per department and week over the last ``weeks`` weeks (1 to
+    52), from the roll-ups (two queries). A department with fewer than ``MIN_GROUP`` active
+    advocates over the period joins "Other" (with the people of no department); a cell with
+    fewer than ``MIN_GROUP`` active advocates is ``None``. Raises ``ValueError`` for weeks out
+    of range."""
+    if not 1 <= weeks <= 52:
+        raise ValueError("weeks must be between 1 and 52")
+    today = today or timezone.localdate()
+    start = period_start(weeks, today)
+    mondays = tuple(start + timedelta(weeks=n) for n in range(weeks))
+    people = ActivityWeek.objects.filter(week__gte=start, week__lte=today, posts__gt=0)
+    sizes = {
+        row["department_id"]: row["n"]
+        for row in people.values("department_id").annotate(n=Count("user_id", distinct=True)).order_by()
+    }
+    shown = {dept for dept, n in sizes.items() if dept and n >= MIN_GROUP}
+    cells: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    for row in people.values("department_id", "week").annotate(n=Count("user_id"), p=Sum("posts")).order_by():
+        group = row["department_id"] if row["department_id"] in shown else 0
+        cells[(group, row["week"])][0] += row["n"]
+        cells[(group, row["week"])][1] += row["p"]
+    names = dict(Department.objects.filter(pk__in=shown).values_list("pk", "name")) if shown else {}
+
+    def series(group: int, label: str, other: bool = False) -> DepartmentWeeks:
+        counts = [cells.get((group, monday), [0, 0]) for monday in mondays]
+        return DepartmentWeeks(
+            label=label,
+            active_advocates=tuple(n if n >= MIN_GROUP else None for n, _p in counts),
+            posts=tuple(p if n >= MIN_GROUP else None for n, p in counts),
+            other=other,
+        )
+
+    rows = sorted((series(dept, names.get(dept, "?")) for dept in shown), key=lambda d: d.label)
+    if sum(n for dept, n in sizes.items() if dept not in shown) >= MIN_GROUP:
+        rows.append(series(0, _("Other"), other=True))
+    return WeeklyActivity(weeks=mondays, departments=tuple(rows), min_group=MIN_GROUP)

@@ -147,7 +147,7 @@ def test_small_groups_are_merged_into_other_and_shown_from_five_people():
     # given active advocates: 6 in A, 3 in B, 2 without department; then 4 in C only
     depts = {name: Department.objects.create(name=name) for name in "ABC"}
     week = date(2026, 3, 16)
-    user_id = iter(range(1000, 2000))
+    user_id = iter(UserFactory().pk for _ in range(15))
     for name, people in (("A", 6), ("B", 3)):
         for _ in range(people):
             ActivityWeek.objects.create(week=week, user_id=next(user_id), department_id=depts[name].pk, posts=2)
@@ -294,3 +294,42 @@ def test_an_unknown_period_is_a_400(site, weeks):
     response = client_for(manager).get(f"/advocacy/analytics/?weeks={weeks}")
     assert response.status_code == 400
     assert "4, 12 or 26" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_weekly_activity_per_department_hides_groups_and_weeks_under_five():
+    # given, in the weeks of 9 and 16 March: A has 5 active then 2; B has 3 active in the
+    # first week and 2 people of no department too; C has 4 active in the second week
+    depts = {name: Department.objects.create(name=name) for name in "ABC"}
+    a_people = [UserFactory(department=depts["A"]) for _ in range(5)]
+    first, second = date(2026, 3, 9), date(2026, 3, 16)
+    for person in a_people:
+        ActivityWeek.objects.create(week=first, user=person, department_id=depts["A"].pk, posts=2)
+    for person in a_people[:2]:
+        ActivityWeek.objects.create(week=second, user=person, department_id=depts["A"].pk, posts=1)
+    for _ in range(3):
+        ActivityWeek.objects.create(week=first, user=UserFactory(), department_id=depts["B"].pk, posts=1)
+    for _ in range(2):
+        ActivityWeek.objects.create(week=first, user=UserFactory(), department_id=0, posts=3)
+    for _ in range(4):
+        ActivityWeek.objects.create(week=second, user=UserFactory(), department_id=depts["C"].pk, posts=1)
+
+    # when the last three weeks are read through the api
+    from advocacy_share import api
+    from advocacy_share.data import DepartmentWeeks
+    from advocacy_share.selectors.analytics import weekly_activity
+
+    with time_machine.travel(at("2026-03-18", 12), tick=False):
+        through_api = api.weekly_activity(weeks=3)
+    found = weekly_activity(weeks=3, today=TODAY)
+
+    # then A shows its first week only; B, C and no department make "Other" (9 people over the
+    # period): 5 in the first week (shown), 4 in the second (hidden)
+    assert found == through_api
+    assert found.weeks == (date(2026, 3, 2), first, second)
+    assert found.departments == (
+        DepartmentWeeks("A", (None, 5, None), (None, 10, None)),
+        DepartmentWeeks("Other", (None, 5, None), (None, 9, None), other=True),
+    )
+    with pytest.raises(ValueError):
+        weekly_activity(weeks=0)
