@@ -333,3 +333,19 @@ def test_weekly_activity_per_department_hides_groups_and_weeks_under_five():
     )
     with pytest.raises(ValueError):
         weekly_activity(weeks=0)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_speaks_french(site, history):
+    # given a manager who reads French
+    manager = UserFactory(groups=[roles_ensure().advocacy_managers], is_staff=True, preferred_language="fr")
+
+    # when they open the last four weeks on 18 March
+    with time_machine.travel(at("2026-03-18", 12), tick=False):
+        page = client_for(manager).get("/advocacy/analytics/?weeks=4").content.decode()
+
+    # then the headings, the formula and the range are in French
+    assert "Tableau de bord des ambassadeurs" in page
+    assert "portée / 1000 × CPM + clics qualifiés × CPC" in page
+    assert "entre 34,00 et 67,60" in page
+    assert "4 dernières semaines" in page
