@@ -422,11 +422,11 @@ class BadgeAward(models.Model):
 
 # The programme's settings and the crisis switch's audit, and the dashboard's roll-ups
 # (modules of their own).
-from advocacy_share.models.analytics import ActivityDay, ActivityWeek  # noqa: E402
+from advocacy_share.models.analytics import ActivityTotal, ActivityWeek  # noqa: E402
 from advocacy_share.models.programme import AdvocacySettings, PauseLog  # noqa: E402
 
 __all__ = [
-    "ActivityDay",
+    "ActivityTotal",
     "ActivityWeek",
     "AdvocacySettings",
     "AdvocateProfile",

@@ -1,9 +1,10 @@
 """The advocacy dashboard's roll-ups: the dashboard reads these small tables, never the shares
 and visits themselves.
 
-- ``ActivityDay``: per local day and (department, network, content, campaign, kind), the shares,
-  own posts, qualified clicks and declared reach. "None" is stored as 0 in the dimension
-  columns so that the unique constraint holds (NULLs are never equal in SQL).
+- ``ActivityTotal``: per week (the Monday of the local day) and (network, content, campaign,
+  kind), the shares, own posts, qualified clicks and declared reach. "None" is stored as 0 in
+  the dimension columns so that the unique constraint holds (NULLs are never equal in SQL).
+  A week grain and no person or department: the dashboard sums a few thousand rows at most.
 - ``ActivityWeek``: per week (Monday) and person, their posts, for distinct active advocates
   (deleted with the person; in their data export).
 
@@ -19,14 +20,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ActivityDay(models.Model):
+class ActivityTotal(models.Model):
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company content")
         INDUSTRY = "industry", _("Industry content")
         OWN = "own", _("Own post")
 
-    day = models.DateField()
-    department_id = models.IntegerField(default=0)  # 0: no department
+    week = models.DateField()  # the Monday
     network = models.CharField(max_length=16)
     content_id = models.IntegerField(default=0)  # 0: an own post
     campaign_id = models.IntegerField(default=0)  # 0: no campaign
@@ -37,19 +37,19 @@ class ActivityDay(models.Model):
     reach = models.BigIntegerField(default=0)  # the sharers' declared audience, summed per post
 
     class Meta:
-        verbose_name = _("advocacy activity (day)")
-        verbose_name_plural = _("advocacy activity (days)")
+        verbose_name = _("advocacy activity (total)")
+        verbose_name_plural = _("advocacy activity (totals)")
         default_permissions = ()
         permissions = [("view_analytics", _("Can view the advocacy dashboard"))]
         constraints = [
             models.UniqueConstraint(
-                fields=("day", "department_id", "network", "content_id", "campaign_id", "kind"),
+                fields=("week", "network", "content_id", "campaign_id", "kind"),
                 name="advocacy_one_activity_row",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.network} {self.kind} {self.content_id}"
+        return f"{self.week} {self.network} {self.kind} {self.content_id}"
 
 
 class ActivityWeek(models.Model):

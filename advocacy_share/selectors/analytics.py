@@ -29,7 +29,7 @@ from advocacy_share.data import (
 )
 from advocacy_share.models import (
     SHARE_NETWORK_CHOICES,
-    ActivityDay,
+    ActivityTotal,
     ActivityWeek,
     AdvocacySettings,
     AdvocateProfile,
@@ -64,7 +64,7 @@ def dashboard(*, weeks: int, today: date | None = None) -> AdvocacyDashboard:
         raise ValueError(f"weeks must be one of {PERIOD_WEEKS}")
     today = today or timezone.localdate()
     start = period_start(weeks, today)
-    days = ActivityDay.objects.filter(day__gte=start, day__lte=today)
+    days = ActivityTotal.objects.filter(week__gte=start, week__lte=today)
     people = ActivityWeek.objects.filter(week__gte=start, week__lte=today)
     settings = AdvocacySettings.load()
     funnel = certification_api.advocacy_funnel()
@@ -77,12 +77,12 @@ def dashboard(*, weeks: int, today: date | None = None) -> AdvocacyDashboard:
     per_network: dict[str, dict[str, int]] = {code: defaultdict(int) for code in networks}
     per_kind: dict[str, int] = defaultdict(int)
     rows = (
-        days.values("day", "network", "kind")
+        days.values("week", "network", "kind")
         .annotate(s=Sum("shares"), o=Sum("own_posts"), c=Sum("qualified_clicks"), r=Sum("reach"))
         .order_by()
     )
     for row in rows:
-        week = week_start(row["day"])
+        week = row["week"]
         posts_per_week[week] += row["s"] + row["o"]
         clicks_per_week[week] += row["c"]
         shares_per_week[(week, row["network"])] += row["s"]
@@ -97,7 +97,7 @@ def dashboard(*, weeks: int, today: date | None = None) -> AdvocacyDashboard:
     shares = sum(t["shares"] for t in per_network.values())
     posts = sum(t["posts"] for t in per_network.values())
     clicks = sum(t["clicks"] for t in per_network.values())
-    company, industry = per_kind[ActivityDay.Kind.COMPANY], per_kind[ActivityDay.Kind.INDUSTRY]
+    company, industry = per_kind[ActivityTotal.Kind.COMPANY], per_kind[ActivityTotal.Kind.INDUSTRY]
     return AdvocacyDashboard(
         weeks=weeks,
         start=start,
@@ -162,7 +162,7 @@ def _network_values(settings: AdvocacySettings, per_network: dict[str, dict[str,
     return values
 
 
-def _top_content(days: QuerySet[ActivityDay]) -> tuple[RankedItem, ...]:
+def _top_content(days: QuerySet[ActivityTotal]) -> tuple[RankedItem, ...]:
     top = list(
         days.exclude(content_id=0)
         .values("content_id")
@@ -173,7 +173,7 @@ def _top_content(days: QuerySet[ActivityDay]) -> tuple[RankedItem, ...]:
     return tuple(RankedItem(titles.get(r["content_id"], _("(deleted item)")), r["s"], r["c"]) for r in top)
 
 
-def _top_campaigns(days: QuerySet[ActivityDay]) -> tuple[RankedItem, ...]:
+def _top_campaigns(days: QuerySet[ActivityTotal]) -> tuple[RankedItem, ...]:
     top = list(
         days.exclude(campaign_id=0)
         .values("campaign_id")

@@ -26,9 +26,9 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from advocacy_share.models import ActivityDay, ActivityWeek, AdvocateProfile, Share, Visit
+from advocacy_share.models import ActivityTotal, ActivityWeek, AdvocateProfile, Share, Visit
 
-DayKey = tuple[date, int, str, int, int, str]  # day, department, network, content, campaign, kind
+TotalKey = tuple[date, str, int, int, str]  # week, network, content, campaign, kind
 CHUNK = 500
 
 
@@ -39,8 +39,8 @@ def week_start(day: date) -> date:
 
 def _kind(content_id: int | None, content_kind: str | None) -> str:
     if content_id is None:
-        return ActivityDay.Kind.OWN
-    return ActivityDay.Kind.INDUSTRY if content_kind == ActivityDay.Kind.INDUSTRY else ActivityDay.Kind.COMPANY
+        return ActivityTotal.Kind.OWN
+    return ActivityTotal.Kind.INDUSTRY if content_kind == ActivityTotal.Kind.INDUSTRY else ActivityTotal.Kind.COMPANY
 
 
 SHARE_FIELDS = (
@@ -55,10 +55,9 @@ SHARE_FIELDS = (
 )
 
 
-def _day_key(row: dict[str, Any], day: date) -> DayKey:
+def _total_key(row: dict[str, Any], day: date) -> TotalKey:
     return (
-        day,
-        row["user__department_id"] or 0,
+        week_start(day),
         row["network"],
         row["content_id"] or 0,
         row["content__campaign_id"] or 0,
@@ -81,7 +80,7 @@ def declared_audience(audience: dict[str, Any], network: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
-def _add(model: type[ActivityDay] | type[ActivityWeek], key: dict[str, Any], deltas: dict[str, int]) -> None:
+def _add(model: type[ActivityTotal] | type[ActivityWeek], key: dict[str, Any], deltas: dict[str, int]) -> None:
     """Add ``deltas`` to the row of ``key``, creating it when missing. A concurrent creation
     is caught by the unique constraint (in a savepoint) and turned into an UPDATE."""
     increments = {name: F(name) + value for name, value in deltas.items()}
@@ -94,11 +93,10 @@ def _add(model: type[ActivityDay] | type[ActivityWeek], key: dict[str, Any], del
         model.objects.filter(**key).update(**increments)
 
 
-def _day_row(key: DayKey) -> dict[str, Any]:
-    day, department_id, network, content_id, campaign_id, kind = key
+def _total_row(key: TotalKey) -> dict[str, Any]:
+    week, network, content_id, campaign_id, kind = key
     return {
-        "day": day,
-        "department_id": department_id,
+        "week": week,
         "network": network,
         "content_id": content_id,
         "campaign_id": campaign_id,
@@ -108,7 +106,7 @@ def _day_row(key: DayKey) -> dict[str, Any]:
 
 @transaction.atomic
 def activity_share_count(*, share_id: int) -> bool:
-    """Count a shared post in the roll-ups, once: its day row (a share or an own post, and the
+    """Count a shared post in the roll-ups, once: its week's total (a share or an own post, and the
     sharer's declared audience on that network as reach) and its author's week. Returns
     whether this call counted it. Idempotent (the ``counted`` flag); a share not (or no longer)
     in status ``shared`` is not counted."""
@@ -119,8 +117,8 @@ def activity_share_count(*, share_id: int) -> bool:
     day = timezone.localdate(row["created_at"])
     own = row["content_id"] is None
     _add(
-        ActivityDay,
-        _day_row(_day_key(row, day)),
+        ActivityTotal,
+        _total_row(_total_key(row, day)),
         {
             "shares": 0 if own else 1,
             "own_posts": 1 if own else 0,
@@ -140,19 +138,19 @@ def activity_share_count(*, share_id: int) -> bool:
 
 
 def activity_clicks_count(*, visit_ids: list[int]) -> int:
-    """Add qualified visits to the roll-ups (per local day of the visit and the dimensions of
-    the share behind the link). Must run in the qualification sweep's transaction, which
+    """Add qualified visits to the roll-ups (per week of the visit's local day and the dimensions of
+    the share behind the link, in the visit's week). Must run in the qualification sweep's transaction, which
     hands each visit over once: that is what makes it count once. Returns the clicks added."""
-    counts: dict[DayKey, int] = defaultdict(int)
+    counts: dict[TotalKey, int] = defaultdict(int)
     for start in range(0, len(visit_ids), CHUNK):
         rows = Visit.objects.filter(pk__in=visit_ids[start : start + CHUNK], qualified=True).values(
             "at", *(f"link__share__{name}" for name in SHARE_FIELDS[1:-1])
         )
         for visit in rows:
             share = {name: visit[f"link__share__{name}"] for name in SHARE_FIELDS[1:-1]}
-            counts[_day_key(share, timezone.localdate(visit["at"]))] += 1
+            counts[_total_key(share, timezone.localdate(visit["at"]))] += 1
     for key, clicks in counts.items():
-        _add(ActivityDay, _day_row(key), {"qualified_clicks": clicks})
+        _add(ActivityTotal, _total_row(key), {"qualified_clicks": clicks})
     return sum(counts.values())
 
 
@@ -162,7 +160,7 @@ def _lock_rollups() -> None:
     lost. SQLite's write transactions are already serialised."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (ActivityDay, ActivityWeek):
+            for model in (ActivityTotal, ActivityWeek):
                 cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
 
 
@@ -174,7 +172,7 @@ def activity_rebuild() -> int:
     new numbers, never a half)."""
     _lock_rollups()
     tz = timezone.get_current_timezone()
-    days: dict[DayKey, dict[str, int]] = defaultdict(
+    days: dict[TotalKey, dict[str, int]] = defaultdict(
         lambda: {"shares": 0, "own_posts": 0, "qualified_clicks": 0, "reach": 0}
     )
     weeks: dict[tuple[date, int], list[int]] = {}
@@ -184,7 +182,7 @@ def activity_rebuild() -> int:
     audiences = _audiences(row["user_id"] for row in rows)
     for row in rows:
         day = timezone.localdate(row["created_at"])
-        totals = days[_day_key(row, day)]
+        totals = days[_total_key(row, day)]
         totals["own_posts" if row["content_id"] is None else "shares"] += 1
         totals["reach"] += declared_audience(audiences.get(row["user_id"], {}), row["network"])
         week = weeks.setdefault((week_start(day), row["user_id"]), [0, 0])
@@ -202,11 +200,11 @@ def activity_rebuild() -> int:
         clicks_by_share[group["link__share_id"]].append((group["day"], group["n"]))
     for share in _share_rows(list(clicks_by_share)):
         for day, n in clicks_by_share[share["id"]]:
-            days[_day_key(share, day)]["qualified_clicks"] += n
-    ActivityDay.objects.all().delete()
+            days[_total_key(share, day)]["qualified_clicks"] += n
+    ActivityTotal.objects.all().delete()
     ActivityWeek.objects.all().delete()
-    ActivityDay.objects.bulk_create(
-        (ActivityDay(**_day_row(key), **totals) for key, totals in days.items()), batch_size=CHUNK
+    ActivityTotal.objects.bulk_create(
+        (ActivityTotal(**_total_row(key), **totals) for key, totals in days.items()), batch_size=CHUNK
     )
     ActivityWeek.objects.bulk_create(
         (

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from advocacy_share.models import ActivityDay, ActivityWeek, AdvocateProfile, Share, ShareableContent, Visit
+from advocacy_share.models import ActivityTotal, ActivityWeek, AdvocateProfile, Share, ShareableContent, Visit
 from advocacy_share.services import analytics
 from advocacy_share.services import links as link_services
 from advocacy_share.services.shares import Draft, shares_record
@@ -24,12 +24,12 @@ from tests.factories.advocacy import (
 )
 from tests.factories.people import UserFactory
 
-DAY_FIELDS = ("day", "department_id", "network", "content_id", "campaign_id", "kind")
+TOTAL_FIELDS = ("week", "network", "content_id", "campaign_id", "kind")
 SUMS = ("shares", "own_posts", "qualified_clicks", "reach")
 
 
-def day_rows() -> list[tuple]:
-    return sorted(ActivityDay.objects.values_list(*DAY_FIELDS, *SUMS))
+def total_rows() -> list[tuple]:
+    return sorted(ActivityTotal.objects.values_list(*TOTAL_FIELDS, *SUMS))
 
 
 def week_rows() -> list[tuple]:
@@ -37,7 +37,7 @@ def week_rows() -> list[tuple]:
 
 
 def at(day: int, hour: int = 10) -> datetime:
-    """A moment in local time, ``day`` days into a fixed Monday-started week (2026-03-02)."""
+    """A moment in local time, ``day`` days after Monday 2 March 2026."""
     return timezone.make_aware(datetime(2026, 3, 2, hour) + timedelta(days=day))
 
 
@@ -56,9 +56,7 @@ def test_a_share_is_counted_once_with_its_dimensions_and_reach():
 
     # then one post, in one day row and one week row
     assert (first, second) == (True, False)
-    assert day_rows() == [
-        (at(2).date(), sales.pk, "linkedin", content.pk, content.campaign_id, "industry", 1, 0, 0, 800)
-    ]
+    assert total_rows() == [(at(0).date(), "linkedin", content.pk, content.campaign_id, "industry", 1, 0, 0, 800)]
     assert week_rows() == [(at(0).date(), user.pk, sales.pk, 1)]
     assert Share.objects.get(pk=share.pk).counted is True
 
@@ -75,7 +73,7 @@ def test_an_own_post_and_a_scheduled_share():
 
     # then the own post counts (kind "own", no content or campaign), the reminder does not
     assert counted == [True, False]
-    assert day_rows() == [(at(3).date(), 0, "x", 0, 0, "own", 0, 1, 0, 0)]
+    assert total_rows() == [(at(0).date(), "x", 0, 0, "own", 0, 1, 0, 0)]
     assert week_rows() == [(at(0).date(), user.pk, 0, 1)]
 
 
@@ -95,7 +93,7 @@ def test_recording_a_share_counts_it_in_the_same_transaction(site):
     )
 
     # then both posts are in the roll-ups and counted
-    assert sorted(ActivityDay.objects.values_list("network", "shares")) == [("linkedin", 1), ("x", 1)]
+    assert sorted(ActivityTotal.objects.values_list("network", "shares")) == [("linkedin", 1), ("x", 1)]
     assert week_rows() == [(analytics.week_start(timezone.localdate()), user.pk, 0, 2)]
     assert Share.objects.filter(counted=False).count() == 0
 
@@ -107,20 +105,20 @@ def test_the_sweep_counts_qualified_clicks_only_once():
     link = TrackedLinkFactory(share=share)
     VisitFactory(link=link, visitor="a" * 64, at=at(1, 9))
     VisitFactory(link=link, visitor="a" * 64, at=at(1, 10))
-    VisitFactory(link=link, visitor="b" * 64, at=at(2, 9))
-    VisitFactory(link=link, visitor="c" * 64, at=at(2, 9), is_bot=True)
+    VisitFactory(link=link, visitor="b" * 64, at=at(8, 9))
+    VisitFactory(link=link, visitor="c" * 64, at=at(8, 9), is_bot=True)
 
     # when the sweep runs twice
     first = link_services.visits_qualify()
     second = link_services.visits_qualify()
 
-    # then the two qualified clicks are on their visit's day, once
+    # then the two qualified clicks are in their visit's week, once
     assert (len(first), second) == (2, [])
     content = share.content
-    key = (share.user.department_id or 0, "facebook", content.pk, content.campaign_id, "company")
-    assert day_rows() == [
-        (at(1).date(), *key, 0, 0, 1, 0),
-        (at(2).date(), *key, 0, 0, 1, 0),
+    key = ("facebook", content.pk, content.campaign_id, "company")
+    assert total_rows() == [
+        (at(0).date(), *key, 0, 0, 1, 0),
+        (at(7).date(), *key, 0, 0, 1, 0),
     ]
 
 
@@ -131,14 +129,14 @@ def test_rebuild_twice_writes_the_same_rows():
     VisitFactory(link=TrackedLinkFactory(share=share), at=at(1))
     analytics.activity_share_count(share_id=share.pk)
     link_services.visits_qualify()
-    incremental = (day_rows(), week_rows())
+    incremental = (total_rows(), week_rows())
 
     # when the roll-ups are rebuilt twice
     written = [analytics.activity_rebuild(), analytics.activity_rebuild()]
 
     # then the same rows each time, and the same as the incremental path
-    assert written == [3, 3]
-    assert (day_rows(), week_rows()) == incremental
+    assert written == [2, 2]
+    assert (total_rows(), week_rows()) == incremental
 
 
 def _random_history(rng: random.Random) -> None:
@@ -187,7 +185,7 @@ def _random_history(rng: random.Random) -> None:
 def test_rebuild_gives_the_incremental_numbers_after_a_random_history(seed):
     # given a random mix of shares and visits counted as they came
     _random_history(random.Random(seed))
-    incremental = (day_rows(), week_rows())
+    incremental = (total_rows(), week_rows())
     assert incremental[0], "the history produced activity"
     assert sum(row[-2] for row in incremental[0]) == Visit.objects.filter(qualified=True).count()
 
@@ -195,7 +193,7 @@ def test_rebuild_gives_the_incremental_numbers_after_a_random_history(seed):
     analytics.activity_rebuild()
 
     # then every row is the same
-    assert (day_rows(), week_rows()) == incremental
+    assert (total_rows(), week_rows()) == incremental
     shared = Share.objects.filter(status=Share.Status.SHARED)
     assert sum(row[-4] + row[-3] for row in incremental[0]) == shared.count()
     assert sum(row[-1] for row in incremental[1]) == shared.count()
@@ -227,10 +225,10 @@ def test_concurrent_counts_and_sweeps_lose_nothing_and_count_nothing_twice(run_c
     # then each share was counted by exactly one thread, every click once
     assert not any(isinstance(o, BaseException) for o in outcomes), outcomes
     assert sum(outcomes) == 40
-    assert ActivityDay.objects.count() == 1
-    row = ActivityDay.objects.get()
+    assert ActivityTotal.objects.count() == 1
+    row = ActivityTotal.objects.get()
     assert (row.shares, row.own_posts, row.qualified_clicks) == (40, 0, 80)
     assert sorted(ActivityWeek.objects.values_list("user_id", "posts")) == sorted((u.pk, 10) for u in users)
-    incremental = (day_rows(), week_rows())
+    incremental = (total_rows(), week_rows())
     analytics.activity_rebuild()
-    assert (day_rows(), week_rows()) == incremental
+    assert (total_rows(), week_rows()) == incremental

@@ -148,11 +148,11 @@ class DemoAdvocacyTests(TestCase):
 
     def test_the_dashboard_roll_ups_hold_the_eight_weeks(self):
         # given the demo's shares and qualified visits
-        from advocacy_share.models import ActivityDay
+        from advocacy_share.models import ActivityTotal
         from advocacy_share.selectors.analytics import dashboard
 
         shares = Share.objects.filter(status="shared")
-        sums = ActivityDay.objects.aggregate(s=Sum("shares"), o=Sum("own_posts"), c=Sum("qualified_clicks"))
+        sums = ActivityTotal.objects.aggregate(s=Sum("shares"), o=Sum("own_posts"), c=Sum("qualified_clicks"))
 
         # then the roll-ups count every one of them
         assert sums["s"] + sums["o"] == shares.count()
