@@ -29,7 +29,7 @@ help:
 	@echo "make test-integration  integration suite: PostgreSQL + Redis + a real Celery worker"
 	@echo "make check             ruff check, ruff format --check, lint-imports, migrations check"
 	@echo "make format            ruff format + ruff check --fix (rewrites files)"
-	@echo "make bench             performance budgets: pages, quiz submit, post checker, PDF, tracked links (not part of CI)"
+	@echo "make bench             performance budgets: pages, quiz submit, post checker, PDF, tracked links, dashboards (not part of CI)"
 	@echo "make bench-bulk        bulk certificate PDF re-issue by Celery workers against Redis"
 	@echo "make lock              recompile requirements*.lock from requirements*.in (UPGRADE=1 to upgrade)"
 	@echo "make messages          extract and compile translations (needs gettext)"
@@ -105,6 +105,7 @@ bench: $(STAMP)
 	$(PY) bench/policy_and_pdf.py
 	$(PY) bench/leaderboard.py
 	$(PY) bench/training_report.py
+	$(PY) bench/analytics.py
 	$(PY) bench/links.py  # bench-links: /s/<code> under gunicorn + wrk (needs wrk)
 
 # Bulk PDF re-issue by 2 Celery workers against Redis (long; ARGS="--count 200" for a short run).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from advocacy_share.data import AdvocacyCard
+from advocacy_share.data import AdvocacyCard, WeeklyActivity
 from advocacy_share.demo import demo_advocacy
 from advocacy_share.models import SHARE_NETWORK_CHOICES
 from advocacy_share.roles import advocacy_manager_permissions, hr_editor_permissions
@@ -21,6 +21,7 @@ __all__ = [
     "hr_editor_permissions",
     "preferences_save",
     "share_networks",
+    "weekly_activity",
 ]
 
 
@@ -116,3 +117,17 @@ def advocacy_overview(
         recent_weeks=recent_weeks,
         minimum_group=minimum_group,
     )
+
+
+# --- advocacy analytics ------------------------------------------------------------------------
+
+
+def weekly_activity(*, weeks: int = 12) -> WeeklyActivity:
+    """Active advocates and posts per department and week over the last ``weeks`` weeks (1 to
+    52, the current one included), read from the roll-ups in a constant number of queries.
+    Privacy: departments with fewer than five active advocates over the period are merged into
+    "Other"; a week with fewer than five active advocates in a group is ``None``, never a
+    number. Raises ``ValueError`` for weeks out of range."""
+    from advocacy_share.selectors import analytics
+
+    return analytics.weekly_activity(weeks=weeks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -173,3 +174,127 @@ class AdvocacyOverview:
     departments: tuple[DepartmentAdvocacy, ...]
     recent_weeks: int
     minimum_group: int
+
+
+# --- the advocacy dashboard (/advocacy/analytics/) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekActivity:
+    """One week of the period: its Monday, posts (library shares and own posts), library
+    shares per network (in ``AdvocacyDashboard.network_labels``' order) and qualified clicks."""
+
+    week: date
+    posts: int
+    shares_by_network: tuple[int, ...]
+    qualified_clicks: int
+
+
+@dataclass(frozen=True)
+class RankedItem:
+    """A row of a top list: a content item, a campaign or an opted-in advocate."""
+
+    label: str
+    shares: int
+    qualified_clicks: int = 0
+
+
+@dataclass(frozen=True)
+class DepartmentActivity:
+    """A department's active advocates and posts; ``other`` merges the groups too small to
+    show on their own (and people with no department)."""
+
+    label: str
+    active_advocates: int
+    posts: int
+    other: bool = False
+
+
+@dataclass(frozen=True)
+class NetworkValue:
+    """One network's posts, declared reach, qualified clicks, the manager's rates and the
+    earned media value range they give."""
+
+    network: str
+    label: str
+    posts: int
+    reach: int
+    qualified_clicks: int
+    cpm_low: Decimal
+    cpm_high: Decimal
+    cpc_low: Decimal
+    cpc_high: Decimal
+    emv_low: Decimal
+    emv_high: Decimal
+
+
+@dataclass(frozen=True)
+class AdvocacyDashboard:
+    """The figures of the advocacy dashboard over the last ``weeks`` weeks (``start``, a
+    Monday, to ``end``, today). Percentages are ``None`` when their denominator is 0."""
+
+    weeks: int
+    start: date
+    end: date
+    employees: int
+    enrolled: int
+    certified: int
+    active_advocates: int
+    posts: int
+    shares: int
+    own_posts: int
+    qualified_clicks: int
+    clicks_per_post: Decimal | None
+    company_posts: int
+    industry_posts: int
+    company_percent: Decimal | None
+    mix_target_percent: int
+    reach: int
+    emv_low: Decimal
+    emv_high: Decimal
+    rates_set: bool
+    min_group: int
+    network_labels: tuple[str, ...]
+    networks: tuple[NetworkValue, ...]
+    series: tuple[WeekActivity, ...]
+    top_content: tuple[RankedItem, ...]
+    top_campaigns: tuple[RankedItem, ...]
+    departments: tuple[DepartmentActivity, ...]
+    top_advocates: tuple[RankedItem, ...]
+
+    @property
+    def active_percent(self) -> Decimal | None:
+        return percent(self.active_advocates, self.certified)
+
+    @property
+    def mix_on_target(self) -> bool | None:
+        return None if self.company_percent is None else self.company_percent <= self.mix_target_percent
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part`` / ``whole`` in percent with one decimal (half up), ``None`` when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class DepartmentWeeks:
+    """One department's advocacy week by week (``WeeklyActivity.weeks``' order): active
+    advocates and posts, ``None`` for a week with fewer than ``WeeklyActivity.min_group``
+    active advocates (never shown). ``other`` merges the small departments and the people with
+    no department."""
+
+    label: str
+    active_advocates: tuple[int | None, ...]
+    posts: tuple[int | None, ...]
+    other: bool = False
+
+
+@dataclass(frozen=True)
+class WeeklyActivity:
+    """Advocacy activity per department and week (Mondays in ``weeks``), for the HR overview."""
+
+    weeks: tuple[date, ...]
+    departments: tuple[DepartmentWeeks, ...]
+    min_group: int

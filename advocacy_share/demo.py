@@ -8,7 +8,8 @@ Called by ``manage.py load_demo`` (``lms.home.demo``) after the demo certificate
 production. The history is drawn from a seeded ``random.Random``: the same accounts get the same
 shares, visits and points on every install (tracked-link codes stay drawn from ``secrets``: they
 are what makes a link unguessable). Idempotent: content is matched by URL, and the history is
-written once (skipped when the advocates already have shares).
+written once (skipped when the advocates already have shares). The dashboard's roll-ups are
+rebuilt at the end, and the programme gets illustrative CPM and CPC ranges unless it has some.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -36,6 +38,7 @@ from advocacy_share.models import (
     TrackedLink,
     Visit,
 )
+from advocacy_share.services.analytics import activity_rebuild
 from advocacy_share.services.points import award
 
 SEED = 20260
@@ -309,6 +312,33 @@ def history_write(
     return len(shares), len(visits), entries
 
 
+# Illustrative paid-media rates for the demo's earned media value (CPM, then CPC; low, high).
+DEMO_MEDIA_RATES = {
+    "linkedin": ("6", "12", "1.50", "4"),
+    "x": ("3", "7", "0.40", "1.20"),
+    "facebook": ("5", "10", "0.50", "1.50"),
+}
+
+
+def media_rates_ensure() -> None:
+    """Give the programme the demo's CPM and CPC ranges, unless a manager already set some."""
+    settings = AdvocacySettings.load()
+    names = [
+        f"{what}_{end}_{network}" for network in DEMO_MEDIA_RATES for what in ("cpm", "cpc") for end in ("low", "high")
+    ]
+    if any(getattr(settings, name) for name in names):
+        return
+    for network, (cpm_low, cpm_high, cpc_low, cpc_high) in DEMO_MEDIA_RATES.items():
+        for what, end, value in (
+            ("cpm", "low", cpm_low),
+            ("cpm", "high", cpm_high),
+            ("cpc", "low", cpc_low),
+            ("cpc", "high", cpc_high),
+        ):
+            setattr(settings, f"{what}_{end}_{network}", Decimal(value))
+    settings.save(update_fields=names)
+
+
 @transaction.atomic
 def demo_advocacy(
     *,
@@ -332,6 +362,9 @@ def demo_advocacy(
     shares = visits = entries = 0
     if written:
         shares, visits, entries = history_write(advocates, activity=activity, rng=rng, now=now)
+    media_rates_ensure()
+    # The history is written in bulk, past the incremental roll-ups: rebuild them (idempotent).
+    activity_rebuild()
     return DemoAdvocacySummary(
         campaigns=len(data.get("campaigns", [])),
         contents=contents,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from advocacy_share import tasks
-from advocacy_share.services import points
+from advocacy_share.services import analytics, points
 
 
 def on_share_recorded(sender: Any, share_id: int, **kwargs: Any) -> None:
     points.share_award(share_id)
+    analytics.activity_share_count(share_id=share_id)
 
 
 def on_visits_qualified(sender: Any, visit_ids: list[int], **kwargs: Any) -> None:

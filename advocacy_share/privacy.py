@@ -99,6 +99,16 @@ def export_totals(user) -> list[dict[str, Any]]:
     ]
 
 
+def export_activity(user) -> list[dict[str, Any]]:
+    """The advocacy dashboard's count of the person's posts per week."""
+    from advocacy_share.models import ActivityWeek
+
+    return [
+        {"week": row.week.isoformat(), "posts": row.posts}
+        for row in ActivityWeek.objects.filter(user=user).order_by("week")
+    ]
+
+
 def export_badges(user) -> list[dict[str, Any]]:
     from advocacy_share.models import BadgeAward
 
@@ -133,6 +143,7 @@ def register() -> None:
     privacy.register("advocacy_share.ShareableContent", export_suggestions)
     # The share export gives each share's tracked link (its address) and its visit counts.
     privacy.register_exported_with("advocacy_share.TrackedLink", "advocacy_share.Share")
+    privacy.register("advocacy_share.ActivityWeek", export_activity)
     privacy.register_not_personal(
         "advocacy_share.SuggestedText",
         "texts managers write for library content; a suggester's own words are in the content's export",

@@ -6,7 +6,8 @@
   campaigns, the moderation queue (a change of the content), the programme settings (a Wagtail
   setting: ``change_advocacysettings``), the crisis-switch audit (view only), and the points
   ledger: read it (``view_pointsentry``), reverse entries and adjust points (both add an entry:
-  ``add_pointsentry``) and rebuild the totals from it (``change_pointstotal``).
+  ``add_pointsentry``) and rebuild the totals from it (``change_pointstotal``); and the
+  advocacy dashboard ``/advocacy/analytics/`` (``view_analytics``).
 - **HR editors** may also manage content: add, change and view content and campaigns, no delete.
 """
 
@@ -26,6 +27,7 @@ ADVOCACY_MANAGER_PERMISSIONS = (
     "advocacy_share.view_pointsentry",
     "advocacy_share.add_pointsentry",
     "advocacy_share.change_pointstotal",
+    "advocacy_share.view_analytics",
 )
 
 HR_EDITOR_PERMISSIONS = (

@@ -119,3 +119,15 @@ def ranks_rollup_task() -> int:
     from advocacy_share.services import points
 
     return points.ranks_rollup()
+
+
+# --- dashboard roll-ups ------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def activity_rebuild_task() -> int:
+    """Beat job, nightly: rebuild the advocacy dashboard's roll-ups from the shares and visits
+    (idempotent: a second run writes the same rows); returns the rows written."""
+    from advocacy_share.services import analytics
+
+    return analytics.activity_rebuild()

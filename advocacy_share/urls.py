@@ -22,6 +22,11 @@ urlpatterns += [path("leaderboard/", leaderboard_views.leaderboard_view, name="l
 # The feed.
 urlpatterns += [path("", feed_views.feed, name="feed")]
 
+# The advocacy dashboard (managers).
+from advocacy_share.views import analytics as analytics_views  # noqa: E402
+
+urlpatterns += [path("analytics/", analytics_views.analytics_view, name="analytics")]
+
 # --- compose and share ----------------------------------------------------------------------
 from django.urls import re_path  # noqa: E402
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from certification import selectors
-from certification.data import AdvocacyAccess, CertificateSummary, CertificationDashboard
+from certification.data import AdvocacyAccess, AdvocacyFunnel, CertificateSummary, CertificationDashboard
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AdvocacyAccess",
+    "AdvocacyFunnel",
     "CertificateSummary",
     "CertificationDashboard",
     "advocacy_access",
+    "advocacy_funnel",
     "dashboard",
     "demo_certificates",
     "demo_certify",
@@ -54,6 +56,12 @@ def advocacy_access(user: User | AnonymousUser) -> AdvocacyAccess:
     """allowed / reason / next step. Reasons: no_certificate, expired, revoked,
     policy_reacknowledgement. Evaluated on every call, never cached as a role."""
     return selectors.advocacy_access(user)
+
+
+def advocacy_funnel() -> AdvocacyFunnel:
+    """Counted now: active employees, enrolled in a course, holding a valid certificate that
+    unlocks advocacy (for the advocacy dashboard's funnel)."""
+    return selectors.advocacy_funnel()
 
 
 def user_certificates(user: User) -> list[CertificateSummary]:

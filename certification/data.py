@@ -95,3 +95,14 @@ class CertifiedHeadcount:
     department_id: int | None
     department_name: str
     people: int
+
+
+@dataclass(frozen=True)
+class AdvocacyFunnel:
+    """The first stages of the advocacy funnel, counted now: active employees, those enrolled
+    in at least one course, those holding a valid certificate of a programme that unlocks
+    advocacy (each one person, whatever their number of courses or certificates)."""
+
+    employees: int
+    enrolled: int
+    certified: int

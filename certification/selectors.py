@@ -18,6 +18,7 @@ from certification.data import (
     POLICY_REACKNOWLEDGEMENT,
     REVOKED,
     AdvocacyAccess,
+    AdvocacyFunnel,
     CertificateSummary,
     CertificationDashboard,
 )
@@ -439,3 +440,23 @@ def program_assignable_course_ids(*, program: CertificationProgram) -> list[int]
         if live and live[0].pk not in ids:
             ids.append(int(live[0].pk))
     return ids
+
+
+def advocacy_funnel(*, now: datetime | None = None) -> AdvocacyFunnel:
+    """Employees → enrolled → certified (a valid certificate of an active programme that
+    unlocks advocacy), active people only. Three queries."""
+    from lms.people.models import User as People
+
+    now = now or timezone.now()
+    certified = (
+        Certificate.objects.current(now)
+        .filter(program__unlocks_advocacy=True, program__active=True, user__is_active=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    return AdvocacyFunnel(
+        employees=People.objects.filter(is_active=True).count(),
+        enrolled=courses_api.enrolled_user_count(),
+        certified=certified,
+    )

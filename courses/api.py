@@ -118,6 +118,11 @@ def course_completions(user_id: int) -> dict[int, datetime]:
     return selectors.course_completions(user_id=user_id)
 
 
+def enrolled_user_count() -> int:
+    """How many active people are enrolled in at least one course."""
+    return selectors.enrolled_user_count()
+
+
 def users_with_completions_since(since: datetime) -> set[int]:
     """Users who completed a course at or after ``since`` (for reconciliation jobs)."""
     return selectors.users_with_completions_since(since=since)

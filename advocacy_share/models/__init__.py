@@ -222,6 +222,8 @@ class Share(models.Model):
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     text_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # Set (by a conditional UPDATE) when the dashboard's roll-ups have counted the share.
+    counted = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("share")
@@ -418,10 +420,14 @@ class BadgeAward(models.Model):
         return f"{self.get_badge_display()} for user {self.user_id}"
 
 
-# The programme's settings and the crisis switch's audit (a module of their own).
+# The programme's settings and the crisis switch's audit, and the dashboard's roll-ups
+# (modules of their own).
+from advocacy_share.models.analytics import ActivityTotal, ActivityWeek  # noqa: E402
 from advocacy_share.models.programme import AdvocacySettings, PauseLog  # noqa: E402
 
 __all__ = [
+    "ActivityTotal",
+    "ActivityWeek",
     "AdvocacySettings",
     "AdvocateProfile",
     "BadgeAward",

@@ -3,7 +3,10 @@ group, the crisis switch, the sharing rules, the points) and the audit of the cr
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -82,6 +85,43 @@ class AdvocacySettings(BaseGenericSetting):
     points_course_completed = models.PositiveSmallIntegerField(_("points per course completed"), default=20)
     points_certified = models.PositiveSmallIntegerField(_("points for certification"), default=50)
     points_renewed = models.PositiveSmallIntegerField(_("points for renewing before expiry"), default=30)
+    # Earned media value: what the same reach and clicks would cost as paid media, low and high.
+    cpm_low_linkedin = models.DecimalField(
+        _("LinkedIn CPM, low"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpm_high_linkedin = models.DecimalField(
+        _("LinkedIn CPM, high"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpc_low_linkedin = models.DecimalField(
+        _("LinkedIn CPC, low"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpc_high_linkedin = models.DecimalField(
+        _("LinkedIn CPC, high"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpm_low_x = models.DecimalField(
+        _("X CPM, low"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpm_high_x = models.DecimalField(
+        _("X CPM, high"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpc_low_x = models.DecimalField(
+        _("X CPC, low"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpc_high_x = models.DecimalField(
+        _("X CPC, high"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpm_low_facebook = models.DecimalField(
+        _("Facebook CPM, low"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpm_high_facebook = models.DecimalField(
+        _("Facebook CPM, high"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpc_low_facebook = models.DecimalField(
+        _("Facebook CPC, low"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    cpc_high_facebook = models.DecimalField(
+        _("Facebook CPC, high"), max_digits=8, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
 
     panels = [
         MultiFieldPanel(
@@ -126,10 +166,65 @@ class AdvocacySettings(BaseGenericSetting):
             ],
             heading=_("Points"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("cpm_low_linkedin"),
+                        FieldPanel("cpm_high_linkedin"),
+                        FieldPanel("cpc_low_linkedin"),
+                        FieldPanel("cpc_high_linkedin"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("cpm_low_x"),
+                        FieldPanel("cpm_high_x"),
+                        FieldPanel("cpc_low_x"),
+                        FieldPanel("cpc_high_x"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("cpm_low_facebook"),
+                        FieldPanel("cpm_high_facebook"),
+                        FieldPanel("cpc_low_facebook"),
+                        FieldPanel("cpc_high_facebook"),
+                    ]
+                ),
+            ],
+            heading=_("Earned media value"),
+            help_text=_(
+                "Cost per thousand impressions (CPM) and cost per click (CPC) of paid media on each network, "
+                "as a low and a high estimate. The advocacy dashboard shows earned media value as a range: "
+                "reach / 1000 × CPM + qualified clicks × CPC."
+            ),
+        ),
     ]
 
     class Meta:
         verbose_name = _("advocacy programme")
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for network in ("linkedin", "x", "facebook"):
+            for what in ("cpm", "cpc"):
+                low = getattr(self, f"{what}_low_{network}")
+                high = getattr(self, f"{what}_high_{network}")
+                if low is not None and high is not None and low > high:
+                    errors[f"{what}_high_{network}"] = _("The high estimate must not be below the low one.")
+        if errors:
+            raise ValidationError(errors)
+
+    def media_rates(self, network: str) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        """(CPM low, CPM high, CPC low, CPC high) for ``network``; zeros for an unknown one."""
+        if network not in ("linkedin", "x", "facebook"):
+            return (Decimal(0), Decimal(0), Decimal(0), Decimal(0))
+        return tuple(  # type: ignore[return-value]
+            Decimal(getattr(self, f"{what}_{end}_{network}") or 0)
+            for what, end in (("cpm", "low"), ("cpm", "high"), ("cpc", "low"), ("cpc", "high"))
+        )
 
     def share_points(self, network: str) -> int:
         return int(getattr(self, f"points_share_{network}", 0) or 0)

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from advocacy_share.models import Visit
+from advocacy_share.services import analytics
 from advocacy_share.signals import visits_qualified
 
 REPEAT_WINDOW = timedelta(hours=24)
@@ -144,5 +145,8 @@ def visits_qualify(limit: int = SWEEP_LIMIT) -> list[int]:
                 )
         qualified_ids = sorted(outcome.get((False, True), []))
         if qualified_ids:
+            # The dashboard's roll-ups count the clicks here, in the transaction that
+            # processes each visit once.
+            analytics.activity_clicks_count(visit_ids=qualified_ids)
             transaction.on_commit(lambda: visits_qualified.send(sender=Visit, visit_ids=qualified_ids))
     return qualified_ids

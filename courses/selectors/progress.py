@@ -197,3 +197,8 @@ def course_completions(*, user_id: int) -> dict[int, datetime]:
 
 def users_with_completions_since(*, since: datetime) -> set[int]:
     return set(Enrollment.objects.filter(completed_at__gte=since).values_list("user_id", flat=True).distinct())
+
+
+def enrolled_user_count() -> int:
+    """Active people enrolled in at least one course (the funnel's second stage)."""
+    return Enrollment.objects.filter(user__is_active=True).values("user_id").distinct().count()

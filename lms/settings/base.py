@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -354,6 +355,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advocacy_share.tasks.ranks_rollup_task",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # The advocacy dashboard's roll-ups, rebuilt from the raw rows every night (they are kept
+    # up to date as events arrive; the rebuild gives the same numbers and picks up moves
+    # between departments).
+    "advocacy-activity-rebuild": {
+        "task": "advocacy_share.tasks.activity_rebuild_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

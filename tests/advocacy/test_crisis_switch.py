@@ -43,6 +43,9 @@ def settings_form(settings: AdvocacySettings, **changes) -> dict:
         "points_certified": settings.points_certified,
         "points_renewed": settings.points_renewed,
     }
+    for network in ("linkedin", "x", "facebook"):
+        for name in ("cpm_low", "cpm_high", "cpc_low", "cpc_high"):
+            values[f"{name}_{network}"] = getattr(settings, f"{name}_{network}")
     values.update(changes)
     if values["paused"]:
         values["paused"] = "on"

@@ -145,3 +145,22 @@ class DemoAdvocacyTests(TestCase):
         # then
         totals = dict(PointsTotal.objects.filter(period="all").values_list("user_id", "points"))
         assert totals == ledger
+
+    def test_the_dashboard_roll_ups_hold_the_eight_weeks(self):
+        # given the demo's shares and qualified visits
+        from advocacy_share.models import ActivityTotal
+        from advocacy_share.selectors.analytics import dashboard
+
+        shares = Share.objects.filter(status="shared")
+        sums = ActivityTotal.objects.aggregate(s=Sum("shares"), o=Sum("own_posts"), c=Sum("qualified_clicks"))
+
+        # then the roll-ups count every one of them
+        assert sums["s"] + sums["o"] == shares.count()
+        assert sums["c"] == Visit.objects.filter(qualified=True).count()
+        # and the dashboard of the last 12 weeks shows activity in the last eight, and a value
+        dash = dashboard(weeks=12)
+        assert dash.posts == shares.count()
+        assert sum(1 for week in dash.series[-8:] if week.posts) >= 7
+        assert dash.active_advocates > 0
+        assert dash.rates_set is True
+        assert 0 < dash.emv_low < dash.emv_high
