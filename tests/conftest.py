@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -47,6 +48,15 @@ def _wagtail_base_data() -> None:
 
 
 # --- site and people --------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request in French leaves French active in the test's thread: every test starts, and
+    ends, in the test settings' language, so that no test reads another's language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

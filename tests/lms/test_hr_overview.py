@@ -97,8 +97,8 @@ def test_advocacy_managers_see_advocacy_only(scene, manager_client):
     assert '<th scope="row">Sales</th>' in html
     assert '<th scope="row">Other</th>' in html
     assert "Fewer than 5 certified people: not shown" in html
-    # The analytics dashboard has a right of its own, which the group does not have yet.
-    assert "/advocacy/analytics/" not in html
+    # The analytics dashboard has a right of its own, which the group holds.
+    assert '<a href="/advocacy/analytics/">Advocacy dashboard</a>' in html
 
 
 def test_superusers_see_the_three_parts_and_the_links_to_the_reports(scene, superuser_client):
