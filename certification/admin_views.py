@@ -89,16 +89,10 @@ class ProgramEditView(EditView):
         return buttons
 
 
-class ProgramReissueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """GET: what a re-issue will do. POST: start it (``BulkRender`` + task enqueued on
-    commit) and go to its progress page."""
+class ProgramActionMixin(WagtailAdminTemplateMixin):
+    """An admin page acting on one programme (``pk`` in the URL): the programme, the page's
+    subtitle, breadcrumbs back to the programme list and its edit view, and ``edit_url``."""
 
-    model = CertificationProgram
-    permission_required = "change"
-    form_class = BulkRenderConfirmForm
-    template_name = "certification/admin/program_reissue.html"
-    page_title = _("Re-issue all PDFs")
-    header_icon = "resubmit"
     index_url_name: str = ""
     edit_url_name: str = ""
 
@@ -119,6 +113,18 @@ class ProgramReissueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Form
     @cached_property
     def edit_url(self) -> str:
         return reverse(self.edit_url_name, args=(self.object.pk,))
+
+
+class ProgramReissueView(ProgramActionMixin, PermissionCheckedMixin, FormView):
+    """GET: what a re-issue will do. POST: start it (``BulkRender`` + task enqueued on
+    commit) and go to its progress page."""
+
+    model = CertificationProgram
+    permission_required = "change"
+    form_class = BulkRenderConfirmForm
+    template_name = "certification/admin/program_reissue.html"
+    page_title = _("Re-issue all PDFs")
+    header_icon = "resubmit"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -140,7 +146,7 @@ class ProgramReissueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Form
 # --- programmes: assign the required courses -------------------------------------------------------
 
 
-class ProgramAssignView(WagtailAdminTemplateMixin, FormView):
+class ProgramAssignView(ProgramActionMixin, FormView):
     """Assign every required course of the programme (the first course of each requirement)
     to departments and/or people by a due date, through ``courses.api.assignments_create``.
     All or nothing: a refused course leaves no assignment."""
@@ -149,31 +155,11 @@ class ProgramAssignView(WagtailAdminTemplateMixin, FormView):
     template_name = "certification/admin/program_assign.html"
     page_title = _("Assign to…")
     header_icon = "calendar-check"
-    index_url_name: str = ""
-    edit_url_name: str = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.has_perm(ASSIGN_PERMISSION):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(CertificationProgram, pk=kwargs["pk"])
-
-    def get_page_subtitle(self) -> str:
-        return str(self.object)
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": capfirst(CertificationProgram._meta.verbose_name_plural)},
-            {"url": self.edit_url, "label": str(self.object)},
-            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
-        ]
-
-    @cached_property
-    def edit_url(self) -> str:
-        return reverse(self.edit_url_name, args=(self.object.pk,))
 
     @cached_property
     def course_ids(self) -> list[int]:
