@@ -89,3 +89,11 @@ def test_each_chart_has_its_own_title_ids_on_one_page():
     # then
     ids = re.findall(r'<title id="([^"]+)"', html)
     assert len(ids) == 2 and ids[0] != ids[1]
+
+
+def test_the_figure_filter_groups_numbers_as_the_charts_do():
+    # when
+    with translation.override("fr"):
+        html = render("{{ reach|figure }} | {{ amount|figure:2 }} | {{ missing|figure }}", reach=81890, amount=1177.391)
+    # then
+    assert html == "81\xa0890 | 1\xa0177,39 | "

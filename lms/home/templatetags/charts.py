@@ -53,6 +53,17 @@ def number(value: float) -> str:
     return str(number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True))
 
 
+@register.filter
+def figure(value: object, decimals: int | None = None) -> str:
+    """A figure as the charts print it, grouped in the reader's language ("81 890" in French);
+    ``decimals`` fixed when given (``{{ amount|figure:2 }}``)."""
+    if value is None or value == "":
+        return ""
+    if decimals is None:
+        return number(float(value))  # type: ignore[arg-type]
+    return str(number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True))  # type: ignore[arg-type]
+
+
 def _data(items: Iterable[Sequence[object]]) -> list[Datum]:
     data = []
     for label, value, *_rest in items:
@@ -63,8 +74,8 @@ def _data(items: Iterable[Sequence[object]]) -> list[Datum]:
 def _figure(kind: str, title: str, data: list[Datum], svg: SafeString, headers: tuple[str, str]) -> SafeString:
     rows = format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", ((d.label, d.shown) for d in data))
     table = format_html(
-        '<table class="table chart__table"><caption class="visually-hidden">{}</caption>'
-        '<thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+        '<div class="table-wrap"><table class="table chart__table"><caption class="visually-hidden">{}</caption>'
+        '<thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table></div>',
         title,
         headers[0],
         headers[1],
@@ -273,8 +284,8 @@ def funnel_chart(items: Iterable[Sequence[object]], title: str) -> SafeString:
         ((label, shown, share) for label, shown, share in rows),
     )
     table = format_html(
-        '<table class="table chart__table"><caption class="visually-hidden">{}</caption><thead><tr>'
-        '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+        '<div class="table-wrap"><table class="table chart__table"><caption class="visually-hidden">{}</caption><thead><tr>'
+        '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table></div>',
         title,
         _("Stage"),
         _("People"),
