@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 
+from advocacy_share import hot_sql
 from advocacy_share.models import Share, TrackedLink
 
 # What ``new_link_code`` makes (``secrets.token_urlsafe``), with room for longer codes.
@@ -58,9 +59,7 @@ def link_for_redirect(code: str) -> LinkTarget | None:
     sharer), or ``None``. Malformed codes are answered without a query."""
     if not code_well_formed(code):
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_link_sql(connection.vendor), [code])
-        row = cursor.fetchone()
+    row = hot_sql.fetchone(_link_sql(connection.vendor), (code,))
     if row is None:
         return None
     link_id, target_url, network, campaign_slug, sharer_id = row

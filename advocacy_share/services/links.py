@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from advocacy_share import hot_sql
 from advocacy_share.models import Visit
 from advocacy_share.services import analytics
 from advocacy_share.signals import visits_qualified
@@ -42,8 +43,9 @@ def visit_record(
     is_self: bool,
 ) -> None:
     """Store one request to a tracked link: a single INSERT in autocommit, no read, no
-    transaction of its own. Written as one SQL statement built once from the model's columns:
-    this runs on every click, and a model ``save()`` costs more than the insert itself."""
+    transaction of its own. Written as one SQL statement built once from the model's columns
+    and run through ``hot_sql``: this runs on every click, and a model ``save()`` costs more
+    than the insert itself."""
     params = [
         link_id,
         connection.ops.adapt_datetimefield_value(at),
@@ -56,8 +58,7 @@ def visit_record(
         False,
         False,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor), params)
+    hot_sql.insert(_insert_sql(connection.vendor), params)
 
 
 @cache
