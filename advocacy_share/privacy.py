@@ -133,17 +133,59 @@ def export_suggestions(user) -> list[dict[str, Any]]:
     ]
 
 
+def erase_profile(user) -> int:
+    """The leaderboard choice and the declared audiences: deleted."""
+    from advocacy_share.models import AdvocateProfile
+
+    return AdvocateProfile.objects.filter(user=user).delete()[0]
+
+
+def erase_shares(user) -> int:
+    """The texts the person wrote and their own links are blanked; reminders not yet sent are
+    cancelled. The rows stay (the dashboard's counts), and so do the tracked links already
+    posted, which lead to company content and carry no identity."""
+    from advocacy_share.models import Share
+
+    shares = Share.objects.filter(user=user)
+    changed = shares.filter(status=Share.Status.SCHEDULED).update(status=Share.Status.CANCELLED)
+    changed += shares.exclude(text="", own_url="", text_fingerprint="").update(text="", own_url="", text_fingerprint="")
+    return changed
+
+
+def erase_visits(user) -> int:
+    """The visitor hashes of the visits to the person's links are blanked (the flags and
+    counts stay)."""
+    from advocacy_share.models import Visit
+
+    return Visit.objects.filter(link__share__user=user).exclude(visitor="").update(visitor="")
+
+
+def erase_totals(user) -> int:
+    """Points stay as anonymous aggregates, never shown on a leaderboard."""
+    from advocacy_share.models import PointsTotal
+
+    return PointsTotal.objects.filter(user=user, visible=True).update(visible=False)
+
+
+def erase_suggestions(user) -> int:
+    """Suggested articles stay in the library (they are public pages); who suggested them and
+    why is forgotten."""
+    from advocacy_share.models import ShareableContent
+
+    return ShareableContent.objects.filter(suggested_by=user).update(suggested_by=None, suggestion_note="")
+
+
 def register() -> None:
-    privacy.register("advocacy_share.AdvocateProfile", export_profile)
-    privacy.register("advocacy_share.Share", export_shares)
-    privacy.register("advocacy_share.Visit", export_visits)
-    privacy.register("advocacy_share.PointsEntry", export_points)
-    privacy.register("advocacy_share.PointsTotal", export_totals)
-    privacy.register("advocacy_share.BadgeAward", export_badges)
-    privacy.register("advocacy_share.ShareableContent", export_suggestions)
+    privacy.register("advocacy_share.AdvocateProfile", export_profile, erase_profile)
+    privacy.register("advocacy_share.Share", export_shares, erase_shares)
+    privacy.register("advocacy_share.Visit", export_visits, erase_visits)
+    privacy.register("advocacy_share.PointsEntry", export_points, privacy.kept_anonymous)
+    privacy.register("advocacy_share.PointsTotal", export_totals, erase_totals)
+    privacy.register("advocacy_share.BadgeAward", export_badges, privacy.kept_anonymous)
+    privacy.register("advocacy_share.ShareableContent", export_suggestions, erase_suggestions)
     # The share export gives each share's tracked link (its address) and its visit counts.
     privacy.register_exported_with("advocacy_share.TrackedLink", "advocacy_share.Share")
-    privacy.register("advocacy_share.ActivityWeek", export_activity)
+    privacy.register("advocacy_share.ActivityWeek", export_activity, privacy.kept_anonymous)
     privacy.register_not_personal(
         "advocacy_share.SuggestedText",
         "texts managers write for library content; a suggester's own words are in the content's export",

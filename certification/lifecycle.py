@@ -386,6 +386,13 @@ def reminder_batch_send(*, batch_id: int, now: datetime | None = None) -> dict[s
         if not claimed:
             continue
         certificate = reminder.certificate
+        if certificate.status == Certificate.Status.REVOKED:
+            # Revoked (or its holder erased) after HR queued the reminder: nothing to renew.
+            HolderReminder.objects.filter(pk=reminder.pk).update(
+                state=HolderReminder.State.FAILED, error="revoked before sending"
+            )
+            counts["failed"] += 1
+            continue
         try:
             notifications.send_renewal_reminder(certificate, selectors.renewal_url(certificate.program), now)
         except Exception as error:

@@ -280,6 +280,7 @@ class CertificateEvent(models.Model):
         EMAILED = "emailed", _("Holder emailed")
         REMINDED = "reminded", _("Expiry reminder sent")
         RENEWAL_STARTED = "renewal_started", _("Renewal started")
+        ERASED = "erased", _("Holder's data erased")
 
     certificate = models.ForeignKey(
         Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="events"

@@ -48,10 +48,32 @@ def export_holder_reminders(user) -> list[dict]:
     ]
 
 
+def erase_certificates(user) -> int:
+    """Every certificate of the person is revoked with the reason ``erased`` (the public
+    verification page then says revoked, with no name; the status list marks it), the holder
+    name is blanked and the PDF and preview image are deleted."""
+    from certification import services
+    from certification.models import Certificate
+
+    changed = 0
+    for certificate in Certificate.objects.filter(user=user).order_by("pk"):
+        if certificate.status != Certificate.Status.REVOKED:
+            certificate = services.certificate_revoke(
+                certificate=certificate, actor=None, reason=services.ERASED_REASON
+            )
+            changed += 1
+        if certificate.holder_name or certificate.pdf or certificate.og_image:
+            services.certificate_forget_holder(certificate=certificate)
+            changed += 1
+    return changed
+
+
 def register() -> None:
-    privacy.register("certification.Certificate", export_certificates)
-    privacy.register("certification.RenewalEnrolment", export_renewals)
-    privacy.register("certification.HolderReminder", export_holder_reminders)
+    privacy.register("certification.Certificate", export_certificates, erase_certificates)
+    # Renewals and reminders name nobody once the account is erased, and a revoked
+    # certificate is never reminded.
+    privacy.register("certification.RenewalEnrolment", export_renewals, privacy.kept_anonymous)
+    privacy.register("certification.HolderReminder", export_holder_reminders, privacy.kept_anonymous)
     privacy.register_not_personal(
         "certification.CertificateEvent",
         "actor is the HR user behind an audit entry; the holder's data is on the certificate",

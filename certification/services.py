@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 STATUS_LIST = "default"
 # First and last names may reach 150 + 1 + 150 characters; the printed name keeps to its column.
 HOLDER_NAME_MAX_LENGTH = Certificate._meta.get_field("holder_name").max_length
+# The revocation reason of the certificates of a person whose data was erased.
+ERASED_REASON = "erased"
 
 
 class CertificationError(DomainError):
@@ -77,7 +79,7 @@ def certificate_issue(*, user_id: int, program_id: int, now: datetime | None = N
     now = now or timezone.now()
     user = get_user_model().objects.get(pk=user_id)
     program = CertificationProgram.objects.get(pk=program_id)
-    if not program.active:
+    if not program.active or user.erased_at is not None:
         return None
     latest = Certificate.objects.filter(user=user, program=program).order_by("-cycle").first()
     since = None
@@ -182,8 +184,8 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False, event_ke
     from certification import pdf
 
     certificate = Certificate.objects.select_related("program", "user").get(pk=certificate_id)
-    if certificate.pdf and not force:
-        return False
+    if (certificate.pdf and not force) or certificate.user.erased_at is not None:
+        return False  # an erased holder's PDF is never made again, even by a task queued before
     try:
         data = pdf.render_certificate_pdf(certificate)
         png = pdf.render_og_png(data)
@@ -192,8 +194,8 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False, event_ke
         Certificate.objects.filter(pk=certificate_id).update(render_error=message)
         raise
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if locked.pdf and not force:
+        locked = Certificate.objects.select_for_update().select_related("user").get(pk=certificate_id)
+        if (locked.pdf and not force) or locked.user.erased_at is not None:
             return False
         if locked.pdf:
             locked.pdf.delete(save=False)
@@ -279,9 +281,13 @@ def certificate_reinstate(*, certificate: Certificate, actor: User | None, reaso
     reason = (reason or "").strip()
     if not reason:
         raise CertificationError("reason_required", _("Give a reason for reinstating."), 400)
-    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    locked = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
     if locked.status != Certificate.Status.REVOKED:
         return locked
+    if locked.user.erased_at is not None:
+        raise CertificationError(
+            "holder_erased", _("The holder's personal data was erased: this certificate cannot be reinstated."), 409
+        )
     locked.status = Certificate.Status.ISSUED
     locked.revoked_at = None
     locked.revocation_reason = ""
@@ -299,5 +305,38 @@ def certificate_reinstate(*, certificate: Certificate, actor: User | None, reaso
         lambda: certificate_status_changed.send(
             sender=Certificate, certificate_id=certificate_id, user_id=user_id, state=state, event=REINSTATED
         )
+    )
+    return locked
+
+
+@transaction.atomic
+def certificate_forget_holder(*, certificate: Certificate) -> Certificate:
+    """Erasure: blank the holder's name and delete the PDF and its preview image (the files
+    too). Only for a revoked certificate; an audit entry says what was removed."""
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status != Certificate.Status.REVOKED:
+        raise CertificationError("not_revoked", _("Only a revoked certificate can forget its holder."), 409)
+    removed = {
+        "holder_name": bool(locked.holder_name),
+        "pdf": bool(locked.pdf),
+        "og_image": bool(locked.og_image),
+    }
+    if not any(removed.values()):
+        return locked
+    # Files go once the row is committed: a rollback must not leave a row pointing at nothing.
+    names = [field.name for field in (locked.pdf, locked.og_image) if field]
+    storage = locked.pdf.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    locked.holder_name = ""
+    locked.pdf = locked.og_image = ""
+    locked.pdf_sha256 = ""
+    locked.save(update_fields=["holder_name", "pdf", "og_image", "pdf_sha256"])
+    CertificateEvent.objects.create(
+        certificate=locked,
+        action=CertificateEvent.Action.ERASED,
+        reason=ERASED_REASON,
+        before={key: "present" for key, present in removed.items() if present},
+        after={key: "removed" for key, present in removed.items() if present},
+        key="erased",
     )
     return locked

@@ -136,6 +136,7 @@ def verify(request, code: str):
         # A revoked certificate's image answers 410: its page does not advertise one.
         "og_image_url": "" if state == "revoked" else f"{selectors.base_url()}/certificates/{certificate.code}/og.png",
         "is_holder": is_holder,
+        "holder_erased": state == "revoked" and not certificate.holder_name,
         "share": share_links(certificate, verify_url) if is_holder and state == "valid" else None,
     }
     return _no_store(TemplateResponse(request, "certification/verify.html", context))

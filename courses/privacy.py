@@ -77,10 +77,22 @@ def export_assignment_reminders(user) -> list[dict]:
     ]
 
 
+def erase_assignments(user) -> int:
+    """A former employee has nothing left to do: the courses assigned to them by name are
+    withdrawn (with their reminders), so no report counts them overdue."""
+    from courses.models import Assignment, AssignmentReminder
+
+    AssignmentReminder.objects.filter(assignment__user=user).delete()
+    return Assignment.objects.filter(user=user).delete()[0]
+
+
 def register() -> None:
-    privacy.register("courses.Enrollment", export_enrollments)
-    privacy.register("courses.LessonProgress", export_lesson_progress)
-    privacy.register("courses.Attempt", export_attempts)
+    # Enrolments, progress and attempts name nobody once the account is erased: kept, so the
+    # training report and the quiz item analysis do not change. Answers are choice tokens,
+    # never free text.
+    privacy.register("courses.Enrollment", export_enrollments, privacy.kept_anonymous)
+    privacy.register("courses.LessonProgress", export_lesson_progress, privacy.kept_anonymous)
+    privacy.register("courses.Attempt", export_attempts, privacy.kept_anonymous)
     privacy.register_exported_with("courses.AttemptAnswer", "courses.Attempt")
-    privacy.register("courses.Assignment", export_assignments)
-    privacy.register("courses.AssignmentReminder", export_assignment_reminders)
+    privacy.register("courses.Assignment", export_assignments, erase_assignments)
+    privacy.register("courses.AssignmentReminder", export_assignment_reminders, privacy.kept_anonymous)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("me/", home_views.dashboard, name="dashboard"),
     path("me/language/", home_views.set_language, name="set_language"),
     path("me/advocacy/", home_views.advocacy_preferences, name="advocacy_preferences"),
+    path("me/data/", home_views.my_data, name="my_data"),
     path("healthz", home_views.healthz, name="healthz"),
     path("readyz", home_views.readyz, name="readyz"),
     path("s/", include("advocacy_share.link_urls")),  # /s/<code>: tracked links

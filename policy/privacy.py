@@ -18,7 +18,9 @@ def export_acknowledgements(user) -> list[dict]:
 
 
 def register() -> None:
-    privacy.register("policy.PolicyAcknowledgement", export_acknowledgements)
+    # Which version was accepted, when: kept, anonymous once the account is erased (the
+    # acknowledgement report's figures do not change).
+    privacy.register("policy.PolicyAcknowledgement", export_acknowledgements, privacy.kept_anonymous)
     privacy.register_not_personal(
         "policy.PolicyVersion", "published_by names the HR editor who published a version: an audit field of the policy"
     )

@@ -101,6 +101,10 @@ def award(
     is not written."""
     if points == 0:
         return None
+    person = User.objects.filter(pk=user_id).values_list("department_id", "erased_at").first()
+    if person is None or person[1] is not None:
+        return None  # an erased person earns nothing, even from a task queued before the erasure
+    department_id = person[0]
     at = at or timezone.now()
     try:
         with transaction.atomic():
@@ -117,7 +121,6 @@ def award(
             )
     except IntegrityError:
         return None
-    department_id = User.objects.filter(pk=user_id).values_list("department_id", flat=True).first()
     totals_add(user_id=user_id, department_id=department_id, points=points, at=at)
     return entry
 

@@ -6,7 +6,8 @@
 - **HR editors** also own the social media policy: the policy page (edit, publish), the
   guardrail rules, the version history and the acknowledgement report; and certification:
   programmes, certificates (revoke, reinstate), PDF re-issues, the certification report and
-  its "remind these people"; and they lift sign-in lock-outs.
+  its "remind these people"; they lift sign-in lock-outs and erase the personal data of
+  former employees.
 - **HR editors** may also manage the advocacy content library and campaigns.
 - **Advocacy managers** run the advocacy programme: the content library, campaigns, the
   moderation of suggestions, the programme settings and the crisis-switch audit, and the images
@@ -40,6 +41,8 @@ DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 MANAGER_IMAGE_PERMISSIONS = ("add_image", "choose_image")
 # Sign-in lock-outs (django-axes, wired in lms.people): see them and lift them.
 LOCKOUT_PERMISSIONS = ("axes.view_accessattempt", "axes.delete_accessattempt")
+# Erasing a former employee's personal data (lms.people.erasure).
+ERASURE_PERMISSIONS = ("people.erase_user",)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def hr_editor_permission_names() -> list[str]:
         *certification_api.hr_editor_permissions(),
         *advocacy_api.hr_editor_permissions(),
         *LOCKOUT_PERMISSIONS,
+        *ERASURE_PERMISSIONS,
     ]
 
 

@@ -3,6 +3,7 @@ error pages."""
 
 from __future__ import annotations
 
+import json
 import logging
 import posixpath
 import time
@@ -10,11 +11,13 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +29,7 @@ from certification import api as certification_api
 from courses import api as courses_api
 from lms.home.forms import AdvocacyPreferencesForm
 from lms.http import wants_json
+from lms.people import privacy
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,27 @@ def _dashboard_response(request, preferences_form=None, status=200):
 @login_required
 def dashboard(request):
     return _dashboard_response(request)
+
+
+@never_cache
+@login_required
+@require_safe
+def my_data(request):
+    """/me/data/: "download my data", everything the personal data registry holds about the
+    signed-in person, as one JSON file (TESTPLAN 38). Never cached; other people's data (the
+    visitors of the person's links) appears only as counts."""
+    now = timezone.now()
+    document = {
+        "format": "porte-voix/personal-data",
+        "version": 1,
+        "generated_at": now.isoformat(),
+        "account": request.user.email,
+        "data": privacy.export_user(request.user),
+    }
+    body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{now.date().isoformat()}.json"'
+    return response
 
 
 @never_cache

@@ -83,6 +83,13 @@ class User(AbstractUser):
         related_name="members",
     )
     preferred_language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when HR erased this former employee's personal data; the account stays as an anonymous row."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -94,6 +101,7 @@ class User(AbstractUser):
         ordering = ["email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("erase_user", _("Can erase a former employee's personal data"))]
         constraints = [
             # Sign-in ignores case, so two accounts must not differ only by it.
             models.UniqueConstraint(

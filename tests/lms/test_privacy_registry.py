@@ -91,6 +91,9 @@ def test_every_model_linked_to_a_user_through_other_models_is_registered():
             assert any(within in chain for chain in linked[label]), label
         else:
             assert registration.exporter is not None or registration.not_personal_reason, label
+        # whatever is exported can be erased
+        if registration.exporter is not None:
+            assert registration.eraser is not None, label
 
 
 def test_the_export_holds_the_policy_acknowledgements_of_that_user_only(db):
