@@ -28,12 +28,49 @@ class DomainErrorMiddleware:
         return None
 
 
-class DatabaseBusyMiddleware:
-    """Turn SQLite's "database is locked" into 503 + Retry-After instead of a 500.
+# SQLSTATE classes and codes of a database that is away for a while, not of a bug: connection
+# exceptions (08…), and the server shutting down, crashed or starting (57P01–57P03).
+UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "57P01", "57P02", "57P03")
 
-    The transaction that hit the lock has been rolled back by ``atomic()``, so nothing is
-    half-written; the client is told to try again.
-    """
+
+def database_unavailable(exception: BaseException | None) -> bool:
+    """Whether ``exception`` says the database is momentarily out of reach rather than that
+    the code is wrong: SQLite's lock timeout ("database is locked"), or PostgreSQL refusing or
+    dropping the connection (no server listening, a restart, a failover). A missing table, a
+    syntax error or a constraint stays a fault (500)."""
+    if not isinstance(exception, OperationalError):
+        return False
+    message = str(exception).lower()
+    if "database is locked" in message or "database table is locked" in message:
+        return True
+    cause = exception.__cause__
+    if cause is None or type(cause).__module__.split(".")[0] != "psycopg":
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    # A client-side failure to reach or keep the server has no SQLSTATE.
+    return sqlstate is None or sqlstate.startswith(UNAVAILABLE_SQLSTATE_PREFIXES)
+
+
+def unavailable_response(request):
+    """503 + Retry-After in the error contract: the transaction was rolled back by
+    ``atomic()`` (or never began), so nothing is half-written; the client tries again."""
+    logger.warning("database unavailable on %s %s", request.method, request.path)
+    response = error_response(
+        request,
+        code="temporarily_busy",
+        message=_("The service is busy. Please try again in a few seconds."),
+        status=503,
+        title=_("Busy"),
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """Turn a database that is momentarily out of reach (``database_unavailable``) into 503 +
+    Retry-After instead of a 500, for errors raised by views. Errors raised by middleware (a
+    session or user read before the view) reach ``lms.home.views.server_error``, which answers
+    the same way."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,18 +79,9 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError) or "locked" not in str(exception).lower():
+        if not database_unavailable(exception):
             return None
-        logger.warning("database busy on %s %s", request.method, request.path)
-        response = error_response(
-            request,
-            code="temporarily_busy",
-            message=_("The service is busy. Please try again in a few seconds."),
-            status=503,
-            title=_("Busy"),
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return unavailable_response(request)
 
 
 class MethodNotAllowedPageMiddleware:

@@ -47,3 +47,4 @@ urlpatterns += media_urlpatterns()
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "lms.home.views.not_found"
+handler500 = "lms.home.views.server_error"

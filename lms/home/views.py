@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import posixpath
+import sys
 import time
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django.views import defaults
 from django.views.static import serve
 
 from advocacy_share import api as advocacy_api
@@ -29,6 +31,7 @@ from certification import api as certification_api
 from courses import api as courses_api
 from lms.home.forms import AdvocacyPreferencesForm
 from lms.http import wants_json
+from lms.middleware import database_unavailable, unavailable_response
 from lms.people import privacy
 
 logger = logging.getLogger(__name__)
@@ -154,6 +157,14 @@ def readyz(request):
     if not ready:
         response["Retry-After"] = "10"
     return response
+
+
+def server_error(request):
+    """handler500: a database out of reach (SQLite lock, PostgreSQL restarting or gone) is 503 +
+    Retry-After wherever it was raised, middleware included; anything else is the 500 page."""
+    if database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
+    return defaults.server_error(request)
 
 
 def not_found(request, exception=None):

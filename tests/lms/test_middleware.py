@@ -1,7 +1,10 @@
-"""SQLite's "database is locked" reaches the user as 503 + Retry-After, never a 500 (TESTPLAN 43)."""
+"""A database momentarily out of reach — SQLite's "database is locked", PostgreSQL refusing or
+dropping the connection — reaches the user as 503 + Retry-After, never a 500 (TESTPLAN 43);
+real faults stay 500."""
 
 import pytest
 from django.db import OperationalError
+from django.test import Client
 
 from lms.middleware import RETRY_AFTER_SECONDS
 from lms.people.models import Department
@@ -60,3 +63,40 @@ def test_normal_responses_pass_through(client, db):
     # then
     assert (response.status_code, response.content) == (200, b"ok")
     assert "Retry-After" not in response
+
+
+@pytest.mark.parametrize("path", ["/pg-gone/", "/pg-restarting/"])
+def test_postgresql_out_of_reach_answers_503(path, client, db):
+    # when a view's query finds no server (nothing listening) or a server shutting down
+    response = client.get(path, HTTP_ACCEPT="application/json")
+
+    # then the client is told to come back, not that the site is broken
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert response.json()["error"]["code"] == "temporarily_busy"
+
+
+def test_a_postgresql_statement_timeout_stays_a_fault(db):
+    # given a client that renders errors as a browser would see them
+    client = Client(raise_request_exception=False)
+
+    # when a query is cancelled by the statement timeout (a slow query is a bug to fix)
+    response = client.get("/pg-timeout/")
+
+    # then it is the 500 page
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+def test_a_lock_hit_by_a_middleware_before_the_view_answers_503(db, settings):
+    # given a middleware that reads the database before any view, and finds it locked
+    settings.MIDDLEWARE = ["tests.lms.busy_urls.LockedBeforeTheView", *settings.MIDDLEWARE]
+    client = Client(raise_request_exception=False)
+
+    # when
+    response = client.get("/fine/", HTTP_ACCEPT="application/json")
+
+    # then the 500 handler answers as the middleware would have
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert response.json()["error"]["code"] == "temporarily_busy"
