@@ -448,6 +448,9 @@ PORTE_VOIX_BASE_URL = env("PORTE_VOIX_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("
 # Ed25519 key (PEM, PKCS#8) that signs Open Badges credentials. Embedded default: generated
 # once into var/; production must provide it.
 PORTE_VOIX_SIGNING_KEY_FILE = env("PORTE_VOIX_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "issuer-ed25519.pem"))
+# After a rotation: the public keys (z6Mk…, comma-separated) of the keys that signed before the
+# current one, kept published so that the credentials they signed keep verifying.
+PORTE_VOIX_RETIRED_SIGNING_KEYS = env_list("PORTE_VOIX_RETIRED_SIGNING_KEYS")
 # Behind reverse proxies: the header they append the client's address to, as a header name
 # ("X-Forwarded-For") or a META key ("HTTP_X_FORWARDED_FOR"), and how many proxies append to it.
 # Unset, every limit counts REMOTE_ADDR, and a client cannot choose its address by sending the
