@@ -190,3 +190,44 @@ def test_health_checks_are_answered_over_plain_http(environ):
 
     # then: every other URL is redirected to HTTPS
     assert values == {"SECURE_SSL_REDIRECT": True, "SECURE_REDIRECT_EXEMPT": ["^healthz$", "^readyz$"]}
+
+
+def test_production_responses_carry_the_security_headers(environ):
+    # given: requests as nginx passes them on (HTTPS), and one over plain HTTP
+    script = """
+import json
+import django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="learn.acme.example")
+secure = client.get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+plain_page = client.get("/courses/?page=2")
+plain_probe = client.get("/healthz")
+names = ["Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy",
+         "Cross-Origin-Opener-Policy", "X-Frame-Options"]
+print(json.dumps({
+    "secure": [secure.status_code, {name: secure.headers.get(name) for name in names}],
+    "plain_page": [plain_page.status_code, plain_page.headers.get("Location")],
+    "plain_probe": [plain_probe.status_code, plain_probe.headers.get("Strict-Transport-Security")],
+}))
+"""
+
+    # when
+    completed = run(environ, "-c", script)
+
+    # then
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout.strip().splitlines()[-1]) == {
+        "secure": [
+            200,
+            {
+                "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "strict-origin-when-cross-origin",
+                "Cross-Origin-Opener-Policy": "same-origin",
+                "X-Frame-Options": "DENY",
+            },
+        ],
+        "plain_page": [301, "https://learn.acme.example/courses/?page=2"],
+        "plain_probe": [200, None],
+    }
