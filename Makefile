@@ -15,16 +15,21 @@ XDIST ?= -n auto
 INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 INTEGRATION_BROKER_URL ?= redis://127.0.0.1:6379/15
 INTEGRATION_CACHE_URL ?= redis://127.0.0.1:6379/14
+# `make run-scaled`: the same code on PostgreSQL and Redis (override any of them to taste).
+SCALED_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/porte_voix
+SCALED_BROKER_URL ?= redis://127.0.0.1:6379/0
+SCALED_CACHE_URL ?= redis://127.0.0.1:6379/1
 # What the template and Django-idiom checks read: tracked files, migrations left alone.
 TEMPLATES = $(shell git ls-files 'templates/*.html' 2>/dev/null || find templates -name '*.html')
 PY_SOURCES = $(shell { git ls-files '*.py' 2>/dev/null || find . -name '*.py' -not -path './.venv/*'; } | grep -v '/migrations/')
 PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-integration check format bench bench-bulk lock messages ci clean
+.PHONY: help install run run-scaled test test-integration check format bench bench-bulk lock messages ci clean
 
 help:
 	@echo "make run               install if needed, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
+	@echo "make run-scaled        the same on PostgreSQL + Redis (started if installed and down), 2 Celery workers"
 	@echo "make test              unit suite (pytest, SQLite file database; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-integration  integration suite: PostgreSQL + Redis + a real Celery worker"
 	@echo "make check             ruff check, ruff format --check, lint-imports, migrations check"
@@ -65,9 +70,22 @@ run: $(STAMP) $(STATIC_STAMP)
 	$(RUN_BASE_URL) $(PY) manage.py load_demo
 	PORT=$(PORT) exec $(PY) bin/run
 
+# DATABASE_URL, CELERY_BROKER_URL and CACHE_URL from the environment win over the defaults above.
+SCALED_ENV = DATABASE_URL=$${DATABASE_URL:-$(SCALED_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(SCALED_BROKER_URL)} \
+	CACHE_URL=$${CACHE_URL:-$(SCALED_CACHE_URL)}
+
+run-scaled: $(STAMP) $(STATIC_STAMP)
+	@mkdir -p var/media
+	$(SCALED_ENV) $(PY) bin/run --scaled --prepare
+	$(SCALED_ENV) $(RUN_BASE_URL) $(PY) manage.py migrate --noinput
+	$(SCALED_ENV) $(RUN_BASE_URL) $(PY) manage.py load_demo
+	$(SCALED_ENV) PORT=$(PORT) exec $(PY) bin/run --scaled
+
+# CACHE_URL is cleared: each test process keeps its own in-memory cache (lms/settings/test.py).
 test: $(STAMP)
 	@rm -rf var/test && mkdir -p var/test
-	PORTE_VOIX_TEST_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest --ds=lms.settings.test -m "not integration" $(XDIST) $(ARGS)
+	PORTE_VOIX_TEST_VAR_DIR=$(CURDIR)/var/test CACHE_URL= $(PY) -m pytest --ds=lms.settings.test -m "not integration" $(XDIST) $(ARGS)
 
 test-integration: $(STAMP)
 	@rm -rf var/test-integration && mkdir -p var/test-integration

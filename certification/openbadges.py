@@ -5,9 +5,12 @@ What is published under ``/certificates/`` (see ``certification/urls.py``):
 - ``<code>/credential.json``: an ``OpenBadgeCredential`` (Verifiable Credentials 2.0 + Open
   Badges 3.0 contexts) with an embedded ``DataIntegrityProof`` (``certification.signing``),
   and a ``credentialStatus`` entry pointing at our status list (``certification.status_list``);
-- ``issuer.json``: the issuer ``Profile``, the controller document of the verification method
+- ``issuer.json``: the issuer ``Profile``, the controller document of the verification methods
   (listed under ``verificationMethod`` and ``assertionMethod``);
-- ``issuer-key.json``: the verification method itself (``Multikey``, Ed25519).
+- ``keys/<public key>.json``: one verification method (``Multikey``, Ed25519) per published
+  key: the current one, which signs, and the retired ones, which keep verifying what they
+  signed (``PORTE_VOIX_RETIRED_SIGNING_KEYS``, see ``deploy/README.md``, key rotation);
+- ``issuer-key.json``: the current key's verification method.
 
 Everything is built at request time from the database, never cached.
 
@@ -39,6 +42,7 @@ from certification.signing import (
     OPEN_BADGES_V3,
     issuer_id,
     public_key_multibase,
+    published_public_keys,
     sign,
     timestamp,
     verification_method_id,
@@ -68,23 +72,27 @@ def _issuer_reference() -> dict[str, Any]:
     }
 
 
-def _verification_method() -> dict[str, Any]:
+def _verification_method(public_key: str) -> dict[str, Any]:
     return {
-        "id": verification_method_id(),
+        "id": verification_method_id(public_key),
         "type": "Multikey",
         "controller": issuer_id(),
-        "publicKeyMultibase": public_key_multibase(),
+        "publicKeyMultibase": public_key,
     }
 
 
-def verification_method_document() -> dict[str, Any]:
-    """``issuer-key.json``: the Multikey that verifies our proofs, controlled by the issuer."""
-    return {"@context": [MULTIKEY_V1], **_verification_method()}
+def verification_method_document(public_key: str | None = None) -> dict[str, Any] | None:
+    """A published key's Multikey document (the current key's by default), controlled by the
+    issuer; None for a key we do not publish."""
+    public_key = public_key or public_key_multibase()
+    if public_key not in published_public_keys():
+        return None
+    return {"@context": [MULTIKEY_V1], **_verification_method(public_key)}
 
 
 def issuer_profile() -> dict[str, Any]:
     """``issuer.json``: the Open Badges issuer ``Profile``, which is also the controller
-    document of our verification method.
+    document of our verification methods.
 
     The Open Badges 3.0 implementation guide asks the issuer profile to carry the public key
     it signs with, and verifiers check that the proof's verification method is listed under
@@ -92,12 +100,16 @@ def issuer_profile() -> dict[str, Any]:
     in safe mode, where a term no context defines is an error: the DID v1 context defines
     both relationships and the Multikey context the embedded key, after the two contexts the
     profile's own terms come from. The profile itself is not signed.
+
+    Every published key is listed, the current one first: a retired key stays an assertion
+    method, so that what it signed before the rotation still verifies.
     """
+    keys = published_public_keys()
     return {
         "@context": [*CREDENTIAL_CONTEXT, DID_V1, MULTIKEY_V1],
         **_issuer_reference(),
-        "verificationMethod": [_verification_method()],
-        "assertionMethod": [verification_method_id()],
+        "verificationMethod": [_verification_method(key) for key in keys],
+        "assertionMethod": [verification_method_id(key) for key in keys],
     }
 
 

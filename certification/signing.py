@@ -166,6 +166,42 @@ def public_key_multibase(key: Ed25519PrivateKey | None = None) -> str:
     return "z" + base58.b58encode(ED25519_PUB_MULTICODEC + raw).decode("ascii")
 
 
+def is_public_key_multibase(value: str) -> bool:
+    """Whether ``value`` is an Ed25519 public key in the Multikey form (``z6Mk…``)."""
+    if not value.startswith("z"):
+        return False
+    try:
+        decoded = base58.b58decode(value[1:])
+    except ValueError:
+        return False
+    return decoded.startswith(ED25519_PUB_MULTICODEC) and len(decoded) == len(ED25519_PUB_MULTICODEC) + 32
+
+
+def retired_public_keys() -> list[str]:
+    """The public keys of the keys that signed before the current one (Multikey form).
+
+    ``PORTE_VOIX_RETIRED_SIGNING_KEYS``: after a key rotation, the credentials the old key
+    signed keep verifying as long as its public key stays published. Only public keys: the
+    retired private key is not needed, and nothing is ever signed with it again.
+    """
+    current = public_key_multibase()
+    retired = []
+    for value in settings.PORTE_VOIX_RETIRED_SIGNING_KEYS:
+        if not is_public_key_multibase(value):
+            raise ImproperlyConfigured(
+                f"PORTE_VOIX_RETIRED_SIGNING_KEYS: {value!r} is not an Ed25519 public key in the Multikey "
+                "form (z6Mk…, as `manage.py issuer_key` prints it)."
+            )
+        if value != current and value not in retired:
+            retired.append(value)
+    return retired
+
+
+def published_public_keys() -> list[str]:
+    """Every key that verifies our proofs, the current one (which signs) first."""
+    return [public_key_multibase(), *retired_public_keys()]
+
+
 # --- identifiers and timestamps ------------------------------------------------------------------
 
 
@@ -173,8 +209,13 @@ def issuer_id() -> str:
     return f"{selectors.base_url()}/certificates/issuer.json"
 
 
-def verification_method_id() -> str:
-    return f"{selectors.base_url()}/certificates/issuer-key.json#key-1"
+def verification_method_id(public_key: str | None = None) -> str:
+    """The URL of a key's verification method (the current key's by default).
+
+    One document per key, named by the key itself: a proof names the key that made it, and
+    that URL keeps resolving to that key after a rotation (``published_public_keys``).
+    """
+    return f"{selectors.base_url()}/certificates/keys/{public_key or public_key_multibase()}.json"
 
 
 def timestamp(value: datetime) -> str:

@@ -7,6 +7,7 @@ app_name = "certification"
 urlpatterns = [
     path("issuer.json", views.issuer_profile, name="issuer"),
     path("issuer-key.json", views.issuer_key, name="issuer_key"),
+    path("keys/<str:public_key>.json", views.issuer_key, name="key"),
     path("status/1.json", views.status_list, name="status_list"),
     path("programs/<str:slug>", views.achievement, name="achievement"),
     path("<str:code>/", views.verify, name="verify"),

@@ -240,12 +240,14 @@ def issuer_profile(request):
 
 
 @require_GET
-def issuer_key(request):
+def issuer_key(request, public_key: str | None = None):
+    """A published key's verification method; without ``public_key``, the current key's."""
     from certification import openbadges
 
-    return JsonResponse(
-        openbadges.verification_method_document(), content_type="application/ld+json", json_dumps_params={"indent": 2}
-    )
+    document = openbadges.verification_method_document(public_key)
+    if document is None:
+        return error_response(request, code="not_found", message=_("No such key."), status=404, as_json=True)
+    return JsonResponse(document, content_type="application/ld+json", json_dumps_params={"indent": 2})
 
 
 @require_GET

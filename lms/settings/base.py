@@ -8,6 +8,7 @@ console. ``production.py`` refuses to start without the variables it needs.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -59,6 +60,32 @@ def embedded_secret_key(path: Path) -> str:
     finally:
         candidate.unlink()
     return path.read_text().strip()
+
+
+def broker_refusal(url: str) -> str | None:
+    """Why ``url`` cannot be the production broker, or None if it can.
+
+    Used by ``production.py``. The filesystem transport needs every worker on the machine of
+    the web processes, the in-memory one loses every message at a restart, and the SQLite ones
+    (``sqla+sqlite://``, ``sqlite://``) lock the whole file for each message.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in {"filesystem", "memory"} or "sqlite" in scheme:
+        return (
+            f"CELERY_BROKER_URL uses the {scheme}:// transport, which production refuses: "
+            "point it at a broker server such as Redis (redis://host:6379/0)."
+        )
+    return None
+
+
+def cache_refusal(url: str) -> str | None:
+    """Why ``url`` cannot be the production cache, or None if it can (Redis only)."""
+    if urlsplit(url).scheme.lower() not in {"redis", "rediss"}:
+        return (
+            f"CACHE_URL must be a Redis URL (redis:// or rediss://) in production, not {url!r}: rate "
+            "limits and the other shared counters must be the same for every web process."
+        )
+    return None
 
 
 # Production requires DJANGO_SECRET_KEY; the embedded mode (dev.py) generates one under var/.
@@ -421,6 +448,9 @@ PORTE_VOIX_BASE_URL = env("PORTE_VOIX_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("
 # Ed25519 key (PEM, PKCS#8) that signs Open Badges credentials. Embedded default: generated
 # once into var/; production must provide it.
 PORTE_VOIX_SIGNING_KEY_FILE = env("PORTE_VOIX_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "issuer-ed25519.pem"))
+# After a rotation: the public keys (z6Mk…, comma-separated) of the keys that signed before the
+# current one, kept published so that the credentials they signed keep verifying.
+PORTE_VOIX_RETIRED_SIGNING_KEYS = env_list("PORTE_VOIX_RETIRED_SIGNING_KEYS")
 # Behind reverse proxies: the header they append the client's address to, as a header name
 # ("X-Forwarded-For") or a META key ("HTTP_X_FORWARDED_FOR"), and how many proxies append to it.
 # Unset, every limit counts REMOTE_ADDR, and a client cannot choose its address by sending the

@@ -1,4 +1,5 @@
-"""Test settings: fast hashing, eager Celery, an isolated var/ directory.
+"""Test settings: fast hashing, eager Celery, an isolated var/ directory, an in-memory cache
+unless CACHE_URL names Redis (the integration suite).
 
 SQLite tests use a *file* database: the in-memory shared-cache database
 reports "table is locked" at once and hides how the real one behaves under concurrency.
@@ -9,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import CACHE_URL, DATABASES, VAR_DIR
 
 TEST_VAR_DIR = Path(os.environ.get("PORTE_VOIX_TEST_VAR_DIR", tempfile.mkdtemp(prefix="porte-voix-test-")))
 
@@ -21,7 +22,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "tests-only-secret-key-never-deployed-0123456789abcdefghij"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The unit suite: one in-memory cache per test process (``make test`` clears CACHE_URL). The
+# integration suite runs on the scaled mode's Redis cache (CACHE_URL=redis://…), shared with
+# the Celery worker it starts, as the web processes and workers of a deployment share it.
+if CACHE_URL.startswith("redis"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = TEST_VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

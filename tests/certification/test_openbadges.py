@@ -371,7 +371,7 @@ def test_credential_content(client, certificate):
     assert {k: v for k, v in proof.items() if k not in ("created", "proofValue")} == {
         "type": "DataIntegrityProof",
         "cryptosuite": "eddsa-rdfc-2022",
-        "verificationMethod": f"{BASE}/certificates/issuer-key.json#key-1",
+        "verificationMethod": f"{BASE}/certificates/keys/{signing.public_key_multibase()}.json",
         "proofPurpose": "assertionMethod",
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", proof["created"])
@@ -602,7 +602,8 @@ def test_issuer_profile_and_key_document(client, conformance):
     assert profile["id"] == f"{BASE}/certificates/issuer.json"
     assert profile["type"] == ["Profile"]
     assert profile["name"] == "Acme Industries"
-    assert profile["assertionMethod"] == [f"{BASE}/certificates/issuer-key.json#key-1"]
+    key_id = f"{BASE}/certificates/keys/{key['publicKeyMultibase']}.json"
+    assert profile["assertionMethod"] == [key_id]
     assert profile["verificationMethod"] == [{k: v for k, v in key.items() if k != "@context"}]
     assert profile["@context"] == [
         "https://www.w3.org/ns/credentials/v2",
@@ -612,7 +613,7 @@ def test_issuer_profile_and_key_document(client, conformance):
     ]
     assert key == {
         "@context": ["https://w3id.org/security/multikey/v1"],
-        "id": f"{BASE}/certificates/issuer-key.json#key-1",
+        "id": key_id,
         "type": "Multikey",
         "controller": f"{BASE}/certificates/issuer.json",
         "publicKeyMultibase": key["publicKeyMultibase"],
@@ -639,7 +640,7 @@ def test_issuer_documents_define_every_term_they_use(client, conformance):
     [expanded_key] = expand(key, conformance)
 
     # then
-    key_id = f"{BASE}/certificates/issuer-key.json#key-1"
+    key_id = f"{BASE}/certificates/keys/{key['publicKeyMultibase']}.json"
     issuer_id = f"{BASE}/certificates/issuer.json"
     public_key = [{"@type": f"{SEC}multibase", "@value": key["publicKeyMultibase"]}]
     expanded_method = {
@@ -808,3 +809,172 @@ def test_issuer_key_command_generates_a_key_once(tmp_path):
     assert "Public key: z6Mk" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("issuer_key", generate=str(path), stdout=io.StringIO())
+
+
+# --- key rotation ---------------------------------------------------------------------------
+
+
+def rotate(settings, path: Path) -> tuple[str, str]:
+    """``issuer_key --rotate PATH``, then the two settings it prints, as a restart applies them.
+
+    Returns the retired key's and the new key's public keys.
+    """
+    before = signing.public_key_multibase()
+    out = io.StringIO()
+    call_command("issuer_key", rotate=str(path), stdout=out)
+    printed = dict(line.split("=", 1) for line in out.getvalue().splitlines() if line.startswith("PORTE_VOIX_"))
+    assert set(printed) == {"PORTE_VOIX_SIGNING_KEY_FILE", "PORTE_VOIX_RETIRED_SIGNING_KEYS"}
+    settings.PORTE_VOIX_SIGNING_KEY_FILE = printed["PORTE_VOIX_SIGNING_KEY_FILE"]
+    settings.PORTE_VOIX_RETIRED_SIGNING_KEYS = printed["PORTE_VOIX_RETIRED_SIGNING_KEYS"].split(",")
+    signing._keys.clear()
+    return before, signing.public_key_multibase()
+
+
+def resolve(client, verification_method: str) -> dict:
+    """A verification method, fetched at its URL as a verifier does (the path on our server)."""
+    assert verification_method.startswith(f"{BASE}/")
+    response = client.get(verification_method.removeprefix(BASE))
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/ld+json"
+    return response.json()
+
+
+def test_a_credential_signed_before_a_rotation_still_verifies(client, certificate, verifier, settings, tmp_path):
+    # given: the holder keeps the credential the first key signed
+    kept = fetch_credential(client, certificate)
+
+    # when
+    old, new = rotate(settings, tmp_path / "keys" / "issuer-2.pem")
+
+    # then: its verification method still resolves to the old key, which the issuer still lists
+    method = resolve(client, kept["proof"][0]["verificationMethod"])
+    assert method == {
+        "@context": ["https://w3id.org/security/multikey/v1"],
+        "id": f"{BASE}/certificates/keys/{old}.json",
+        "type": "Multikey",
+        "controller": f"{BASE}/certificates/issuer.json",
+        "publicKeyMultibase": old,
+    }
+    assert verifier.verify(kept, multikey_to_ed25519(method["publicKeyMultibase"])) is True
+    assert verifier.verify(kept, multikey_to_ed25519(new)) is False
+    profile = client.get("/certificates/issuer.json").json()
+    assert profile["assertionMethod"] == [f"{BASE}/certificates/keys/{new}.json", method["id"]]
+    assert [m["publicKeyMultibase"] for m in profile["verificationMethod"]] == [new, old]
+
+
+def test_after_a_rotation_credentials_and_the_status_list_are_signed_with_the_new_key(
+    client, certificate, verifier, settings, tmp_path
+):
+    # given
+    old, new = rotate(settings, tmp_path / "keys" / "issuer-2.pem")
+
+    # when
+    credential = fetch_credential(client, certificate)
+    status_list = fetch_status_list(client)
+
+    # then
+    assert new != old
+    for document in (credential, status_list):
+        [proof] = document["proof"]
+        assert proof["verificationMethod"] == f"{BASE}/certificates/keys/{new}.json"
+        method = resolve(client, proof["verificationMethod"])
+        assert method["publicKeyMultibase"] == new
+        assert verifier.verify(document, multikey_to_ed25519(new)) is True
+        assert verifier.verify(document, multikey_to_ed25519(old)) is False
+    assert client.get("/certificates/issuer-key.json").json()["publicKeyMultibase"] == new
+
+
+def test_a_second_rotation_keeps_both_earlier_keys(client, certificate, verifier, settings, tmp_path):
+    # given: a credential of each of the first two keys
+    first_credential = fetch_credential(client, certificate)
+    first, second = rotate(settings, tmp_path / "keys" / "issuer-2.pem")
+    second_credential = fetch_credential(client, certificate)
+
+    # when
+    _, third = rotate(settings, tmp_path / "keys" / "issuer-3.pem")
+
+    # then
+    assert settings.PORTE_VOIX_RETIRED_SIGNING_KEYS == [second, first]
+    for kept, key in ((first_credential, first), (second_credential, second)):
+        method = resolve(client, kept["proof"][0]["verificationMethod"])
+        assert method["publicKeyMultibase"] == key
+        assert verifier.verify(kept, multikey_to_ed25519(key)) is True
+    profile = client.get("/certificates/issuer.json").json()
+    assert [m["publicKeyMultibase"] for m in profile["verificationMethod"]] == [third, second, first]
+
+
+def test_a_key_taken_off_the_list_no_longer_verifies_anything(client, certificate, settings, tmp_path):
+    # given: a compromised key is withdrawn rather than retired
+    kept = fetch_credential(client, certificate)
+    old, new = rotate(settings, tmp_path / "keys" / "issuer-2.pem")
+
+    # when
+    settings.PORTE_VOIX_RETIRED_SIGNING_KEYS = []
+
+    # then
+    response = client.get(kept["proof"][0]["verificationMethod"].removeprefix(BASE))
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "No such key."}}
+    profile = client.get("/certificates/issuer.json").json()
+    assert profile["assertionMethod"] == [f"{BASE}/certificates/keys/{new}.json"]
+
+
+def test_a_key_we_never_published_is_not_found(client, db):
+    # when
+    response = client.get("/certificates/keys/z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK.json")
+
+    # then
+    assert response.status_code == 404
+
+
+def test_a_retired_key_that_is_not_a_public_key_is_refused(settings):
+    # given: a private key pasted by mistake, say
+    settings.PORTE_VOIX_RETIRED_SIGNING_KEYS = ["-----BEGIN PRIVATE KEY-----"]
+
+    # when
+    with pytest.raises(ImproperlyConfigured) as refused:
+        signing.published_public_keys()
+
+    # then
+    assert "is not an Ed25519 public key in the Multikey form" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", True),
+        ("z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2do", False),  # one character short
+        ("zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", False),  # secp256k1, not Ed25519
+        ("6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", False),  # no multibase prefix
+        ("z0OIl", False),  # not base58
+    ],
+)
+def test_is_public_key_multibase(value, valid):
+    # when / then
+    assert signing.is_public_key_multibase(value) is valid
+
+
+def test_issuer_key_command_lists_the_published_keys(settings, tmp_path):
+    # given
+    old, new = rotate(settings, tmp_path / "keys" / "issuer-2.pem")
+    out = io.StringIO()
+
+    # when
+    call_command("issuer_key", list=True, stdout=out)
+
+    # then
+    assert out.getvalue() == f"current  {new}\nretired  {old}\n"
+
+
+def test_rotation_never_overwrites_a_key_file(settings, tmp_path):
+    # given
+    path = Path(settings.PORTE_VOIX_SIGNING_KEY_FILE)
+    signing.signing_key()
+    before = path.read_bytes()
+
+    # when
+    with pytest.raises(CommandError):
+        call_command("issuer_key", rotate=str(path), stdout=io.StringIO())
+
+    # then
+    assert path.read_bytes() == before

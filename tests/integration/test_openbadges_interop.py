@@ -17,6 +17,7 @@ import urllib.request
 
 import pytest
 
+from certification import signing
 from certification.services import certificate_revoke
 from tests.factories.certification import CertificateFactory
 from tests.factories.people import UserFactory
@@ -33,8 +34,6 @@ def served(settings, live_server, tmp_path):
     settings.PORTE_VOIX_ORGANISATION_NAME = "Acme Industries"
     settings.PORTE_VOIX_ORGANISATION_URL = "https://acme.example"
     settings.PORTE_VOIX_SIGNING_KEY_FILE = str(tmp_path / "keys" / "issuer-ed25519.pem")
-    from certification import signing
-
     signing._keys.clear()
     yield live_server.url
     signing._keys.clear()
@@ -77,7 +76,7 @@ def test_mainstream_verifier_accepts_our_credential_and_rejects_a_tampered_copy(
     credential = fetch_json(f"{served}/certificates/{certificate.code}/credential.json")
     forged = copy.deepcopy(credential)
     forged["credentialSubject"]["achievement"]["name"] = "Chief social media officer"
-    key = f"{served}/certificates/issuer-key.json#key-1"
+    key = f"{served}/certificates/keys/{signing.public_key_multibase()}.json"
     issuer = f"{served}/certificates/issuer.json"
     status_list = f"{served}/certificates/status/1.json"
 
@@ -125,7 +124,45 @@ def test_mainstream_verifier_rejects_a_revoked_credential(served, certificate, n
     assert revoked["status"] == {"checked": True, "revoked": True}
     assert revoked["errors"] == []
     assert revoked["fetched"] == [
-        f"{served}/certificates/issuer-key.json#key-1",
+        f"{served}/certificates/keys/{signing.public_key_multibase()}.json",
         f"{served}/certificates/issuer.json",
         f"{served}/certificates/status/1.json",
     ]
+
+
+def test_mainstream_verifier_accepts_credentials_of_a_retired_key_and_of_the_new_one(
+    served, certificate, node_verifier, settings, tmp_path
+):
+    # given: the holder keeps the credential the first key signed
+    kept = fetch_json(f"{served}/certificates/{certificate.code}/credential.json")
+    old = signing.public_key_multibase()
+
+    # when: the issuer rotates to a new key, the old one retired (deploy/README.md)
+    new_path = tmp_path / "keys" / "issuer-2.pem"
+    assert signing.generate_key_file(new_path) is True
+    settings.PORTE_VOIX_SIGNING_KEY_FILE = str(new_path)
+    settings.PORTE_VOIX_RETIRED_SIGNING_KEYS = [old]
+    signing._keys.clear()
+    new = signing.public_key_multibase()
+    fresh = fetch_json(f"{served}/certificates/{certificate.code}/credential.json")
+    results = run_verifier(node_verifier, served, tmp_path, kept=kept, fresh=fresh)
+
+    # then: both accepted, each with its own key, both keys assertion methods of the issuer;
+    # the status list is signed with the new key, which the old credential's check fetches too
+    old_key, new_key = (f"{served}/certificates/keys/{key}.json" for key in (old, new))
+    issuer, status_list = f"{served}/certificates/issuer.json", f"{served}/certificates/status/1.json"
+    issuer_profile = {"safeExpansion": "ok", "assertionMethod": [new_key, old_key]}
+    for label, key, fetched in (
+        ("kept", old_key, [old_key, issuer, status_list, new_key]),
+        ("fresh", new_key, [new_key, issuer, status_list]),
+    ):
+        assert results[label] == {
+            "accepted": True,
+            "signature": True,
+            "verificationMethod": key,
+            "issuerKey": True,
+            "status": {"checked": True, "revoked": False},
+            "errors": [],
+            "issuerProfile": issuer_profile,
+            "fetched": fetched,
+        }
