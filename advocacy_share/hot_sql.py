@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def lock_path() -> str | None:
     """The file visit writers lock, next to the SQLite database; ``None`` for a database in
     memory."""
     name = str(connection.settings_dict["NAME"])
-    if connection.is_in_memory_db() or not name:
+    if not name or SQLiteCreation.is_in_memory_db(name):
         return None
     return name + LOCK_SUFFIX
 

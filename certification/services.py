@@ -324,9 +324,14 @@ def certificate_forget_holder(*, certificate: Certificate) -> Certificate:
     if not any(removed.values()):
         return locked
     # Files go once the row is committed: a rollback must not leave a row pointing at nothing.
-    names = [field.name for field in (locked.pdf, locked.og_image) if field]
+    names = [str(field.name) for field in (locked.pdf, locked.og_image) if field]
     storage = locked.pdf.storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     locked.holder_name = ""
     locked.pdf = locked.og_image = ""
     locked.pdf_sha256 = ""

@@ -22,7 +22,7 @@ def groups_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_se
 
     if reverse:
         # instance is a group; pk_set holds users
-        people = list(User.objects.filter(pk__in=pk_set or ()))
+        people = list(User.objects.filter(pk__in=list(pk_set or ())))
         if action == "pre_clear":
             people = list(instance.user_set.all())
         for person in people:
@@ -31,7 +31,7 @@ def groups_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_se
     if action == "pre_clear":
         names = list(instance.groups.values_list("name", flat=True))
     else:
-        names = list(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        names = list(Group.objects.filter(pk__in=list(pk_set or ())).values_list("name", flat=True))
     if names:
         _log(instance, names, removed=action != "post_add")
 

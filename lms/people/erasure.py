@@ -43,7 +43,7 @@ class ConfirmForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("email") and data.get("confirm_email", "").strip().lower() != data["email"].lower():
             self.add_error("confirm_email", _("This is not the address of the person shown above."))
         return data
@@ -77,7 +77,8 @@ def _holdings(person: User) -> list[tuple[str, int]]:
 
 
 def erase_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(PERMISSION):
+    actor = request.user
+    if not isinstance(actor, User) or not actor.has_perm(PERMISSION):
         raise PermissionDenied
     context: dict[str, Any] = {"page_title": gettext("Erase personal data")}
     if request.method != "POST":
@@ -105,14 +106,14 @@ def erase_view(request: HttpRequest) -> HttpResponse:
     if not confirm_form.is_valid():
         context.update(_confirmation(request, person, confirm_form))
         return TemplateResponse(request, "people/admin/erase.html", context, status=400)
-    refusal = _refusal(request.user, person)
+    refusal = _refusal(actor, person)
     if refusal:
         context.update(_confirmation(request, person, confirm_form))
         return TemplateResponse(request, "people/admin/erase.html", context, status=403)
 
     report = privacy.erase_user(person)
     person.refresh_from_db()
-    log(instance=person, action=LOG_ACTION, user=request.user, data={"rows": report.rows, "total": report.total})
+    log(instance=person, action=LOG_ACTION, user=actor, data={"rows": report.rows, "total": report.total})
     if report.total:
         messages.success(
             request,
@@ -125,10 +126,12 @@ def erase_view(request: HttpRequest) -> HttpResponse:
 
 
 def _confirmation(request: HttpRequest, person: User, confirm_form: ConfirmForm) -> dict[str, Any]:
+    actor = request.user
+    assert isinstance(actor, User)  # erase_view let only a signed-in user with the right in
     return {
         "person": person,
         "holdings": _holdings(person),
         "confirm_form": confirm_form,
-        "refusal": _refusal(request.user, person),
+        "refusal": _refusal(actor, person),
         "already_erased": person.erased_at is not None,
     }
