@@ -246,9 +246,11 @@ def assignments_create(
     assigned_by_id: int | None = None,
     programme_id: int | None = None,
     programme_label: str = "",
+    alternative_course_ids: Sequence[int] = (),
 ) -> AssignmentCreated:
     """Assign a course to departments and/or people by ``due_date`` (see
-    ``courses.services.assignments_create``). Raises ``AssignmentError`` (400) on bad input."""
+    ``courses.services.assignments_create``); completing one of ``alternative_course_ids``
+    counts as completing it. Raises ``AssignmentError`` (400) on bad input."""
     from django.contrib.auth import get_user_model
 
     from courses import services
@@ -262,6 +264,7 @@ def assignments_create(
         assigned_by=assigned_by,
         programme_id=programme_id,
         programme_label=programme_label,
+        alternative_course_ids=alternative_course_ids,
     )
     return AssignmentCreated(assignment_ids=tuple(a.pk for a in created))
 

@@ -42,13 +42,16 @@ def assignments_create(
     assigned_by: User | None = None,
     programme_id: int | None = None,
     programme_label: str = "",
+    alternative_course_ids: Sequence[int] = (),
     today: date | None = None,
 ) -> list[Assignment]:
     """Assign the course to each department and each person given: one row per target.
+    ``alternative_course_ids``: other courses that satisfy the assignment as well (published
+    or not: a course completed before it was unpublished still counts).
 
-    Raises ``AssignmentError`` when the course is not a live course, when neither departments
-    nor people are given, when one of them does not exist (or the person is inactive), or when
-    the due date is before today. Not idempotent: assigning twice makes two rows (the earliest
+    Raises ``AssignmentError`` when the course is not a live course (or an alternative is no
+    course at all), when neither departments nor people are given, when one of them does not
+    exist (or the person is inactive), or when the due date is before today. Not idempotent: assigning twice makes two rows (the earliest
     due date counts for the person). Side effects: none besides the rows; reminders are sent
     by ``assignment_reminders_send``.
     """
@@ -65,6 +68,9 @@ def assignments_create(
     people = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
     if people != set(user_ids):
         raise AssignmentError("unknown_person", _("One of the people does not exist or is inactive."))
+    alternatives = set(alternative_course_ids) - {course_id}
+    if CoursePage.objects.filter(pk__in=alternatives).count() != len(alternatives):
+        raise AssignmentError("unknown_alternative", _("One of the courses that also satisfy it does not exist."))
     common = {
         "course_id": course_id,
         "due_date": due_date,
@@ -72,16 +78,24 @@ def assignments_create(
         "programme_id": programme_id,
         "programme_label": programme_label,
     }
-    return [
+    created = [
         *(Assignment.objects.create(department_id=pk, **common) for pk in dict.fromkeys(department_ids)),
         *(Assignment.objects.create(user_id=pk, **common) for pk in dict.fromkeys(user_ids)),
     ]
+    if alternatives:
+        Assignment.alternatives.through.objects.bulk_create(
+            Assignment.alternatives.through(assignment_id=assignment.pk, coursepage_id=alternative)
+            for assignment in created
+            for alternative in sorted(alternatives)
+        )
+    return created
 
 
 def _pending(today: date) -> dict[tuple[int, int], tuple[Assignment, User]]:
     """``{(course_id, user_id): (assignment, user)}``: for every active assignee who has not
-    completed the course, their assignment with the earliest due date, if that is due within
-    ``DUE_SOON_DAYS`` or already past. Three queries."""
+    done the course, their assignment with the earliest due date, if that is due within
+    ``DUE_SOON_DAYS`` or already past. Done: the course completed, or an alternative of one of
+    these assignments of it. Four queries."""
     horizon = today + timedelta(days=DUE_SOON_DAYS)
     assignments = {
         assignment.pk: assignment
@@ -95,10 +109,15 @@ def _pending(today: date) -> dict[tuple[int, int], tuple[Assignment, User]]:
         .distinct()
     )
     by_id = {user.pk: user for user in users}
-    pending: dict[tuple[int, int], tuple[Assignment, User]] = {}
     completed = set(
         Enrollment.objects.filter(user_id__in=by_id, completed_at__isnull=False).values_list("user_id", "course_id")
     )
+    alternatives: dict[int, set[int]] = {}
+    for assignment_id, course_id in Assignment.alternatives.through.objects.filter(
+        assignment_id__in=assignments
+    ).values_list("assignment_id", "coursepage_id"):
+        alternatives.setdefault(assignment_id, set()).add(course_id)
+    reaching: dict[tuple[int, int], list[Assignment]] = {}
     for assignment in sorted(assignments.values(), key=lambda a: (a.due_date, a.pk)):
         targets = (
             [by_id[assignment.user_id]]
@@ -110,9 +129,12 @@ def _pending(today: date) -> dict[tuple[int, int], tuple[Assignment, User]]:
             ]
         )
         for user in targets:
-            key = (assignment.course_id, user.pk)
-            if key not in pending and (user.pk, assignment.course_id) not in completed:
-                pending[key] = (assignment, user)
+            reaching.setdefault((assignment.course_id, user.pk), []).append(assignment)
+    pending: dict[tuple[int, int], tuple[Assignment, User]] = {}
+    for (course_id, user_id), found in reaching.items():
+        satisfying = {course_id}.union(*(alternatives.get(assignment.pk, ()) for assignment in found))
+        if not any((user_id, pk) in completed for pk in satisfying):
+            pending[(course_id, user_id)] = (found[0], by_id[user_id])
     return pending
 
 
