@@ -139,52 +139,90 @@ def _pending(today: date) -> dict[tuple[int, int], tuple[Assignment, User]]:
 
 
 def assignment_reminders_send(*, today: date | None = None) -> int:
-    """Email assignees who have not completed their course: once "due soon" (the due date is
+    """Email assignees who have not done their courses: once "due soon" (the due date is
     within ``DUE_SOON_DAYS`` days, today included), once "overdue" (the due date has passed).
-    For a person assigned a course several times, the earliest due date counts. A person
-    whose course is already overdue gets only the overdue email. In the person's language.
+    For a person assigned a course several times (by several programmes, a programme and
+    directly, a department and directly), the earliest due date counts. A person whose course
+    is already overdue gets only the overdue email. One email per person and sweep, listing
+    every course due; in the person's language.
 
-    Idempotent: each (assignment, person, kind) is claimed by a unique row before its email
-    goes out, so a second run sends nothing; if an email fails, its claim is removed so that
-    the next run tries again. Returns the number of emails sent.
+    Idempotent: a person is reminded of a course once per kind and due date, whichever of
+    their assignments of it asked for it; each reminder is claimed by a unique row
+    (assignment, person, kind) before its email goes out, so a second run sends nothing. If an
+    email fails, its claims are removed so that the next run tries again. Returns the number
+    of emails sent.
     """
     today = today or timezone.localdate()
-    sent = 0
-    for assignment, user in _pending(today).values():
+    pending = _pending(today)
+    reminded = set(
+        AssignmentReminder.objects.filter(
+            user_id__in={user_id for _course, user_id in pending},
+            assignment__course_id__in={course_id for course_id, _user in pending},
+        ).values_list("user_id", "assignment__course_id", "kind", "assignment__due_date")
+    )
+    due: dict[int, list[tuple[Assignment, str]]] = {}
+    people: dict[int, User] = {}
+    for (course_id, user_id), (assignment, user) in pending.items():
         kind = AssignmentReminder.Kind.OVERDUE if assignment.due_date < today else AssignmentReminder.Kind.DUE_SOON
-        if _reminder_send(assignment=assignment, user=user, kind=kind, today=today):
+        if (user_id, course_id, kind, assignment.due_date) not in reminded:
+            due.setdefault(user_id, []).append((assignment, kind))
+            people[user_id] = user
+    sent = 0
+    for user_id, items in due.items():
+        if _reminders_send(user=people[user_id], items=items, today=today):
             sent += 1
     return sent
 
 
-def _reminder_send(*, assignment: Assignment, user: User, kind: str, today: date) -> bool:
-    try:
-        with transaction.atomic():
-            reminder = AssignmentReminder.objects.create(
-                assignment=assignment, user=user, kind=kind, sent_at=timezone.now()
-            )
-    except IntegrityError:
+def _reminders_send(*, user: User, items: list[tuple[Assignment, str]], today: date) -> bool:
+    """Claim each reminder of ``items`` (those another run claimed first are left out), then
+    send one email for the claimed ones; on failure, give the claims back."""
+    claimed: list[tuple[Assignment, str, AssignmentReminder]] = []
+    for assignment, kind in items:
+        try:
+            with transaction.atomic():
+                reminder = AssignmentReminder.objects.create(
+                    assignment=assignment, user=user, kind=kind, sent_at=timezone.now()
+                )
+        except IntegrityError:
+            continue
+        claimed.append((assignment, kind, reminder))
+    if not claimed:
         return False
     try:
-        _email(assignment=assignment, user=user, kind=kind, today=today)
+        _email(user=user, items=[(assignment, kind) for assignment, kind, _reminder in claimed], today=today)
     except Exception:
-        logger.exception("%s reminder of assignment %s to user %s failed", kind, assignment.pk, user.pk)
-        reminder.delete()
+        logger.exception(
+            "reminder of assignments %s to user %s failed", [assignment.pk for assignment, *_ in claimed], user.pk
+        )
+        AssignmentReminder.objects.filter(pk__in=[reminder.pk for *_, reminder in claimed]).delete()
         return False
     return True
 
 
-def _email(*, assignment: Assignment, user: User, kind: str, today: date) -> None:
-    course = assignment.course
-    with translation.override(language_code(user.preferred_language or settings.LANGUAGE_CODE)):
-        context = {
-            "user": user,
-            "course_title": course.title,
-            "course_url": f"{settings.PORTE_VOIX_BASE_URL}{course.url or ''}",
-            "dashboard_url": f"{settings.PORTE_VOIX_BASE_URL}/me/",
+def _email(*, user: User, items: list[tuple[Assignment, str]], today: date) -> None:
+    """One email: the course's own for a single reminder, else a list of the courses due,
+    overdue first, then by due date."""
+    base = settings.PORTE_VOIX_BASE_URL
+    courses = [
+        {
+            "course_title": assignment.course.title,
+            "course_url": f"{base}{assignment.course.url or ''}",
             "due_date": assignment.due_date,
             "days": abs((assignment.due_date - today).days),
+            "overdue": kind == AssignmentReminder.Kind.OVERDUE,
         }
-        subject = " ".join(render_to_string(f"courses/email/assignment_{kind}_subject.txt", context).split())
-        body = render_to_string(f"courses/email/assignment_{kind}.txt", context)
+        for assignment, kind in sorted(
+            items, key=lambda item: (item[1] != AssignmentReminder.Kind.OVERDUE, item[0].due_date, item[0].course.title)
+        )
+    ]
+    with translation.override(language_code(user.preferred_language or settings.LANGUAGE_CODE)):
+        context = {"user": user, "dashboard_url": f"{base}/me/", "courses": courses, "count": len(courses)}
+        if len(courses) == 1:
+            context.update(courses[0])
+            name = f"assignment_{items[0][1]}"
+        else:
+            name = "assignment_several"
+        subject = " ".join(render_to_string(f"courses/email/{name}_subject.txt", context).split())
+        body = render_to_string(f"courses/email/{name}.txt", context)
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
