@@ -149,13 +149,23 @@ def demo_course_complete(user_id: int, course_id: int) -> bool:
 
 
 def demo_assignments_ensure(
-    *, course_ids: list[int], department_id: int, user_id: int, assigned_by_id: int | None
+    *,
+    course_ids: list[int],
+    department_id: int,
+    user_id: int,
+    assigned_by_id: int | None,
+    overdue_department_id: int | None = None,
 ) -> int:
-    """Demo data only: a department assignment and an overdue personal one (see ``courses.demo``)."""
+    """Demo data only: a department assignment, an overdue personal one and, given
+    ``overdue_department_id``, an overdue department one (see ``courses.demo``)."""
     from courses import demo
 
     return demo.demo_assignments_ensure(
-        course_ids=course_ids, department_id=department_id, user_id=user_id, assigned_by_id=assigned_by_id
+        course_ids=course_ids,
+        department_id=department_id,
+        user_id=user_id,
+        assigned_by_id=assigned_by_id,
+        overdue_department_id=overdue_department_id,
     )
 
 
