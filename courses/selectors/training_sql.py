@@ -10,6 +10,7 @@ typed is pasted into SQL.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -102,7 +103,7 @@ def enrolment_figures(enrolments: Any, quiz_of: dict[int, int]) -> dict[tuple[in
     if connection.vendor == "postgresql":
         listed, materialized = "STRING_AGG(CAST(\"days\" AS TEXT), ',')", "MATERIALIZED "
     else:
-        sqlite_materializes = connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
+        sqlite_materializes = connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
         listed, materialized = 'GROUP_CONCAT("days")', "MATERIALIZED " if sqlite_materializes else ""
     sql = (
         f"WITH enrolments AS {materialized}({inner}) "  # noqa: S608 - see the module docstring
