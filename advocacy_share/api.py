@@ -48,9 +48,9 @@ def preferences_save(user: User, *, leaderboard_opt_in: bool, audience: dict[str
 # Advocacy figures by department are shown only for groups of at least this many certified
 # people; smaller departments are merged into "Other".
 MINIMUM_GROUP = 5
-# Who sees the advocacy part of the HR overview: the advocacy managers' right to read the
-# points ledger (HR editors do not have it).
-OVERVIEW_PERMISSION = "advocacy_share.view_pointsentry"
+# Who sees the advocacy part of the HR overview: the advocacy dashboard's right, which the
+# Advocacy managers group holds (HR editors do not have it).
+OVERVIEW_PERMISSION = "advocacy_share.view_analytics"
 
 from typing import TYPE_CHECKING  # noqa: E402  (this section stays self-contained)
 

@@ -148,8 +148,9 @@ class ProgramReissueView(ProgramActionMixin, PermissionCheckedMixin, FormView):
 
 class ProgramAssignView(ProgramActionMixin, FormView):
     """Assign every required course of the programme (the first course of each requirement)
-    to departments and/or people by a due date, through ``courses.api.assignments_create``.
-    All or nothing: a refused course leaves no assignment."""
+    to departments and/or people by a due date, through ``courses.api.assignments_create``;
+    the requirement's other courses are the assignment's alternatives (completing any of them
+    is done). All or nothing: a refused course leaves no assignment."""
 
     form_class = ProgramAssignForm
     template_name = "certification/admin/program_assign.html"
@@ -162,8 +163,12 @@ class ProgramAssignView(ProgramActionMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
+    def assignable(self) -> dict[int, list[int]]:
+        return selectors.program_assignable_courses(program=self.object)
+
+    @property
     def course_ids(self) -> list[int]:
-        return selectors.program_assignable_course_ids(program=self.object)
+        return list(self.assignable)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -185,7 +190,7 @@ class ProgramAssignView(ProgramActionMixin, FormView):
             return self.form_invalid(form)
         try:
             with transaction.atomic():
-                for course_id in self.course_ids:
+                for course_id, alternatives in self.assignable.items():
                     courses_api.assignments_create(
                         course_id=course_id,
                         due_date=data["due_date"],
@@ -194,6 +199,7 @@ class ProgramAssignView(ProgramActionMixin, FormView):
                         assigned_by_id=self.request.user.pk,
                         programme_id=self.object.pk,
                         programme_label=self.object.name,
+                        alternative_course_ids=alternatives,
                     )
         except courses_api.AssignmentError as error:
             form.add_error(None, error.message)

@@ -430,16 +430,22 @@ def reminded_on(*, certificate_ids: list[int], day: date) -> set[int]:
     )
 
 
-def program_assignable_course_ids(*, program: CertificationProgram) -> list[int]:
-    """The course to assign for each requirement of ``program``, in the programme's order: the
-    first published course the requirement lists (its other courses are alternatives, e.g. the
-    same course in another language). Without duplicates."""
-    ids: list[int] = []
+def program_assignable_courses(*, program: CertificationProgram) -> dict[int, list[int]]:
+    """``{course_id: alternative_course_ids}``: the course to assign for each requirement of
+    ``program``, in the programme's order: the first published course the requirement lists;
+    with the requirement's other courses (e.g. the same course in another language), published
+    or not, which satisfy it as well. A course that is the one to assign for two requirements
+    keeps only the alternatives satisfying both. Two queries."""
+    courses: dict[int, set[int]] = {}
     for requirement in program.requirements.prefetch_related("courses").order_by("sort_order"):
-        live = sorted((course for course in requirement.courses.all() if course.live), key=lambda c: c.path)
-        if live and live[0].pk not in ids:
-            ids.append(int(live[0].pk))
-    return ids
+        listed = requirement.courses.all()
+        live = sorted((course for course in listed if course.live), key=lambda c: c.path)
+        if not live:
+            continue
+        first = int(live[0].pk)
+        others = {int(course.pk) for course in listed} - {first}
+        courses[first] = courses[first] & others if first in courses else others
+    return {course_id: sorted(others) for course_id, others in courses.items()}
 
 
 def advocacy_funnel(*, now: datetime | None = None) -> AdvocacyFunnel:

@@ -149,13 +149,23 @@ def demo_course_complete(user_id: int, course_id: int) -> bool:
 
 
 def demo_assignments_ensure(
-    *, course_ids: list[int], department_id: int, user_id: int, assigned_by_id: int | None
+    *,
+    course_ids: list[int],
+    department_id: int,
+    user_id: int,
+    assigned_by_id: int | None,
+    overdue_department_id: int | None = None,
 ) -> int:
-    """Demo data only: a department assignment and an overdue personal one (see ``courses.demo``)."""
+    """Demo data only: a department assignment, an overdue personal one and, given
+    ``overdue_department_id``, an overdue department one (see ``courses.demo``)."""
     from courses import demo
 
     return demo.demo_assignments_ensure(
-        course_ids=course_ids, department_id=department_id, user_id=user_id, assigned_by_id=assigned_by_id
+        course_ids=course_ids,
+        department_id=department_id,
+        user_id=user_id,
+        assigned_by_id=assigned_by_id,
+        overdue_department_id=overdue_department_id,
     )
 
 
@@ -246,9 +256,11 @@ def assignments_create(
     assigned_by_id: int | None = None,
     programme_id: int | None = None,
     programme_label: str = "",
+    alternative_course_ids: Sequence[int] = (),
 ) -> AssignmentCreated:
     """Assign a course to departments and/or people by ``due_date`` (see
-    ``courses.services.assignments_create``). Raises ``AssignmentError`` (400) on bad input."""
+    ``courses.services.assignments_create``); completing one of ``alternative_course_ids``
+    counts as completing it. Raises ``AssignmentError`` (400) on bad input."""
     from django.contrib.auth import get_user_model
 
     from courses import services
@@ -262,6 +274,7 @@ def assignments_create(
         assigned_by=assigned_by,
         programme_id=programme_id,
         programme_label=programme_label,
+        alternative_course_ids=alternative_course_ids,
     )
     return AssignmentCreated(assignment_ids=tuple(a.pk for a in created))
 

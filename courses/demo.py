@@ -40,11 +40,19 @@ def demo_course_complete(*, user_id: int, course_id: int) -> bool:
 
 
 def demo_assignments_ensure(
-    *, course_ids: list[int], department_id: int, user_id: int, assigned_by_id: int | None
+    *,
+    course_ids: list[int],
+    department_id: int,
+    user_id: int,
+    assigned_by_id: int | None,
+    overdue_department_id: int | None = None,
 ) -> int:
-    """Two demo assignments, so that the training report and /me/ show them: the first course
-    to a department, due in ten days; the second to a person, due five days ago (overdue, which
-    ``assignments_create`` would refuse to make). Idempotent. Returns the number of assignments."""
+    """Demo assignments, so that the training report and /me/ show them: the first course to
+    a department, due in ten days; the second to a person, due five days ago (overdue, which
+    ``assignments_create`` would refuse to make); and, given ``overdue_department_id``, the
+    second course to that department, due twelve days ago (overdue for a whole group, so that
+    readers who see only groups of at least five people see overdue figures too).
+    Idempotent. Returns the number of assignments."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -56,6 +64,10 @@ def demo_assignments_ensure(
         ({"course_id": course_ids[0], "department_id": department_id}, today + timedelta(days=10)),
         ({"course_id": course_ids[1], "user_id": user_id}, today - timedelta(days=5)),
     ]
+    if overdue_department_id is not None:
+        wanted.append(
+            ({"course_id": course_ids[1], "department_id": overdue_department_id}, today - timedelta(days=12))
+        )
     for target, due_date in wanted:
         Assignment.objects.get_or_create(**target, defaults={"due_date": due_date, "assigned_by_id": assigned_by_id})
     return len(wanted)

@@ -17,8 +17,9 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -34,7 +35,18 @@ INDIVIDUALS_PERMISSION = "courses.view_training_individuals"
 NO_DEPARTMENT = 0
 
 
-class FigureColumn(Column):
+class PlainColumn(Column):
+    """A column whose cells are rendered without a template (the same ``<td>`` as
+    ``wagtailadmin/tables/cell.html``, value localised and escaped): the report has a cell per
+    row and column, and rendering each through the template took most of the page's time
+    over a whole company."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        return format_html("<td>{}</td>", "" if value is None else formats.localize(value))
+
+
+class FigureColumn(PlainColumn):
     """A column whose header carries the definition of its figure, one click away."""
 
     header_template_name = "courses/admin/figure_column_header.html"
@@ -190,7 +202,7 @@ class TrainingReportView(SpreadsheetReportView):
     def columns(self):
         return [
             TitleColumn("course_title", label=_("Course"), get_url=self.people_url),
-            Column(
+            PlainColumn(
                 "department_name",
                 label=_("Department"),
                 accessor=lambda row: row.department_name or _("No department"),

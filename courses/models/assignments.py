@@ -7,6 +7,10 @@ Invariants live in the database:
 
 A department assignment is dynamic: whoever is in the department now is an assignee, people
 who join later included.
+
+An assignment may list ``alternatives``: other courses that satisfy it as well (a certification
+programme's requirement met by any of its courses, e.g. the same course in another language).
+A person has done what they were assigned when they completed the course or one of them.
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ class Assignment(models.Model):
     # courses layer knows nothing of programmes).
     programme_id = models.PositiveIntegerField(_("programme id"), null=True, blank=True)
     programme_label = models.CharField(_("programme"), max_length=255, blank=True)
+    alternatives = models.ManyToManyField(
+        "courses.CoursePage", verbose_name=_("or any of these courses"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("course assignment")

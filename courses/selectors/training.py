@@ -32,6 +32,7 @@ from courses.models import Assignment, CoursePage, Enrollment, QuizPage
 from courses.selectors.training_groups import MERGED, Group, small_groups_merged
 from courses.selectors.training_sql import (
     EPOCH,
+    alternative_done,
     assignee_rows,
     assignment_figures,
     course_quiz,
@@ -98,7 +99,9 @@ TRAINING_FIGURES = (
         _("Overdue"),
         _(
             "Assigned people whose earliest due date has passed (before today) and who have not "
-            "completed the course, whether they started it or not."
+            "completed the course, whether they started it or not. A course assigned for a "
+            "certification programme is also done when another course that meets the same "
+            "requirement is completed."
         ),
     ),
 )
@@ -117,8 +120,8 @@ class ReportFilters:
 
 @dataclass(frozen=True)
 class Assignee:
-    """A person assigned to a course: their department, earliest due date, and whether the
-    course is completed."""
+    """A person assigned to a course: their department, earliest due date, and whether it is
+    done (the course completed, or an alternative of one of their assignments of it)."""
 
     department_id: int | None
     due_date: date
@@ -225,19 +228,24 @@ def assignees(filters: ReportFilters) -> dict[tuple[int, int], Assignee]:
             )
         )
 
-    rows: Iterable[tuple[int, int, int | None, date, bool]] = [
-        *direct.annotate(done=completed("user_id"))
-        .values_list("course_id", "user_id", "user__department_id", "due_date", "done")
+    rows: Iterable[tuple[int, int, int | None, date, bool, int]] = [
+        *direct.annotate(done=completed("user_id"), alternative=alternative_done("user_id"))
+        .values_list("course_id", "user_id", "user__department_id", "due_date", "done", "alternative")
         .order_by(),
-        *through_department.annotate(done=completed("department__members__id"))
-        .values_list("course_id", "department__members__id", "department_id", "due_date", "done")
+        *through_department.annotate(
+            done=completed("department__members__id"), alternative=alternative_done("department__members__id")
+        )
+        .values_list("course_id", "department__members__id", "department_id", "due_date", "done", "alternative")
         .order_by(),
     ]
     found: dict[tuple[int, int], Assignee] = {}
-    for course_id, user_id, department_id, due_date, done in rows:
+    for course_id, user_id, department_id, due_date, done, alternative in rows:
         known = found.get((course_id, user_id))
-        if known is None or due_date < known.due_date:
-            found[(course_id, user_id)] = Assignee(department_id=department_id, due_date=due_date, done=done)
+        found[(course_id, user_id)] = Assignee(
+            department_id=department_id,
+            due_date=due_date if known is None else min(due_date, known.due_date),
+            done=bool(done or alternative) or (known is not None and known.done),
+        )
     return found
 
 
@@ -362,23 +370,35 @@ def training_people(*, filters: ReportFilters, today: date | None = None) -> lis
 
 def assigned_courses(*, user: User, today: date | None = None) -> list[dict[str, Any]]:
     """The live courses assigned to ``user`` (directly or through their department), each with
-    its earliest due date and whether it is completed; by due date. Two queries (one when
-    nothing is assigned)."""
+    its earliest due date and whether it is done: the course completed, or an alternative of
+    one of their assignments of it. By due date. Two queries (one when nothing is assigned)."""
     today = today or timezone.localdate()
     target = Q(user=user)
     if user.department_id is not None:
         target |= Q(department_id=user.department_id)
+    alternatives = Assignment.alternatives.through.objects.filter(assignment_id=OuterRef(OuterRef("pk")))
+    alternative_completed = Exists(
+        Enrollment.objects.filter(
+            user=user, completed_at__isnull=False, course_id__in=alternatives.values("coursepage_id")
+        )
+    )
     earliest: dict[int, date] = {}
     pages: dict[int, CoursePage] = {}
+    done: set[int] = set()
     for assignment in (
-        Assignment.objects.filter(target, course__live=True).select_related("course").order_by("due_date", "pk")
+        Assignment.objects.filter(target, course__live=True)
+        .annotate(alternative_done=alternative_completed)
+        .select_related("course")
+        .order_by("due_date", "pk")
     ):
         if assignment.course_id not in earliest:
             earliest[assignment.course_id] = assignment.due_date
             pages[assignment.course_id] = assignment.course
+        if assignment.alternative_done:
+            done.add(assignment.course_id)
     if not earliest:
         return []
-    completed = set(
+    done.update(
         Enrollment.objects.filter(user=user, course_id__in=earliest, completed_at__isnull=False).values_list(
             "course_id", flat=True
         )
@@ -388,7 +408,7 @@ def assigned_courses(*, user: User, today: date | None = None) -> list[dict[str,
             "course": pages[course_id],
             "due_date": due_date,
             "days_left": (due_date - today).days,
-            "done": course_id in completed,
+            "done": course_id in done,
         }
         for course_id, due_date in earliest.items()
     ]

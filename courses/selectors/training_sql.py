@@ -10,16 +10,17 @@ typed is pasted into SQL.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, F, FloatField, Func, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from courses.models import Attempt, Enrollment
+from courses.models import Assignment, Attempt, Enrollment
 from lms.people.models import User
 
 # Attempts count from the enrolment's last restart; never-restarted enrolments count them all.
@@ -94,12 +95,16 @@ def enrolment_figures(enrolments: Any, quiz_of: dict[int, int]) -> dict[tuple[in
         .order_by()
     )
     inner, params = rows.query.sql_with_params()
+    # Materialized, so that the database looks the best score up once per enrolment rather
+    # than once for each of COUNT and SUM: both PostgreSQL and SQLite otherwise fold the CTE
+    # into the outer query, and SQLite's plan then runs the correlated subquery twice per row
+    # (two "CORRELATED SCALAR SUBQUERY" lines in EXPLAIN QUERY PLAN). SQLite reads the hint
+    # from 3.35 on.
     if connection.vendor == "postgresql":
-        # Materialized, so that PostgreSQL looks the best score up once per enrolment rather
-        # than once for each of COUNT and SUM (SQLite computes each column of a row once).
         listed, materialized = "STRING_AGG(CAST(\"days\" AS TEXT), ',')", "MATERIALIZED "
     else:
-        listed, materialized = 'GROUP_CONCAT("days")', ""
+        sqlite_materializes = connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+        listed, materialized = 'GROUP_CONCAT("days")', "MATERIALIZED " if sqlite_materializes else ""
     sql = (
         f"WITH enrolments AS {materialized}({inner}) "  # noqa: S608 - see the module docstring
         'SELECT "course_id", "user__department_id", COUNT(*), COUNT("days"), COUNT("best"), SUM("best"), '
@@ -128,10 +133,21 @@ class AssignmentFigures:
     enrolled_too: int
 
 
+def alternative_done(user_ref: str) -> Case:
+    """1 when the person ``user_ref`` (a column of the assignment row) completed one of the
+    assignment's alternatives (other courses that satisfy it), else 0."""
+    alternatives = Assignment.alternatives.through.objects.filter(assignment_id=OuterRef(OuterRef("pk")))
+    completed = Enrollment.objects.filter(
+        user_id=OuterRef(user_ref), completed_at__isnull=False, course_id__in=alternatives.values("coursepage_id")
+    )
+    return Case(When(Exists(completed), then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def assignee_rows(assignments: Any, department_id: int | None, no_department: int) -> Any:
-    """``(course_id, user_id, due_date)`` of every active person an assignment of
-    ``assignments`` reaches, directly or through their department (whoever is in it now), as
-    one ``UNION ALL`` queryset; a person assigned twice appears twice."""
+    """``(course_id, user_id, due_date, alternative_done)`` of every active person an
+    assignment of ``assignments`` reaches, directly or through their department (whoever is
+    in it now), as one ``UNION ALL`` queryset; a person assigned twice appears twice.
+    ``alternative_done`` is 1 when the person completed one of the assignment's alternatives."""
     direct = assignments.filter(user__isnull=False, user__is_active=True)
     through_department = assignments.filter(department__isnull=False, department__members__is_active=True)
     if department_id == no_department:
@@ -140,8 +156,16 @@ def assignee_rows(assignments: Any, department_id: int | None, no_department: in
     elif department_id is not None:
         direct = direct.filter(user__department_id=department_id)
         through_department = through_department.filter(department_id=department_id)
-    direct = direct.values_list("course_id", "user_id", "due_date").order_by()
-    through_department = through_department.values_list("course_id", "department__members__id", "due_date").order_by()
+    direct = (
+        direct.annotate(alternative_done=alternative_done("user_id"))
+        .values_list("course_id", "user_id", "due_date", "alternative_done")
+        .order_by()
+    )
+    through_department = (
+        through_department.annotate(alternative_done=alternative_done("department__members__id"))
+        .values_list("course_id", "department__members__id", "due_date", "alternative_done")
+        .order_by()
+    )
     return direct.union(through_department, all=True)
 
 
@@ -150,8 +174,9 @@ def assignment_figures(
 ) -> dict[tuple[int, int | None], AssignmentFigures]:
     """``{(course_id, department_id): AssignmentFigures}``: each person of ``assignees``
     (``assignee_rows``) counted once per course with their earliest due date, in their
-    current department. Overdue: the earliest due date is before ``today`` and the course is
-    not completed (whenever it was). One query."""
+    current department. Overdue: the earliest due date is before ``today`` and neither the
+    course (whenever it was) nor an alternative of one of their assignments of it is
+    completed. One query."""
     try:
         inner, params = assignees.query.sql_with_params()
     except EmptyResultSet:
@@ -167,12 +192,15 @@ def assignment_figures(
     if began_before is not None:
         in_period.append(f"{began} < %s")
         extra.append(ops.adapt_datetimefield_value(began_before))
-    # Column names are the first SELECT's of the union: course_id, user_id, due_date.
+    # Column names are the first SELECT's of the union: course_id, user_id, due_date,
+    # alternative_done.
     sql = (
         'SELECT person."course_id", u."department_id", COUNT(*), '  # noqa: S608 - see the module docstring
-        'SUM(CASE WHEN person."due" < %s AND e."completed_at" IS NULL THEN 1 ELSE 0 END), '
+        'SUM(CASE WHEN person."due" < %s AND e."completed_at" IS NULL AND person."alternative_done" = 0 '
+        "THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {' AND '.join(in_period)} THEN 1 ELSE 0 END) "
-        f'FROM (SELECT "course_id", "user_id", MIN("due_date") AS "due" FROM ({inner}) assignees '
+        f'FROM (SELECT "course_id", "user_id", MIN("due_date") AS "due", MAX("alternative_done") AS "alternative_done" '
+        f"FROM ({inner}) assignees "
         'GROUP BY "course_id", "user_id") person '
         f'INNER JOIN {quote(user)} u ON u."id" = person."user_id" '
         f'LEFT OUTER JOIN {quote(enrolment)} e ON e."user_id" = person."user_id" AND e."course_id" = person."course_id" '

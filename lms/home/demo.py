@@ -200,13 +200,15 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     )
     advocacy = advocacy_load(fixtures_dir() / "advocacy", users=users)
     # Something for the training report and /me/ to show: a course assigned to Sales, due
-    # soon, and one assigned to the demo employee, overdue.
+    # soon; one assigned to the demo employee, overdue; and the same one to Engineering
+    # (seven people), overdue.
     french_courses = [course.id for course in courses if course.language == "fr"]
     courses_api.demo_assignments_ensure(
         course_ids=french_courses[:2],
         department_id=departments["Ventes"].pk,
         user_id=users["employee@demo.example"].pk,
         assigned_by_id=users["hr@demo.example"].pk,
+        overdue_department_id=departments["Ingénierie"].pk,
     )
     # Twelve weeks of completions for the HR overview: the colleagues completed the course
     # assigned to Sales on days spread over the last twelve weeks.

@@ -3,7 +3,8 @@ department, each with its last 12 weeks as a column chart and a link to the full
 
 Each part is shown only to the roles that may see its report: the training part to those who
 may read the training report (HR editors), the certification part to those who may read the
-certification report (HR editors), the advocacy part to the advocacy managers. Someone with
+certification report (HR editors), the advocacy part to those who may read the advocacy
+dashboard (``advocacy_share.view_analytics``, the advocacy managers). Someone with
 none of these rights gets no panel. Only aggregates are shown; the advocacy figures by
 department only for groups of at least ``advocacy_share.api.MINIMUM_GROUP`` certified people.
 A fixed number of queries whatever the number of people.
@@ -29,8 +30,8 @@ WEEKS = 12
 RECENT_WEEKS = 4
 TRAINING_PERMISSION = "courses.view_assignment"  # the training report's right
 CERTIFICATION_PERMISSION = "certification.report_certificate"  # the certification report's right
-# The advocacy dashboard's own right; its page lives at a fixed address of the URL contract.
-ANALYTICS_PERMISSION = "advocacy_share.view_analytics"
+# The advocacy part and its link need the advocacy dashboard's own right
+# (``advocacy_api.OVERVIEW_PERMISSION``); its page lives at a fixed address of the URL contract.
 ANALYTICS_PATH = "/advocacy/analytics/"
 
 
@@ -83,7 +84,7 @@ def overview_parts(user: Any) -> dict[str, Any]:
             "weeks": week_items(advocacy.weekly_shares),
             "recent_weeks": advocacy.recent_weeks,
             "minimum_group": advocacy.minimum_group,
-            "report_url": ANALYTICS_PATH if user.has_perm(ANALYTICS_PERMISSION) else "",
+            "report_url": ANALYTICS_PATH,
         }
     return parts
 

@@ -298,6 +298,106 @@ def test_a_failed_email_is_sent_again_by_the_next_run(course, employee, monkeypa
     assert AssignmentReminder.objects.count() == 1
 
 
+@pytest.fixture
+def shared(course, sales):
+    """A person of Sales assigned "Posting safely" through two programmes (each with another
+    course), through a direct assignment and through their department, all due on 23 March;
+    and "Late course" directly, overdue since 19 March."""
+    index = course.get_parent()
+    person = UserFactory(email="p@example.com", first_name="Pat", last_name="Doe", department=sales)
+    due = datetime.date(2026, 3, 23)
+    courses = {
+        "basics": CoursePageFactory(parent=index, title="Basics"),
+        "ethics": CoursePageFactory(parent=index, title="Ethics"),
+        "late": CoursePageFactory(parent=index, title="Late course"),
+    }
+    for programme_id, other in ((1, courses["basics"]), (2, courses["ethics"])):
+        for assigned in (course, other):
+            AssignmentFactory(
+                course=assigned,
+                user=person,
+                due_date=due,
+                programme_id=programme_id,
+                programme_label=f"P{programme_id}",
+            )
+    AssignmentFactory(course=course, user=person, due_date=due)
+    AssignmentFactory(course=course, department=sales, due_date=due)
+    AssignmentFactory(course=courses["late"], user=person, due_date=datetime.date(2026, 3, 19))
+    return {"person": person, "due": due, **courses}
+
+
+def test_one_email_per_person_lists_each_course_due_once(course, shared):
+    # when
+    sent = services.assignment_reminders_send(today=TODAY)
+
+    # then: one email; the shared course once, overdue first
+    assert sent == 1
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["p@example.com"], "4 assigned courses to complete")]
+    body = mail.outbox[0].body
+    assert body.count("“Posting safely”") == 1
+    lines = [line.strip() for line in body.splitlines() if line.startswith("- ")]
+    assert lines == [
+        "- “Late course”, due on 19 March 2026: overdue",
+        "- “Basics”, due by 23 March 2026",
+        "- “Ethics”, due by 23 March 2026",
+        "- “Posting safely”, due by 23 March 2026",
+    ]
+    assert f"http://testserver{course.url}" in body
+    assert body.startswith("Hello Pat Doe,")
+    assert sorted(
+        AssignmentReminder.objects.values_list("assignment__course__title", "assignment__programme_id", "kind")
+    ) == [
+        ("Basics", 1, "due_soon"),
+        ("Ethics", 2, "due_soon"),
+        ("Late course", None, "overdue"),
+        ("Posting safely", 1, "due_soon"),
+    ]
+
+
+def test_a_second_sweep_and_another_assignment_of_the_same_course_send_nothing_more(course, shared):
+    # given
+    services.assignment_reminders_send(today=TODAY)
+    AssignmentFactory(course=course, user=shared["person"], due_date=shared["due"], programme_id=3)
+
+    # when: the same hour's sweep again, and the next day's
+    again = services.assignment_reminders_send(today=TODAY)
+    tomorrow = services.assignment_reminders_send(today=datetime.date(2026, 3, 21))
+
+    # then
+    assert (again, tomorrow) == (0, 0)
+    assert len(mail.outbox) == 1
+    assert AssignmentReminder.objects.count() == 4
+
+
+def test_the_list_email_is_in_the_person_s_language(shared):
+    # given
+    shared["person"].preferred_language = "fr"
+    shared["person"].save()
+
+    # when
+    services.assignment_reminders_send(today=TODAY)
+
+    # then
+    assert [m.subject for m in mail.outbox] == ["4 formations affectées à terminer"]
+    assert "- « Late course », à terminer le 19 mars 2026 : en retard" in mail.outbox[0].body
+    assert "- « Basics », à terminer d’ici le 23 mars 2026" in mail.outbox[0].body
+
+
+def test_a_failed_list_email_gives_every_claim_back(shared, monkeypatch):
+    # given
+    def broken(*args, **kwargs):
+        raise ConnectionError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
+
+    # when
+    sent = services.assignment_reminders_send(today=TODAY)
+
+    # then
+    assert sent == 0
+    assert AssignmentReminder.objects.count() == 0
+
+
 # --- /me/ -------------------------------------------------------------------------------------
 
 

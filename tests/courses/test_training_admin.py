@@ -62,6 +62,32 @@ def test_hr_editors_see_the_report_with_every_figure_and_its_definition(scene, h
     assert reverse(PEOPLE) + f"?course={scene['alpha'].pk}&amp;department={scene['sales'].pk}" in html
 
 
+def test_the_cells_show_each_figure_escaped_with_a_dash_for_nothing(scene, hr_editor_client):  # noqa: F811
+    # given: a department name that looks like markup
+    scene["sales"].name = "Sales & <b>Co</b>"
+    scene["sales"].save()
+
+    # when
+    response = hr_editor_client.get(reverse(REPORT))
+
+    # then: the Alpha course's row for that department, cell by cell
+    html = response.content.decode()
+    row = next(r for r in response.context["object_list"] if r.department_name == "Sales & <b>Co</b>")
+    cells = html.split("<td>Sales &amp; &lt;b&gt;Co&lt;/b&gt;</td>", 1)[1].split("</tr>", 1)[0]
+    figures = [
+        row.assigned,
+        row.enrolled,
+        row.in_progress,
+        row.completed,
+        row.completion_rate,
+        row.median_days_to_complete,
+        row.average_best_score,
+        row.overdue,
+    ]
+    assert cells.split() == ["<td>—</td>" if value is None else f"<td>{value}</td>" for value in figures]
+    assert "<b>Co</b>" not in html
+
+
 def test_an_employee_cannot_open_the_report_or_the_people(scene, employee_client):  # noqa: F811
     # when
     report = employee_client.get(reverse(REPORT))

@@ -101,6 +101,43 @@ def test_advocacy_managers_see_advocacy_only(scene, manager_client):
     assert '<a href="/advocacy/analytics/">Advocacy dashboard</a>' in html
 
 
+def admin_user_with(*codenames):
+    """A signed-in client for someone with admin access and the ``advocacy_share`` rights
+    ``codenames``, nothing else."""
+    group = Group.objects.create(name="Only " + ", ".join(codenames))
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in codenames:
+        group.permissions.add(Permission.objects.get(content_type__app_label="advocacy_share", codename=codename))
+    return signed_in(UserFactory(groups=[group]))
+
+
+def test_reading_the_points_ledger_does_not_show_the_advocacy_part(scene):
+    # given someone who may read the points ledger but not the advocacy dashboard
+    client = admin_user_with("view_pointsentry")
+
+    # when
+    html = dashboard(client)
+
+    # then
+    assert "hr-overview" not in html
+    assert ADVOCACY not in html
+
+
+def test_the_advocacy_dashboard_right_alone_shows_the_advocacy_part_and_its_link(scene):
+    # given someone who may read the advocacy dashboard and nothing of the ledger
+    client = admin_user_with("view_analytics")
+
+    # when
+    html = dashboard(client)
+
+    # then
+    assert ADVOCACY in html
+    assert TRAINING not in html
+    assert CERTIFICATION not in html
+    assert '<th scope="row">Sales</th>' in html
+    assert '<a href="/advocacy/analytics/">Advocacy dashboard</a>' in html
+
+
 def test_superusers_see_the_three_parts_and_the_links_to_the_reports(scene, superuser_client):
     # when
     html = dashboard(superuser_client)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from certification import selectors as certification_selectors
 from certification.models import Certificate, RenewalEnrolment
+from courses import api as courses_api
 from courses.models import QUESTION_TYPES, Assignment, CoursePage, Enrollment, LessonPage, Question, QuizPage
 from policy.models import PolicyPage, PolicyVersion
 
@@ -91,10 +92,22 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
     renewal = RenewalEnrolment.objects.get()
     assert renewal.certificate.user.email == "employee@demo.example"
     assert Enrollment.objects.filter(user__email="employee@demo.example", restarted_at__isnull=False).count() == 1
-    assert first["assignments"] == 2
+    assert first["assignments"] == 3
     overdue = Assignment.objects.get(user__email="employee@demo.example")
     assert overdue.due_date < timezone.localdate()
     assert Assignment.objects.get(department__name="Ventes").due_date > timezone.localdate()
+    assert Assignment.objects.get(department__name="Ingénierie").due_date < timezone.localdate()
+    # the training report shows overdue people: the demo employee, and Engineering's seven,
+    # a group large enough to show to readers who see only groups of five or more
+    overdue_course = overdue.course.title
+    assert {
+        (row.course_title, row.department_name): row.overdue for row in courses_api.training_report() if row.overdue
+    } == {(overdue_course, "Ventes"): 1, (overdue_course, "Ingénierie"): 7}
+    assert {
+        (row.course_title, row.department_name): row.overdue
+        for row in courses_api.training_report(merge_small_groups=True)
+        if row.overdue
+    } == {(overdue_course, "Ingénierie"): 7}
 
 
 def test_the_demo_password_can_be_chosen(db, monkeypatch):
