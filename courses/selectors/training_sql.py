@@ -101,7 +101,7 @@ def enrolment_figures(enrolments: Any, quiz_of: dict[int, int]) -> dict[tuple[in
     else:
         listed, materialized = 'GROUP_CONCAT("days")', ""
     sql = (
-        f"WITH enrolments AS {materialized}({inner}) "  # noqa: S608 - see the module docstring
+        f"WITH enrolments AS {materialized}({inner}) "  # noqa: S608 - see the module docstring  # nosec B608
         'SELECT "course_id", "user__department_id", COUNT(*), COUNT("days"), COUNT("best"), SUM("best"), '
         f'{listed} FROM enrolments GROUP BY "course_id", "user__department_id"'
     )
@@ -169,7 +169,7 @@ def assignment_figures(
         extra.append(ops.adapt_datetimefield_value(began_before))
     # Column names are the first SELECT's of the union: course_id, user_id, due_date.
     sql = (
-        'SELECT person."course_id", u."department_id", COUNT(*), '  # noqa: S608 - see the module docstring
+        'SELECT person."course_id", u."department_id", COUNT(*), '  # noqa: S608 - see the module docstring  # nosec B608
         'SUM(CASE WHEN person."due" < %s AND e."completed_at" IS NULL THEN 1 ELSE 0 END), '
         f"SUM(CASE WHEN {' AND '.join(in_period)} THEN 1 ELSE 0 END) "
         f'FROM (SELECT "course_id", "user_id", MIN("due_date") AS "due" FROM ({inner}) assignees '
