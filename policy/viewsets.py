@@ -22,7 +22,7 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.people.models import Department
-from lms.viewsets import ReadOnlyModelViewSet
+from lms.viewsets import ExportRateLimitMixin, ReadOnlyModelViewSet
 from policy import selectors
 from policy.models import (
     BlockedPhraseRule,
@@ -198,7 +198,7 @@ class AcknowledgementFilterSet(WagtailFilterSet):
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class AcknowledgementReportView(ReportView):
+class AcknowledgementReportView(ExportRateLimitMixin, ReportView):
     """Who acknowledged the current version, by department; CSV and XLSX export."""
 
     page_title = _("Policy acknowledgements")
