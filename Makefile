@@ -22,6 +22,9 @@ SCALED_CACHE_URL ?= redis://127.0.0.1:6379/1
 # What the template and Django-idiom checks read: tracked files, migrations left alone.
 TEMPLATES = $(shell git ls-files 'templates/*.html' 2>/dev/null || find templates -name '*.html')
 PY_SOURCES = $(shell { git ls-files '*.py' 2>/dev/null || find . -name '*.py' -not -path './.venv/*'; } | grep -v '/migrations/')
+# What bandit reads: the applications and the run script (tests and benchmarks are left out, as
+# in ruff's S rules; see [tool.bandit] in pyproject.toml).
+BANDIT_TARGETS := lms courses policy certification advocacy_share bin/run
 PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
 
 .DEFAULT_GOAL := help
@@ -32,7 +35,7 @@ help:
 	@echo "make run-scaled        the same on PostgreSQL + Redis (started if installed and down), 2 Celery workers"
 	@echo "make test              unit suite (pytest, SQLite file database; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-integration  integration suite: PostgreSQL + Redis + a real Celery worker"
-	@echo "make check             ruff check, ruff format --check, lint-imports, migrations check"
+	@echo "make check             ruff check (with the S security rules), ruff format --check, lint-imports, migrations check, bandit"
 	@echo "make format            ruff format + ruff check --fix (rewrites files)"
 	@echo "make bench             performance budgets: pages, quiz submit, post checker, PDF, tracked links, dashboards (not part of CI)"
 	@echo "make bench-bulk        bulk certificate PDF re-issue by Celery workers against Redis"
@@ -95,7 +98,8 @@ test-integration: $(STAMP)
 	CACHE_URL=$${CACHE_URL:-$(INTEGRATION_CACHE_URL)} \
 	$(PY) -m pytest --ds=lms.settings.test -m integration -p no:xdist tests/integration $(ARGS)
 
-# Runs every step and fails at the end if any failed, so one run shows every problem.
+# Runs every step and fails at the end if any failed, so one run shows every problem. ruff's S
+# rules and bandit are the static security analysis: each exception is justified on its line.
 check: $(STAMP)
 	@status=0; \
 	echo "--- ruff check"; $(VENV)/bin/ruff check --output-format concise . || status=1; \
@@ -105,6 +109,8 @@ check: $(STAMP)
 	echo "--- djhtml --check"; $(VENV)/bin/djhtml --check $(TEMPLATES) || status=1; \
 	echo "--- django-upgrade"; $(VENV)/bin/django-upgrade --target-version 5.2 $(PY_SOURCES) || status=1; \
 	echo "--- mypy"; $(VENV)/bin/mypy || status=1; \
+	echo "--- bandit"; $(VENV)/bin/bandit -c pyproject.toml -q -r $(BANDIT_TARGETS) -f custom \
+		--msg-template "{relpath}:{line}: {test_id} [{severity}] {msg}" || status=1; \
 	if [ $$status -ne 0 ]; then echo "make check failed; \`make format\` fixes formatting, import order, template indentation and Django idioms"; fi; \
 	exit $$status
 

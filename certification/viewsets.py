@@ -63,7 +63,7 @@ from certification.admin_views import (
 )
 from certification.models import BulkRender, Certificate, CertificateEvent, CertificateQuerySet, CertificationProgram
 from certification.report import BUCKET_DEFINITIONS, BUCKET_LABELS, TOTAL_DEFINITION, CertificationReportFilterSet
-from lms.viewsets import ReadOnlyModelViewSet
+from lms.viewsets import ExportRateLimitMixin, ReadOnlyModelViewSet
 
 if TYPE_CHECKING:
     from lms.people.models import User
@@ -432,7 +432,7 @@ def _bucket_label(certificate: Any) -> str:
     return str(BUCKET_LABELS[certificate.bucket])
 
 
-class CertificationReportView(ReportView):
+class CertificationReportView(ExportRateLimitMixin, ReportView):
     """Certificates by department × programme × status, the list of holders below with its
     filters, CSV and XLSX export of the filtered list, and "remind these people".
 

@@ -30,6 +30,7 @@ from courses.data import ItemAnalysis, QuizItem
 from courses.models import QuizPage
 from courses.selectors import item_analysis as analysis
 from lms.http import error_response
+from lms.viewsets import export_rate_limit
 
 URL_NAME = "courses_quiz_item_analysis"
 
@@ -87,6 +88,8 @@ class QuizItemAnalysisView(WagtailAdminTemplateMixin, TemplateView):
                 back_url=item_analysis_url(self.quiz.pk),
                 back_label=gettext("Back to the item analysis"),
             )
+        if parameters.cleaned_data["export"] == "csv" and (refused := export_rate_limit(request)) is not None:
+            return refused
         self.scope = parameters.cleaned_data["attempts"] or analysis.FIRST_ATTEMPTS
         self.analysis = analysis.quiz_item_analysis(quiz=self.quiz, scope=self.scope)
         if parameters.cleaned_data["export"] == "csv":

@@ -29,6 +29,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from courses import api
 from courses.models import Assignment, CoursePage
 from lms.people.models import Department
+from lms.viewsets import ExportRateLimitMixin
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 INDIVIDUALS_PERMISSION = "courses.view_training_individuals"
@@ -105,7 +106,7 @@ class TrainingFilterSet(WagtailFilterSet):
         form = TrainingFilterForm
 
 
-class SpreadsheetReportView(ReportView):
+class SpreadsheetReportView(ExportRateLimitMixin, ReportView):
     """A report over rows from a reporting function: filters read by the function, exports
     as UTF-8 CSV with a byte order mark (CSV-injection guarded) and XLSX."""
 

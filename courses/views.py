@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from courses import selectors, services
 from courses.forms import AttemptForm, autosave_answers
 from courses.services import QuizError
-from lms.http import domain_error_response, error_response
+from lms.http import domain_error_response, error_response, rate_limit
 
 if TYPE_CHECKING:
     from courses.models import Attempt, LessonPage, QuizPage
@@ -88,6 +88,14 @@ def attempt_take(request: AuthenticatedRequest, quiz: QuizPage, attempt_id: UUID
 def _attempt_post(request: AuthenticatedRequest, quiz: QuizPage, attempt: Attempt) -> HttpResponse:
     """The two buttons of the attempt form: "save" keeps the answers and shows the form again,
     "submit" grades them and leads to the result."""
+    refused = rate_limit(
+        request,
+        group="quiz-submit",
+        setting="QUIZ_SUBMIT_RATE",
+        message=_("You have sent this quiz many times in a short time. Wait a minute, then try again."),
+    )
+    if refused is not None:
+        return refused
     form = AttemptForm(request.POST)
     if not form.is_valid():
         error = QuizError("invalid_action", _("Unknown action."), 400)

@@ -9,12 +9,14 @@ rule, ``wants_json``, decides which form a client gets. Every app may import thi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
 
 
 class DomainError(Exception):
@@ -102,3 +104,37 @@ def client_ip(request) -> str:
     if len(entries) < count:
         return remote
     return entries[-count]
+
+
+# --- rate limits ---------------------------------------------------------------------------
+
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE_RE = re.compile(r"^\d+/(\d*)([smhd])$")
+
+
+def rate_period_seconds(rate: str) -> int:
+    """The length of a django-ratelimit rate's window: "30/m" → 60, "100/5m" → 300."""
+    match = _RATE_RE.match(rate)
+    if match is None:
+        raise ValueError(f"{rate!r} is not a rate such as 30/m")
+    return int(match.group(1) or 1) * _PERIOD_SECONDS[match.group(2)]
+
+
+def rate_limit(request: HttpRequest, *, group: str, setting: str, message: str) -> HttpResponse | None:
+    """Count this request against ``group``'s rate, the setting named ``setting`` (django-ratelimit
+    syntax), in the default cache (Redis in scaled mode, so every web process shares the
+    counters); ``None`` while under it, else the 429 of the error contract with ``Retry-After``
+    (the whole window, an upper bound).
+
+    Keyed on the user id when signed in (colleagues behind one office address must not lock
+    each other out, and the account is what a script would abuse), on ``client_ip`` (the
+    trusted-proxy setting) otherwise. Every call counts, refused ones too.
+    """
+    rate = getattr(settings, setting)
+    user = getattr(request, "user", None)
+    key = f"user:{user.pk}" if user is not None and user.is_authenticated else f"ip:{client_ip(request)}"
+    if not is_ratelimited(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True):
+        return None
+    response = error_response(request, code="rate_limited", message=message, status=429, title=_("Too many requests"))
+    response["Retry-After"] = str(rate_period_seconds(rate))
+    return response

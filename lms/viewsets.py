@@ -4,8 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from lms.http import rate_limit
+
+
+def export_rate_limit(request: HttpRequest) -> HttpResponse | None:
+    """Count a report export (CSV, XLSX) against ``REPORT_EXPORT_RATE`` for the editor: ``None``
+    while under it, else the 429 (nothing is exported)."""
+    return rate_limit(
+        request,
+        group="report-export",
+        setting="REPORT_EXPORT_RATE",
+        message=_("You have downloaded many exports in a short time. Wait a minute, then try again."),
+    )
+
+
+class ExportRateLimitMixin:
+    """For a Wagtail ``ReportView`` (``SpreadsheetExportMixin``): its CSV and XLSX exports count
+    against ``REPORT_EXPORT_RATE``; the HTML listing is not limited. Put it before the view
+    class."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(self, "is_export", False):
+            refused = export_rate_limit(request)
+            if refused is not None:
+                return refused
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]  # a mixin of ReportView
 
 
 class ReadOnlyModelViewSet(ModelViewSet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -17,10 +18,11 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.people.models import Department
-from lms.viewsets import ReadOnlyModelViewSet
+from lms.viewsets import ExportRateLimitMixin, ReadOnlyModelViewSet
 from policy import selectors
 from policy.models import (
     BlockedPhraseRule,
@@ -40,7 +42,44 @@ RULE_COMMON = [
 ]
 
 
+RULE_ACTIONS = ("add", "change", "delete", "view")
+
+
+class RuleRightRequiredMixin:
+    """Wagtail's snippet chooser lists every row to anyone with admin access: the rules' chooser
+    is for the people who work on the rules (an advocacy manager has no right to read them)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not ModelPermissionPolicy(self.model_class).user_has_any_permission(request.user, RULE_ACTIONS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RuleChooseView(RuleRightRequiredMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class RuleChooseResultsView(RuleRightRequiredMixin, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class RuleChosenView(RuleRightRequiredMixin, snippet_chooser.SnippetChosenView):
+    pass
+
+
+class RuleChosenMultipleView(RuleRightRequiredMixin, snippet_chooser.SnippetChosenMultipleView):
+    pass
+
+
+class RuleChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = RuleChooseView
+    choose_results_view_class = RuleChooseResultsView
+    chosen_view_class = RuleChosenView
+    chosen_multiple_view_class = RuleChosenMultipleView
+
+
 class RuleViewSet(SnippetViewSet):
+    chooser_viewset_class = RuleChooserViewSet
     list_display = ["name", "severity", "clause", BooleanColumn("active", label=_("active")), "updated_at"]
     list_filter = ["severity", "active"]
     search_fields = ["name", "message"]
@@ -159,7 +198,7 @@ class AcknowledgementFilterSet(WagtailFilterSet):
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class AcknowledgementReportView(ReportView):
+class AcknowledgementReportView(ExportRateLimitMixin, ReportView):
     """Who acknowledged the current version, by department; CSV and XLSX export."""
 
     page_title = _("Policy acknowledgements")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import translation
@@ -25,6 +26,7 @@ from courses import signals
 from courses.models import CourseIndexPage, QuestionCategory, QuizPage, QuizSlot
 from lms.home.roles import roles_ensure
 from lms.home.services import site_ensure
+from policy import rules
 from tests.factories.courses import (
     QUESTION_FACTORIES,
     CoursePageFactory,
@@ -57,6 +59,16 @@ def _each_test_starts_in_the_default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_counts_from_other_tests():
+    """The rate limits count per user id in the default cache, and a rolled-back test gives the
+    next one the same ids: every test starts with no count. The policy's compiled rules are
+    versioned in the same cache, so the version is bumped with the clear."""
+    cache.clear()
+    rules.bump_version()
+    yield
 
 
 @pytest.fixture(scope="session")

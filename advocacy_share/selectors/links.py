@@ -47,7 +47,7 @@ def _link_sql(vendor: str) -> str:
 
     # Identifiers come from the models' metadata, quoted; the code is a parameter.
     return (
-        f"SELECT l.{col(link, 'id')}, l.{col(link, 'target_url')}, l.{col(link, 'network')}, "  # noqa: S608
+        f"SELECT l.{col(link, 'id')}, l.{col(link, 'target_url')}, l.{col(link, 'network')}, "  # noqa: S608 - quoted model identifiers  # nosec B608
         f"l.{col(link, 'campaign_slug')}, s.{col(share, 'user')} "
         f"FROM {q(link.db_table)} l INNER JOIN {q(share.db_table)} s ON s.{col(share, 'id')} = l.{col(link, 'share')} "
         f"WHERE l.{col(link, 'code')} = %s"

@@ -57,7 +57,7 @@ def sharing_state(user: User | AnonymousUser) -> SharingState:
 
     if not access.allowed:
         return state(False, False, access.reason, access.next_step_url)
-    assert isinstance(user, User)  # an allowed user is signed in
+    assert isinstance(user, User)  # noqa: S101 - narrows the type; the access check is above  # nosec B101
     if not in_programme(user, settings):
         return state(False, False, NOT_IN_PILOT)
     if settings.paused:

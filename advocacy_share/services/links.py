@@ -79,7 +79,7 @@ def _insert_sql(vendor: str) -> str:
     )
     columns = ", ".join(q(meta.get_field(name).column) for name in names)
     placeholders = ", ".join(["%s"] * len(names))
-    return f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - quoted model identifiers
+    return f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - quoted model identifiers  # nosec B608
 
 
 def _earlier_visits(

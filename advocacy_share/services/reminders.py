@@ -64,7 +64,7 @@ def _groups(now: datetime) -> dict[tuple[int, int | None, datetime], list[int]]:
     )
     groups: dict[tuple[int, int | None, datetime], list[int]] = defaultdict(list)
     for pk, user_id, content_id, scheduled_for in rows:
-        assert scheduled_for is not None  # filtered on it
+        assert scheduled_for is not None  # noqa: S101 - narrows the type: filtered on it  # nosec B101
         groups[(user_id, content_id, scheduled_for)].append(pk)
     return groups
 

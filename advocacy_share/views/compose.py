@@ -27,7 +27,7 @@ from advocacy_share.intents import CLIPBOARD_NETWORKS, counted_length, intent_ur
 from advocacy_share.links import short_url
 from advocacy_share.models import SHARE_NETWORKS, AdvocacySettings, Share, ShareableContent
 from advocacy_share.services import shares as share_services
-from advocacy_share.views.gate import advocacy_required, gate_response
+from advocacy_share.views.gate import advocacy_required, api_rate_limit, gate_response
 from lms.http import error_response, wants_json
 from lms.i18n import language_code
 from lms.networks import network_label
@@ -76,6 +76,8 @@ def compose(request: HttpRequest, content_id: int | None = None) -> HttpResponse
     if request.method != "POST":
         form = ComposeForm(initial=_initial(content, language), own_post=content is None)
         return _page(request, form, content, language)
+    if (refused := api_rate_limit(request)) is not None:
+        return refused
     state = request.advocacy  # type: ignore[attr-defined]
     if not state.may_share:
         return gate_response(request, state)

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from advocacy_share.data import SharingState
 from advocacy_share.selectors.programme import sharing_state
-from lms.http import error_response, wants_json
+from lms.http import error_response, rate_limit, wants_json
 
 
 def reason_message(state: SharingState) -> str:
@@ -50,6 +50,18 @@ def gate_response(request: HttpRequest, state: SharingState) -> HttpResponse:
         )
     context = {"state": state, "message": reason_message(state)}
     return TemplateResponse(request, "advocacy/gate.html", context, status=403)
+
+
+def api_rate_limit(request: HttpRequest) -> HttpResponse | None:
+    """Count a call of an advocacy endpoint that writes or answers JSON (share, suggest, the
+    leaderboard's JSON) against ``ADVOCACY_API_RATE`` for the employee: ``None`` while under it,
+    else the 429 with ``Retry-After`` (nothing is done)."""
+    return rate_limit(
+        request,
+        group="advocacy-api",
+        setting="ADVOCACY_API_RATE",
+        message=_("You have done this many times in a short time. Wait a minute, then try again."),
+    )
 
 
 def advocacy_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

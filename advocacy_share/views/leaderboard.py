@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from advocacy_share.selectors.leaderboard import DEPARTMENT, PERIODS, SCOPES, leaderboard
-from advocacy_share.views.gate import advocacy_required
+from advocacy_share.views.gate import advocacy_required, api_rate_limit
 from lms.http import DomainError, wants_json
 
 
@@ -31,6 +31,8 @@ def leaderboard_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if scope == DEPARTMENT and user.department_id is None:  # type: ignore[union-attr]
         raise LeaderboardError("no_department", _("You belong to no department: see the company leaderboard."))
+    if wants_json(request) and (refused := api_rate_limit(request)) is not None:
+        return refused
     board = leaderboard(user, period, scope)  # type: ignore[arg-type]
     if wants_json(request):
         data = asdict(board)

@@ -178,7 +178,7 @@ def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
         link = link_selectors.link_for_redirect(code)
     if link is None:
         return _unknown_code(request)
-    assert isinstance(link, LinkTarget)
+    assert isinstance(link, LinkTarget)  # noqa: S101 - narrows the type for mypy  # nosec B101
     problem = target_url_problem(link.target_url)
     if problem:
         logger.warning("tracked link %s not followed: its target is no longer allowed (%s)", link.id, problem)

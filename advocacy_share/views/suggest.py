@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from advocacy_share.forms import SuggestForm
 from advocacy_share.services import content as content_services
-from advocacy_share.views.gate import advocacy_required
+from advocacy_share.views.gate import advocacy_required, api_rate_limit
 from lms.http import error_response, wants_json
 from lms.i18n import language_code
 
@@ -26,6 +26,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
     form = SuggestForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        if (refused := api_rate_limit(request)) is not None:
+            return refused
         status = 400
         if form.is_valid():
             try:

@@ -106,7 +106,7 @@ def enrolment_figures(enrolments: Any, quiz_of: dict[int, int]) -> dict[tuple[in
         sqlite_materializes = connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
         listed, materialized = 'GROUP_CONCAT("days")', "MATERIALIZED " if sqlite_materializes else ""
     sql = (
-        f"WITH enrolments AS {materialized}({inner}) "  # noqa: S608 - see the module docstring
+        f"WITH enrolments AS {materialized}({inner}) "  # noqa: S608 - see the module docstring  # nosec B608
         'SELECT "course_id", "user__department_id", COUNT(*), COUNT("days"), COUNT("best"), SUM("best"), '
         f'{listed} FROM enrolments GROUP BY "course_id", "user__department_id"'
     )
@@ -195,7 +195,7 @@ def assignment_figures(
     # Column names are the first SELECT's of the union: course_id, user_id, due_date,
     # alternative_done.
     sql = (
-        'SELECT person."course_id", u."department_id", COUNT(*), '  # noqa: S608 - see the module docstring
+        'SELECT person."course_id", u."department_id", COUNT(*), '  # noqa: S608 - see the module docstring  # nosec B608
         'SUM(CASE WHEN person."due" < %s AND e."completed_at" IS NULL AND person."alternative_done" = 0 '
         "THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {' AND '.join(in_period)} THEN 1 ELSE 0 END) "

@@ -29,7 +29,7 @@ from lms.home.services import site_ensure
 from lms.people.models import Department
 from policy import api as policy_api
 
-DEFAULT_PASSWORD = "porte-voix-demo"  # noqa: S105 - the documented demo password, not a secret
+DEFAULT_PASSWORD = "porte-voix-demo"  # noqa: S105 - the documented demo password, not a secret  # nosec B105
 
 
 def fixtures_dir() -> Path:

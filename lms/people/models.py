@@ -42,7 +42,7 @@ class UserManager(DjangoUserManager):
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
-        user.password = ""
+        user.password = ""  # replaced just below by a hash or an unusable password  # nosec B105
         if password is not None:
             user.set_password(password)
         else:

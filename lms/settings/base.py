@@ -294,7 +294,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
-WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}  # turns shared passwords off (TESTPLAN 35)  # nosec B105
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -463,6 +463,16 @@ if PORTE_VOIX_TRUSTED_PROXY_COUNT < 1:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("PORTE_VOIX_TRUSTED_PROXY_COUNT must be 1 or more.")
+# Rate limits (django-ratelimit syntax: 30/m, 200/h, 100/5m), counted in the default cache per
+# user when signed in, per client address otherwise (lms.http.rate_limit). Generous: a person
+# using the site never meets them; a script does.
+# Quiz submissions and saves (the attempt form's two buttons) one learner may send per period.
+QUIZ_SUBMIT_RATE = env("QUIZ_SUBMIT_RATE", "30/m")
+# Report exports (CSV, XLSX) one editor may download per period.
+REPORT_EXPORT_RATE = env("REPORT_EXPORT_RATE", "30/m")
+# Advocacy JSON and form endpoints (share, suggest, the leaderboard's JSON) one employee may call
+# per period; the live draft check has its own ADVOCACY_CHECK_RATE.
+ADVOCACY_API_RATE = env("ADVOCACY_API_RATE", "60/m")
 # Post checks one employee may run per period (django-ratelimit syntax: 30/m, 200/h, 100/5m).
 POLICY_POST_CHECK_RATE = env("POLICY_POST_CHECK_RATE", "30/m")
 # Seconds of grace after a quiz deadline, for the request already in flight.

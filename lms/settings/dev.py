@@ -29,7 +29,7 @@ if not SECRET_KEY:
 
 # Wildcard binds say nothing about the name clients use: set WAGTAILADMIN_BASE_URL (or
 # DJANGO_ALLOWED_HOSTS) to the address other machines reach.
-WILDCARD_BINDS = {"", "0.0.0.0", "::"}  # noqa: S104 - compared against, never bound to
+WILDCARD_BINDS = {"", "0.0.0.0", "::"}  # noqa: S104 - compared against, never bound to  # nosec B104
 
 
 def implied_hosts(*, base_urls: list[str], bind: str) -> list[str]:

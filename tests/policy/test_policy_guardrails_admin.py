@@ -245,6 +245,45 @@ def test_a_learner_cannot_reach_the_guardrails_admin(employee_client):
     assert response["Location"].startswith("/admin/login/")
 
 
+@pytest.mark.parametrize("rule_factory", [BlockedPhraseRuleFactory, LinkDomainRuleFactory])
+def test_the_rules_chooser_is_refused_to_an_advocacy_manager_and_shows_no_rule(site, rule_factory):
+    # given a rule, and an advocacy manager (admin access, no right on the rules)
+    from django.test import Client
+
+    from lms.home.roles import roles_ensure
+    from tests.factories.people import UserFactory
+
+    rule = rule_factory(name="Projets internes confidentiels")
+    manager = UserFactory(groups=[roles_ensure().advocacy_managers])
+    client = Client()
+    client.force_login(manager)
+    namespace = f"wagtailsnippetchoosers_policy_{rule._meta.model_name}"
+
+    # when: the chooser modal (an XHR) and its results, as Wagtail's modal asks for them
+    modal = client.get(reverse(f"{namespace}:choose"), headers={"x-requested-with": "XMLHttpRequest"})
+    results = client.get(reverse(f"{namespace}:choose_results"), headers={"x-requested-with": "XMLHttpRequest"})
+    chosen = client.get(reverse(f"{namespace}:chosen", args=[rule.pk]), headers={"x-requested-with": "XMLHttpRequest"})
+
+    # then
+    assert [modal.status_code, results.status_code, chosen.status_code] == [403, 403, 403]
+    assert "Projets internes" not in modal.content.decode() + results.content.decode() + chosen.content.decode()
+
+
+def test_the_rules_chooser_lists_the_rules_for_an_hr_editor(policy_hr_client):
+    # given
+    BlockedPhraseRuleFactory(name="Projets internes confidentiels")
+
+    # when
+    response = policy_hr_client.get(
+        reverse("wagtailsnippetchoosers_policy_blockedphraserule:choose_results"),
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "Projets internes confidentiels" in response.content.decode()
+
+
 # --- the checker follows rule changes -----------------------------------------------------------
 
 
