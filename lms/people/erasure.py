@@ -127,7 +127,8 @@ def erase_view(request: HttpRequest) -> HttpResponse:
 
 def _confirmation(request: HttpRequest, person: User, confirm_form: ConfirmForm) -> dict[str, Any]:
     actor = request.user
-    assert isinstance(actor, User)  # erase_view let only a signed-in user with the right in
+    if not isinstance(actor, User):  # erase_view lets only a signed-in user with the right in
+        raise PermissionDenied
     return {
         "person": person,
         "holdings": _holdings(person),
