@@ -344,7 +344,7 @@ class PilotMetric:
     """A key metric in the periods before, during and after the pilot (``None`` when the period
     has not started, or the ratio has no denominator), and its change from before to during
     and from before to after. ``unit``: ``""``, or ``"%"`` for a share (its change is in
-    points)."""
+    points); ``places``: the decimals to show."""
 
     code: str
     label: str
@@ -352,6 +352,7 @@ class PilotMetric:
     during: Decimal | None
     after: Decimal | None
     unit: str = ""
+    places: int = 1  # decimal places shown
 
     @staticmethod
     def _change(base: Decimal | None, value: Decimal | None) -> Decimal | None:

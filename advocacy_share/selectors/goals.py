@@ -167,9 +167,9 @@ def pilot_comparison(*, start: date, end: date, today: date | None = None) -> Pi
     ):
         totals[period_of(week_row["week"])]["active"] += week_row["n"]
 
-    def metric(code: str, label: str, compute: Any, unit: str = "") -> PilotMetric:
+    def metric(code: str, label: str, compute: Any, unit: str = "", places: int = 1) -> PilotMetric:
         before, during, after = values(compute)
-        return PilotMetric(code=code, label=label, before=before, during=during, after=after, unit=unit)
+        return PilotMetric(code=code, label=label, before=before, during=during, after=after, unit=unit, places=places)
 
     def values(compute: Any) -> tuple[Decimal | None, ...]:
         return tuple(
@@ -195,7 +195,7 @@ def pilot_comparison(*, start: date, end: date, today: date | None = None) -> Pi
             metric("posts", _("Posts per week"), weekly("posts")),
             metric("shares", _("Library shares per week"), weekly("shares")),
             metric("clicks", _("Qualified clicks per week"), weekly("clicks")),
-            metric("clicks_per_post", _("Qualified clicks per post"), ratio),
+            metric("clicks_per_post", _("Qualified clicks per post"), ratio, places=2),
             metric("company", _("Company content"), mix, "%"),
         ),
     )
