@@ -298,3 +298,79 @@ class WeeklyActivity:
     weeks: tuple[date, ...]
     departments: tuple[DepartmentWeeks, ...]
     min_group: int
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """One programme goal against the dashboard's period: who it is for (a department, or the
+    whole company), the metric (its code and label), the target and the figure of the period
+    (``None`` when hidden: fewer than ``AdvocacyDashboard.min_group`` active advocates behind
+    a department's figure); ``percent`` of the target reached (whole number, ``None`` when
+    hidden) and ``on_track`` (the figure reached the target)."""
+
+    label: str
+    metric: str
+    metric_label: str
+    target: Decimal
+    value: Decimal | None
+    percent: int | None
+    on_track: bool | None
+    company: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class PilotPeriod:
+    """One of the three periods of the pilot comparison: its first Monday, its last day (cut
+    at today) and its elapsed days (0 when it has not started)."""
+
+    name: str
+    label: str
+    start: date
+    end: date
+    days: int
+
+    @property
+    def weeks(self) -> Decimal:
+        """Its elapsed weeks, to one decimal."""
+        return (Decimal(self.days) / 7).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class PilotMetric:
+    """A key metric in the periods before, during and after the pilot (``None`` when the period
+    has not started, or the ratio has no denominator), and its change from before to during
+    and from before to after. ``unit``: ``""``, or ``"%"`` for a share (its change is in
+    points); ``places``: the decimals to show."""
+
+    code: str
+    label: str
+    before: Decimal | None
+    during: Decimal | None
+    after: Decimal | None
+    unit: str = ""
+    places: int = 1  # decimal places shown
+
+    @staticmethod
+    def _change(base: Decimal | None, value: Decimal | None) -> Decimal | None:
+        return None if base is None or value is None else value - base
+
+    @property
+    def during_change(self) -> Decimal | None:
+        return self._change(self.before, self.during)
+
+    @property
+    def after_change(self) -> Decimal | None:
+        return self._change(self.before, self.after)
+
+
+@dataclass(frozen=True)
+class PilotComparison:
+    """The pilot (``periods[1]``) against the same number of weeks before (``periods[0]``) and
+    after it (``periods[2]``, cut at today), metric by metric, as weekly averages."""
+
+    periods: tuple[PilotPeriod, PilotPeriod, PilotPeriod]
+    metrics: tuple[PilotMetric, ...]

@@ -104,9 +104,16 @@ def export_activity(user) -> list[dict[str, Any]]:
     from advocacy_share.models import ActivityWeek
 
     return [
-        {"week": row.week.isoformat(), "posts": row.posts}
+        {"week": row.week.isoformat(), "posts": row.posts, "library_shares": row.shares}
         for row in ActivityWeek.objects.filter(user=user).order_by("week")
     ]
+
+
+def export_latest_activity(user) -> list[dict[str, Any]]:
+    """The advocacy dashboard's latest week with a post of the person (the Monday)."""
+    from advocacy_share.models import ActivityPerson
+
+    return [{"last_week": row.last_week.isoformat()} for row in ActivityPerson.objects.filter(user=user)]
 
 
 def export_badges(user) -> list[dict[str, Any]]:
@@ -185,7 +192,9 @@ def register() -> None:
     privacy.register("advocacy_share.ShareableContent", export_suggestions, erase_suggestions)
     # The share export gives each share's tracked link (its address) and its visit counts.
     privacy.register_exported_with("advocacy_share.TrackedLink", "advocacy_share.Share")
+    # The dashboard's roll-ups: counts, kept so that its figures do not change.
     privacy.register("advocacy_share.ActivityWeek", export_activity, privacy.kept_anonymous)
+    privacy.register("advocacy_share.ActivityPerson", export_latest_activity, privacy.kept_anonymous)
     privacy.register_not_personal(
         "advocacy_share.SuggestedText",
         "texts managers write for library content; a suggester's own words are in the content's export",

@@ -3,7 +3,7 @@
 
 - **Advocacy managers** run the programme: the content library (add, change, delete, view; the
   suggested texts are edited inline with their content, so they need no right of their own),
-  campaigns, the moderation queue (a change of the content), the programme settings (a Wagtail
+  campaigns, the programme goals per department (add, change, delete, view), the moderation queue (a change of the content), the programme settings (a Wagtail
   setting: ``change_advocacysettings``), the crisis-switch audit (view only), and the points
   ledger: read it (``view_pointsentry``), reverse entries and adjust points (both add an entry:
   ``add_pointsentry``) and rebuild the totals from it (``change_pointstotal``); and the
@@ -22,6 +22,10 @@ ADVOCACY_MANAGER_PERMISSIONS = (
     "advocacy_share.change_campaign",
     "advocacy_share.delete_campaign",
     "advocacy_share.view_campaign",
+    "advocacy_share.add_departmentgoal",
+    "advocacy_share.change_departmentgoal",
+    "advocacy_share.delete_departmentgoal",
+    "advocacy_share.view_departmentgoal",
     "advocacy_share.change_advocacysettings",
     "advocacy_share.view_pauselog",
     "advocacy_share.view_pointsentry",

@@ -1,5 +1,6 @@
 """Admin UI of the advocacy layer: the content library (shareable content with its suggested
-texts per network and language, tags, image and campaign), campaigns, the moderation queue of
+texts per network and language, tags, image and campaign), campaigns, the programme goals per
+department, the moderation queue of
 employees' suggestions, the read-only audit of the crisis switch, and the points ledger with
 its corrections (views in ``advocacy_share.points_admin``).
 
@@ -23,13 +24,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from advocacy_share import points_admin
-from advocacy_share.models import Campaign, PauseLog, PointsEntry, ShareableContent
+from advocacy_share.models import Campaign, DepartmentGoal, PauseLog, PointsEntry, ShareableContent
 from advocacy_share.points_forms import LedgerFilterSet
 from advocacy_share.services import content as content_services
 from lms.viewsets import ReadOnlyModelViewSet
@@ -229,8 +232,53 @@ class PointsLedgerViewSet(ReadOnlyModelViewSet):
         ]
 
 
+def goal_department(goal: DepartmentGoal) -> str:
+    return goal.department.name if goal.department else gettext("Whole company")
+
+
+def goal_dates(goal: DepartmentGoal) -> str:
+    if goal.starts_on and goal.ends_on:
+        return gettext("from %(start)s until %(end)s") % {
+            "start": date_format(goal.starts_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(goal.ends_on, "SHORT_DATE_FORMAT"),
+        }
+    if goal.starts_on:
+        return gettext("from %(start)s") % {"start": date_format(goal.starts_on, "SHORT_DATE_FORMAT")}
+    if goal.ends_on:
+        return gettext("until %(end)s") % {"end": date_format(goal.ends_on, "SHORT_DATE_FORMAT")}
+    return gettext("always")
+
+
+class GoalIndexView(IndexView):
+    """The goals, with the privacy rule the dashboard applies to a department's figures."""
+
+    template_name = "advocacy/admin/goals_index.html"
+
+
+class DepartmentGoalViewSet(ModelViewSet):
+    """Programme goals per department (or for the whole company), tracked on the advocacy
+    dashboard ``/advocacy/analytics/``."""
+
+    model = DepartmentGoal
+    icon = "pick"
+    menu_label = _("Goals")
+    url_prefix = "advocacy/goals"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    index_view_class = GoalIndexView
+    form_fields = ["department", "metric", "target", "starts_on", "ends_on"]
+    list_display = [
+        Column("department", label=_("Department"), accessor=goal_department),
+        "metric",
+        "target",
+        Column("starts_on", label=_("When"), accessor=goal_dates),
+    ]
+    list_filter = ["metric", "department"]
+    ordering = ["department__name", "metric", "starts_on"]
+
+
 class AdvocacyViewSetGroup(ViewSetGroup):
     menu_label = _("Advocacy")
     menu_icon = "group"
     menu_order = 230
-    items = (ShareableContentViewSet, CampaignViewSet, PauseLogViewSet, PointsLedgerViewSet)
+    items = (ShareableContentViewSet, CampaignViewSet, DepartmentGoalViewSet, PauseLogViewSet, PointsLedgerViewSet)

@@ -10,8 +10,12 @@ over 26 weeks (a tenth of them own posts) with their tracked links, and 1M visit
 in ten qualified), then builds the roll-ups with the nightly rebuild (timed). It loads the
 dashboard in-process with Django's test client, signed in as an advocacy manager, and prints
 the median over 20 loads and the query count for the last 4, 12 and 26 weeks; and the query
-count of the same page with a tenth of the data, which must be the same. Exit status 0
-whatever the verdict; only a crash exits non-zero.
+count of the same page with a tenth of the data, which must be the same; and the dashboard
+with the pilot comparison (an eight-week pilot that ended nine weeks ago, against the eight
+weeks before and after it). Exit status 0 whatever the verdict; only a crash exits non-zero.
+
+``--keep DIR`` builds the database in ``DIR`` and keeps it; a later run with the same ``DIR``
+reuses it (no build, no rebuild, no tenth-of-the-data count), to profile the page again.
 """
 
 from __future__ import annotations
@@ -191,18 +195,23 @@ def main() -> int:
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--shares", type=int, default=100_000)
     parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="build the database in this directory and keep it, or reuse it")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="porte-voix-bench-analytics-"))
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="porte-voix-bench-analytics-"))
+    reuse = bool(args.keep) and (workdir / "bench.sqlite3").exists()
+    small = None
     try:
         configure(workdir)
         from django.core.management import call_command
         from django.db import connection, reset_queries
         from django.test import Client
+        from django.utils import timezone
 
         from advocacy_share.services.analytics import activity_rebuild
         from lms.home.roles import roles_ensure
         from lms.home.services import site_ensure
+        from lms.people.models import User
         from tests.factories.people import UserFactory
 
         started = time.perf_counter()
@@ -211,43 +220,55 @@ def main() -> int:
             cursor.execute("PRAGMA synchronous=OFF")
         site_ensure()
         client = Client()
-        client.force_login(UserFactory(email="bench-manager@example.com", groups=[roles_ensure().advocacy_managers]))
+        manager = User.objects.filter(email="bench-manager@example.com").first() or UserFactory(
+            email="bench-manager@example.com", groups=[roles_ensure().advocacy_managers]
+        )
+        client.force_login(manager)
         page = "/advocacy/analytics/"
 
-        build(args.employees // 10, args.shares // 10, args.visits // 10, tag="s", seed=3)
-        activity_rebuild()
-        reset_queries()
-        small = measure(client, "GET", get(f"{page}?weeks=26"), 3)
-        build(args.employees, args.shares, args.visits, tag="l")
-        built = time.perf_counter() - started
-        rebuild_started = time.perf_counter()
-        rows = activity_rebuild()
-        rebuild_s = time.perf_counter() - rebuild_started
-        print(
-            f"Set up {args.employees} employees, {args.shares} shares and {args.visits} visits (and a tenth of each) "
-            f"in {built:.1f} s; the nightly rebuild wrote {rows} roll-up rows in {rebuild_s:.1f} s; "
-            f"{args.runs} loads per measurement."
-        )
+        if reuse:
+            print(f"Reused the database in {workdir}; {args.runs} loads per measurement.")
+        else:
+            build(args.employees // 10, args.shares // 10, args.visits // 10, tag="s", seed=3)
+            activity_rebuild()
+            reset_queries()
+            small = measure(client, "GET", get(f"{page}?weeks=26"), 3)
+            build(args.employees, args.shares, args.visits, tag="l")
+            built = time.perf_counter() - started
+            rebuild_started = time.perf_counter()
+            rows = activity_rebuild()
+            rebuild_s = time.perf_counter() - rebuild_started
+            print(
+                f"Set up {args.employees} employees, {args.shares} shares and {args.visits} visits (and a tenth of "
+                f"each) in {built:.1f} s; the nightly rebuild wrote {rows} roll-up rows in {rebuild_s:.1f} s; "
+                f"{args.runs} loads per measurement."
+            )
         results = {}
         for weeks in (4, 12, 26):
             reset_queries()
             results[f"dashboard, last {weeks} weeks"] = measure(client, "GET", get(f"{page}?weeks={weeks}"), args.runs)
+        today = timezone.localdate()
+        pilot = f"pilot_start={today - timedelta(weeks=16)}&pilot_end={today - timedelta(weeks=9)}"
+        reset_queries()
+        results["dashboard and pilot, 12 weeks"] = measure(client, "GET", get(f"{page}?weeks=12&{pilot}"), args.runs)
     except BaseException:
         print(f"The bench crashed; its files are in {workdir}", file=sys.stderr)
         raise
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"\n{'page (whole request)':32} {'median ms':>9}  {'queries':>7}  verdict (<= {BUDGET_MS:.0f} ms)")
     for name, result in results.items():
         verdict = "" if result.error else ("PASS" if result.median_ms <= BUDGET_MS else "FAIL")
         print(f"{name:32} {result.cell()}  {verdict}")
     large = results["dashboard, last 26 weeks"]
-    same = not small.error and not large.error and small.queries == large.queries
-    print(
-        f"\nDashboard queries (26 weeks): {small.queries} with a tenth of the data, {large.queries} with all of it: "
-        f"{'PASS' if same else 'FAIL'} (constant)"
-    )
+    if small is not None:
+        same = not small.error and not large.error and small.queries == large.queries
+        print(
+            f"\nDashboard queries (26 weeks): {small.queries} with a tenth of the data, {large.queries} with all of "
+            f"it: {'PASS' if same else 'FAIL'} (constant)"
+        )
     return 0
 
 

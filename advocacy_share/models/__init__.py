@@ -422,16 +422,20 @@ class BadgeAward(models.Model):
 
 # The programme's settings and the crisis switch's audit, and the dashboard's roll-ups
 # (modules of their own).
-from advocacy_share.models.analytics import ActivityTotal, ActivityWeek  # noqa: E402
+from advocacy_share.models.analytics import ActivityPerson, ActivityTotal, ActivityWeek, DepartmentWeek  # noqa: E402
+from advocacy_share.models.goals import DepartmentGoal  # noqa: E402
 from advocacy_share.models.programme import AdvocacySettings, PauseLog  # noqa: E402
 
 __all__ = [
+    "ActivityPerson",
     "ActivityTotal",
     "ActivityWeek",
     "AdvocacySettings",
     "AdvocateProfile",
     "BadgeAward",
     "Campaign",
+    "DepartmentGoal",
+    "DepartmentWeek",
     "PauseLog",
     "PointsEntry",
     "PointsTotal",

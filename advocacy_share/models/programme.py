@@ -49,6 +49,15 @@ class AdvocacySettings(BaseGenericSetting):
     pilot_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("pilot members"), blank=True, related_name="+"
     )
+    pilot_started_on = models.DateField(
+        _("pilot started on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "With the day the programme opens to everyone, the pilot period the advocacy dashboard "
+            "compares with the weeks before and after it."
+        ),
+    )
     opens_to_all_on = models.DateField(
         _("opens to everyone on"),
         null=True,
@@ -129,7 +138,7 @@ class AdvocacySettings(BaseGenericSetting):
                 FieldPanel("audience"),
                 FieldPanel("pilot_departments"),
                 FieldPanel("pilot_users"),
-                FieldPanel("opens_to_all_on"),
+                FieldRowPanel([FieldPanel("pilot_started_on"), FieldPanel("opens_to_all_on")]),
                 FieldPanel("hr_contact"),
             ],
             heading=_("Who may share"),
@@ -214,6 +223,8 @@ class AdvocacySettings(BaseGenericSetting):
                 high = getattr(self, f"{what}_high_{network}")
                 if low is not None and high is not None and low > high:
                     errors[f"{what}_high_{network}"] = _("The high estimate must not be below the low one.")
+        if self.pilot_started_on and self.opens_to_all_on and self.pilot_started_on >= self.opens_to_all_on:
+            errors["opens_to_all_on"] = _("The programme must open to everyone after the pilot started.")
         if errors:
             raise ValidationError(errors)
 

@@ -1,5 +1,6 @@
 """The advocacy dashboard's figures, read from the roll-ups (``models.analytics``) only: a
-constant number of queries whatever the number of shares and visits.
+constant number of queries whatever the number of shares and visits, each a range read on an
+index (distinct active advocates from ``ActivityPerson``, sums from covering indexes).
 
 Privacy: people are named only when they opted in to the leaderboard; a breakdown by
 department shows a group only when at least ``MIN_GROUP`` people are behind it; smaller groups
@@ -29,11 +30,13 @@ from advocacy_share.data import (
 )
 from advocacy_share.models import (
     SHARE_NETWORK_CHOICES,
+    ActivityPerson,
     ActivityTotal,
     ActivityWeek,
     AdvocacySettings,
     AdvocateProfile,
     Campaign,
+    DepartmentWeek,
     ShareableContent,
 )
 from advocacy_share.services.analytics import week_start
@@ -59,13 +62,15 @@ def media_value(*, reach: int, clicks: int, cpm: Decimal, cpc: Decimal) -> Decim
 
 def dashboard(*, weeks: int, today: date | None = None) -> AdvocacyDashboard:
     """Every figure of ``/advocacy/analytics/`` over the last ``weeks`` weeks (4, 12 or 26),
-    from the roll-ups. Raises ``ValueError`` for another number of weeks."""
+    from the roll-ups. ``today`` ends the period: nobody has posted after it (it is the real
+    today, or a test's frozen one). Raises ``ValueError`` for another number of weeks."""
     if weeks not in PERIOD_WEEKS:
         raise ValueError(f"weeks must be one of {PERIOD_WEEKS}")
     today = today or timezone.localdate()
     start = period_start(weeks, today)
     days = ActivityTotal.objects.filter(week__gte=start, week__lte=today)
     people = ActivityWeek.objects.filter(week__gte=start, week__lte=today)
+    active = active_advocates(start=start, today=today)
     settings = AdvocacySettings.load()
     funnel = certification_api.advocacy_funnel()
     networks = [code for code, _label in SHARE_NETWORK_CHOICES]
@@ -94,6 +99,7 @@ def dashboard(*, weeks: int, today: date | None = None) -> AdvocacyDashboard:
         totals["reach"] += row["r"]
 
     network_values = _network_values(settings, per_network)
+    top_content, top_campaigns = _top_items(days)
     shares = sum(t["shares"] for t in per_network.values())
     posts = sum(t["posts"] for t in per_network.values())
     clicks = sum(t["clicks"] for t in per_network.values())
@@ -105,7 +111,7 @@ def dashboard(*, weeks: int, today: date | None = None) -> AdvocacyDashboard:
         employees=funnel.employees,
         enrolled=funnel.enrolled,
         certified=funnel.certified,
-        active_advocates=people.filter(posts__gt=0).values("user_id").distinct().count(),
+        active_advocates=sum(active.values()),
         posts=posts,
         shares=shares,
         own_posts=posts - shares,
@@ -131,10 +137,24 @@ def dashboard(*, weeks: int, today: date | None = None) -> AdvocacyDashboard:
             )
             for week in week_starts
         ),
-        top_content=_top_content(days),
-        top_campaigns=_top_campaigns(days),
-        departments=_departments(people),
+        top_content=top_content,
+        top_campaigns=top_campaigns,
+        departments=_departments(active, start=start, today=today),
         top_advocates=_top_advocates(people),
+    )
+
+
+def active_advocates(*, start: date, today: date) -> dict[int, int]:
+    """The people who posted at least once from ``start`` (a Monday) to ``today``, per
+    department (0: none), each in their department as of their latest post: the people whose
+    latest week with a post is in the period (nobody posts after today). One query, on an
+    index."""
+    return dict(
+        ActivityPerson.objects.filter(last_week__gte=start, last_week__lte=today)
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("department_id", "n")
     )
 
 
@@ -162,37 +182,46 @@ def _network_values(settings: AdvocacySettings, per_network: dict[str, dict[str,
     return values
 
 
-def _top_content(days: QuerySet[ActivityTotal]) -> tuple[RankedItem, ...]:
-    top = list(
+def _top_items(days: QuerySet[ActivityTotal]) -> tuple[tuple[RankedItem, ...], tuple[RankedItem, ...]]:
+    """The top content and the top campaigns (by library shares, then qualified clicks), from
+    one sum per content item (its campaign with it): one query, then the titles and the names."""
+    per_content = list(
         days.exclude(content_id=0)
-        .values("content_id")
+        .values("content_id", "campaign_id")
         .annotate(s=Sum("shares"), c=Sum("qualified_clicks"))
-        .order_by("-s", "-c", "content_id")[:TOP]
-    )
-    titles = dict(ShareableContent.objects.filter(pk__in=[r["content_id"] for r in top]).values_list("pk", "title"))
-    return tuple(RankedItem(titles.get(r["content_id"], _("(deleted item)")), r["s"], r["c"]) for r in top)
-
-
-def _top_campaigns(days: QuerySet[ActivityTotal]) -> tuple[RankedItem, ...]:
-    top = list(
-        days.exclude(campaign_id=0)
-        .values("campaign_id")
-        .annotate(s=Sum("shares"), c=Sum("qualified_clicks"))
-        .order_by("-s", "-c", "campaign_id")[:TOP]
-    )
-    names = dict(Campaign.objects.filter(pk__in=[r["campaign_id"] for r in top]).values_list("pk", "name"))
-    return tuple(RankedItem(names.get(r["campaign_id"], _("(deleted campaign)")), r["s"], r["c"]) for r in top)
-
-
-def _departments(people: QuerySet[ActivityWeek]) -> tuple[DepartmentActivity, ...]:
-    """Active advocates and posts per department, groups under ``MIN_GROUP`` people merged
-    into "Other" (with the people of no department); "Other" under ``MIN_GROUP`` is left out."""
-    groups = list(
-        people.filter(posts__gt=0)
-        .values("department_id")
-        .annotate(n=Count("user_id", distinct=True), p=Sum("posts"))
         .order_by()
     )
+    per_campaign: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in per_content:
+        if row["campaign_id"]:
+            per_campaign[row["campaign_id"]][0] += row["s"]
+            per_campaign[row["campaign_id"]][1] += row["c"]
+    content: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in per_content:
+        content[row["content_id"]][0] += row["s"]
+        content[row["content_id"]][1] += row["c"]
+    top_content = sorted(content.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:TOP]
+    top_campaigns = sorted(per_campaign.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:TOP]
+    titles = dict(ShareableContent.objects.filter(pk__in=[pk for pk, _sums in top_content]).values_list("pk", "title"))
+    names = dict(Campaign.objects.filter(pk__in=[pk for pk, _sums in top_campaigns]).values_list("pk", "name"))
+    return (
+        tuple(RankedItem(titles.get(pk, _("(deleted item)")), s, c) for pk, (s, c) in top_content),
+        tuple(RankedItem(names.get(pk, _("(deleted campaign)")), s, c) for pk, (s, c) in top_campaigns),
+    )
+
+
+def _departments(active: dict[int, int], *, start: date, today: date) -> tuple[DepartmentActivity, ...]:
+    """Active advocates (``active``: per department) and posts per department, groups under
+    ``MIN_GROUP`` people merged into "Other" (with the people of no department); "Other" under
+    ``MIN_GROUP`` is left out. Two queries."""
+    posts = dict(
+        DepartmentWeek.objects.filter(week__gte=start, week__lte=today, posts__gt=0)
+        .values("department_id")
+        .annotate(p=Sum("posts"))
+        .order_by()
+        .values_list("department_id", "p")
+    )
+    groups = [{"department_id": d, "n": active.get(d, 0), "p": posts.get(d, 0)} for d in {*active, *posts}]
     shown = [g for g in groups if g["department_id"] and g["n"] >= MIN_GROUP]
     merged = [g for g in groups if g not in shown]
     names = dict(Department.objects.filter(pk__in=[g["department_id"] for g in shown]).values_list("pk", "name"))

@@ -8,7 +8,7 @@ Incremental path, each step exactly once:
 - qualified clicks are counted by ``activity_clicks_count`` inside the qualification sweep's
   transaction, which processes each visit once.
 
-``activity_rebuild`` recomputes both tables from the shares and visits. Its numbers are the
+``activity_rebuild`` recomputes every roll-up table from the shares and visits. Its numbers are the
 incremental path's as long as nobody changed department or declared audience in between (the
 roll-ups record the department and audience at the time of the event; the rebuild, the current
 ones): the nightly rebuild is also how a move between departments reaches past activity.
@@ -26,7 +26,15 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from advocacy_share.models import ActivityTotal, ActivityWeek, AdvocateProfile, Share, Visit
+from advocacy_share.models import (
+    ActivityPerson,
+    ActivityTotal,
+    ActivityWeek,
+    AdvocateProfile,
+    DepartmentWeek,
+    Share,
+    Visit,
+)
 
 TotalKey = tuple[date, str, int, int, str]  # week, network, content, campaign, kind
 CHUNK = 500
@@ -80,7 +88,9 @@ def declared_audience(audience: dict[str, Any], network: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
-def _add(model: type[ActivityTotal] | type[ActivityWeek], key: dict[str, Any], deltas: dict[str, int]) -> None:
+def _add(
+    model: type[ActivityTotal] | type[ActivityWeek] | type[DepartmentWeek], key: dict[str, Any], deltas: dict[str, int]
+) -> None:
     """Add ``deltas`` to the row of ``key``, creating it when missing. A concurrent creation
     is caught by the unique constraint (in a savepoint) and turned into an UPDATE."""
     increments = {name: F(name) + value for name, value in deltas.items()}
@@ -125,16 +135,74 @@ def activity_share_count(*, share_id: int) -> bool:
             "reach": declared_audience(audience, row["network"]),
         },
     )
-    _add(
-        ActivityWeek,
-        {"week": week_start(day), "user_id": row["user_id"]},
-        {"posts": 1},
-    )
-    # The week row keeps the author's department as of their latest post.
-    ActivityWeek.objects.filter(week=week_start(day), user_id=row["user_id"]).update(
-        department_id=row["user__department_id"] or 0
+    _person_week_add(
+        week=week_start(day), user_id=row["user_id"], department_id=row["user__department_id"] or 0, library=not own
     )
     return True
+
+
+def _person_week_add(*, week: date, user_id: int, department_id: int, library: bool) -> None:
+    """One more post of ``user_id`` in ``week``: their week row, and their department's week.
+    The week row keeps the author's department as of their latest post; when it changed, the
+    person's whole week moves to the new department's row. The person's week row is locked
+    (or created, the unique constraint settling a race) before their department's row is
+    touched, so two posts of one person counted at once make them active once."""
+    key = {"week": week, "user_id": user_id}
+    shares = 1 if library else 0
+    _person_latest(week=week, user_id=user_id, department_id=department_id)
+    before = _locked_week(key)
+    if before is None:
+        try:
+            with transaction.atomic():
+                ActivityWeek.objects.create(**key, department_id=department_id, posts=1, shares=shares)
+        except IntegrityError:
+            before = _locked_week(key)
+        else:
+            _add(
+                DepartmentWeek,
+                {"week": week, "department_id": department_id},
+                {"active_advocates": 1, "posts": 1, "shares": shares},
+            )
+            return
+    assert before is not None  # noqa: S101 - the row exists: this call or a concurrent one created it
+    old_department, posts, old_shares = before
+    ActivityWeek.objects.filter(**key).update(
+        posts=F("posts") + 1, shares=F("shares") + shares, department_id=department_id
+    )
+    if old_department == department_id:
+        _add(DepartmentWeek, {"week": week, "department_id": department_id}, {"posts": 1, "shares": shares})
+        return
+    _add(
+        DepartmentWeek,
+        {"week": week, "department_id": old_department},
+        {"active_advocates": -1, "posts": -posts, "shares": -old_shares},
+    )
+    _add(
+        DepartmentWeek,
+        {"week": week, "department_id": department_id},
+        {"active_advocates": 1, "posts": posts + 1, "shares": old_shares + shares},
+    )
+
+
+def _person_latest(*, week: date, user_id: int, department_id: int) -> None:
+    """Move the person's latest week with a post to ``week`` (with their department), unless
+    it is later already. The conditional UPDATE is re-checked under the row lock."""
+    latest = ActivityPerson.objects.filter(user_id=user_id, last_week__lte=week)
+    if latest.update(last_week=week, department_id=department_id):
+        return
+    if ActivityPerson.objects.filter(user_id=user_id).exists():
+        return  # a later week is already recorded
+    try:
+        with transaction.atomic():
+            ActivityPerson.objects.create(user_id=user_id, last_week=week, department_id=department_id)
+    except IntegrityError:
+        latest.update(last_week=week, department_id=department_id)
+
+
+def _locked_week(key: dict[str, Any]) -> tuple[int, int, int] | None:
+    return (
+        ActivityWeek.objects.select_for_update().filter(**key).values_list("department_id", "posts", "shares").first()
+    )
 
 
 def activity_clicks_count(*, visit_ids: list[int]) -> int:
@@ -142,15 +210,20 @@ def activity_clicks_count(*, visit_ids: list[int]) -> int:
     the share behind the link, in the visit's week). Must run in the qualification sweep's transaction, which
     hands each visit over once: that is what makes it count once. Returns the clicks added."""
     counts: dict[TotalKey, int] = defaultdict(int)
+    by_department: dict[tuple[date, int], int] = defaultdict(int)
     for start in range(0, len(visit_ids), CHUNK):
         rows = Visit.objects.filter(pk__in=visit_ids[start : start + CHUNK], qualified=True).values(
             "at", *(f"link__share__{name}" for name in SHARE_FIELDS[1:-1])
         )
         for visit in rows:
             share = {name: visit[f"link__share__{name}"] for name in SHARE_FIELDS[1:-1]}
-            counts[_total_key(share, timezone.localdate(visit["at"]))] += 1
+            key = _total_key(share, timezone.localdate(visit["at"]))
+            counts[key] += 1
+            by_department[(key[0], share["user__department_id"] or 0)] += 1
     for key, clicks in counts.items():
         _add(ActivityTotal, _total_row(key), {"qualified_clicks": clicks})
+    for (week, department_id), clicks in by_department.items():
+        _add(DepartmentWeek, {"week": week, "department_id": department_id}, {"qualified_clicks": clicks})
     return sum(counts.values())
 
 
@@ -160,13 +233,13 @@ def _lock_rollups() -> None:
     lost. SQLite's write transactions are already serialised."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (ActivityTotal, ActivityWeek):
+            for model in (ActivityTotal, ActivityPerson, ActivityWeek, DepartmentWeek):
                 cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
 
 
 @transaction.atomic
 def activity_rebuild() -> int:
-    """Recompute both roll-up tables from every shared post and qualified visit, mark every
+    """Recompute the roll-up tables from every shared post and qualified visit, mark every
     shared post counted, and return the rows written. Idempotent: a second run writes the same
     rows. Side effect: the roll-ups are replaced in one transaction (readers see the old or the
     new numbers, never a half)."""
@@ -185,9 +258,10 @@ def activity_rebuild() -> int:
         totals = days[_total_key(row, day)]
         totals["own_posts" if row["content_id"] is None else "shares"] += 1
         totals["reach"] += declared_audience(audiences.get(row["user_id"], {}), row["network"])
-        week = weeks.setdefault((week_start(day), row["user_id"]), [0, 0])
+        week = weeks.setdefault((week_start(day), row["user_id"]), [0, 0, 0])
         week[0] += 1
-        week[1] = row["user__department_id"] or 0
+        week[1] += row["content_id"] is not None
+        week[2] = row["user__department_id"] or 0
     clicks_by_share: dict[int, list[tuple[date, int]]] = defaultdict(list)
     clicks = (
         Visit.objects.filter(qualified=True)
@@ -198,22 +272,49 @@ def activity_rebuild() -> int:
     )
     for group in clicks:
         clicks_by_share[group["link__share_id"]].append((group["day"], group["n"]))
+    departments: dict[tuple[date, int], dict[str, int]] = defaultdict(
+        lambda: {"active_advocates": 0, "posts": 0, "shares": 0, "qualified_clicks": 0}
+    )
     for share in _share_rows(list(clicks_by_share)):
         for day, n in clicks_by_share[share["id"]]:
             days[_total_key(share, day)]["qualified_clicks"] += n
+            departments[(week_start(day), share["user__department_id"] or 0)]["qualified_clicks"] += n
+    people: dict[int, tuple[date, int]] = {}
+    for (monday, user_id), (posts, shares, department_id) in weeks.items():
+        people[user_id] = max(people.get(user_id, (monday, department_id)), (monday, department_id))
+        totals = departments[(monday, department_id)]
+        totals["active_advocates"] += 1
+        totals["posts"] += posts
+        totals["shares"] += shares
     ActivityTotal.objects.all().delete()
     ActivityWeek.objects.all().delete()
+    ActivityPerson.objects.all().delete()
+    DepartmentWeek.objects.all().delete()
     ActivityTotal.objects.bulk_create(
         (ActivityTotal(**_total_row(key), **totals) for key, totals in days.items()), batch_size=CHUNK
     )
     ActivityWeek.objects.bulk_create(
         (
-            ActivityWeek(week=week, user_id=user_id, department_id=department_id, posts=posts)
-            for (week, user_id), (posts, department_id) in weeks.items()
+            ActivityWeek(week=week, user_id=user_id, department_id=department_id, posts=posts, shares=shares)
+            for (week, user_id), (posts, shares, department_id) in weeks.items()
         ),
         batch_size=CHUNK,
     )
-    return len(days) + len(weeks)
+    DepartmentWeek.objects.bulk_create(
+        (
+            DepartmentWeek(week=week, department_id=department_id, **totals)
+            for (week, department_id), totals in departments.items()
+        ),
+        batch_size=CHUNK,
+    )
+    ActivityPerson.objects.bulk_create(
+        (
+            ActivityPerson(user_id=user_id, last_week=week, department_id=department_id)
+            for user_id, (week, department_id) in people.items()
+        ),
+        batch_size=CHUNK,
+    )
+    return len(days) + len(weeks) + len(people) + len(departments)
 
 
 def _share_rows(share_ids: list[int]) -> Iterable[dict[str, Any]]:

@@ -144,15 +144,20 @@ def test_the_rebuilt_roll_ups_give_the_same_dashboard(history):
 
 @pytest.mark.django_db
 def test_small_groups_are_merged_into_other_and_shown_from_five_people():
-    # given active advocates: 6 in A, 3 in B, 2 without department; then 4 in C only
+    # given active advocates: 6 in A and 3 in B posting twice, 2 without department once; then
+    # 4 in C only
     depts = {name: Department.objects.create(name=name) for name in "ABC"}
-    week = date(2026, 3, 16)
-    user_id = iter(UserFactory().pk for _ in range(15))
+
+    def active(department, posts: int) -> None:
+        person = UserFactory(department=department)
+        for n in range(posts):
+            share(person, None, "x", f"2026-03-{16 + n}")
+
     for name, people in (("A", 6), ("B", 3)):
         for _ in range(people):
-            ActivityWeek.objects.create(week=week, user_id=next(user_id), department_id=depts[name].pk, posts=2)
+            active(depts[name], 2)
     for _ in range(2):
-        ActivityWeek.objects.create(week=week, user_id=next(user_id), department_id=0, posts=1)
+        active(None, 1)
 
     # when the dashboard is read
     shown = dashboard(weeks=4, today=TODAY).departments
@@ -161,9 +166,10 @@ def test_small_groups_are_merged_into_other_and_shown_from_five_people():
     assert shown == (DepartmentActivity("A", 6, 12), DepartmentActivity("Other", 5, 8, other=True))
 
     # and when only 4 people of C are active, nothing shows
-    ActivityWeek.objects.all().delete()
+    Share.objects.all().delete()
+    analytics.activity_rebuild()
     for _ in range(4):
-        ActivityWeek.objects.create(week=week, user_id=next(user_id), department_id=depts["C"].pk, posts=1)
+        active(depts["C"], 1)
     assert dashboard(weeks=4, today=TODAY).departments == ()
 
 

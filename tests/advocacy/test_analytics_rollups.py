@@ -9,7 +9,16 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from advocacy_share.models import ActivityTotal, ActivityWeek, AdvocateProfile, Share, ShareableContent, Visit
+from advocacy_share.models import (
+    ActivityPerson,
+    ActivityTotal,
+    ActivityWeek,
+    AdvocateProfile,
+    DepartmentWeek,
+    Share,
+    ShareableContent,
+    Visit,
+)
 from advocacy_share.services import analytics
 from advocacy_share.services import links as link_services
 from advocacy_share.services.shares import Draft, shares_record
@@ -33,7 +42,23 @@ def total_rows() -> list[tuple]:
 
 
 def week_rows() -> list[tuple]:
-    return sorted(ActivityWeek.objects.values_list("week", "user_id", "department_id", "posts"))
+    return sorted(ActivityWeek.objects.values_list("week", "user_id", "department_id", "posts", "shares"))
+
+
+def department_rows() -> list[tuple]:
+    return sorted(
+        DepartmentWeek.objects.exclude(active_advocates=0, posts=0, shares=0, qualified_clicks=0).values_list(
+            "week", "department_id", "active_advocates", "posts", "shares", "qualified_clicks"
+        )
+    )
+
+
+def person_rows() -> list[tuple]:
+    return sorted(ActivityPerson.objects.values_list("user_id", "last_week", "department_id"))
+
+
+def rollups() -> tuple[list[tuple], ...]:
+    return (total_rows(), week_rows(), department_rows(), person_rows())
 
 
 def at(day: int, hour: int = 10) -> datetime:
@@ -57,7 +82,9 @@ def test_a_share_is_counted_once_with_its_dimensions_and_reach():
     # then one post, in one day row and one week row
     assert (first, second) == (True, False)
     assert total_rows() == [(at(0).date(), "linkedin", content.pk, content.campaign_id, "industry", 1, 0, 0, 800)]
-    assert week_rows() == [(at(0).date(), user.pk, sales.pk, 1)]
+    assert week_rows() == [(at(0).date(), user.pk, sales.pk, 1, 1)]
+    assert department_rows() == [(at(0).date(), sales.pk, 1, 1, 1, 0)]
+    assert person_rows() == [(user.pk, at(0).date(), sales.pk)]
     assert Share.objects.get(pk=share.pk).counted is True
 
 
@@ -74,7 +101,8 @@ def test_an_own_post_and_a_scheduled_share():
     # then the own post counts (kind "own", no content or campaign), the reminder does not
     assert counted == [True, False]
     assert total_rows() == [(at(0).date(), "x", 0, 0, "own", 0, 1, 0, 0)]
-    assert week_rows() == [(at(0).date(), user.pk, 0, 1)]
+    assert week_rows() == [(at(0).date(), user.pk, 0, 1, 0)]
+    assert department_rows() == [(at(0).date(), 0, 1, 1, 0, 0)]
 
 
 @pytest.mark.django_db
@@ -94,8 +122,37 @@ def test_recording_a_share_counts_it_in_the_same_transaction(site):
 
     # then both posts are in the roll-ups and counted
     assert sorted(ActivityTotal.objects.values_list("network", "shares")) == [("linkedin", 1), ("x", 1)]
-    assert week_rows() == [(analytics.week_start(timezone.localdate()), user.pk, 0, 2)]
+    assert week_rows() == [(analytics.week_start(timezone.localdate()), user.pk, 0, 2, 2)]
     assert Share.objects.filter(counted=False).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_move_between_departments_moves_the_persons_week():
+    # given a person of Sales who posted twice this week (a library share and an own post), and
+    # a colleague of Sales who posted once
+    sales, tech = Department.objects.create(name="Sales"), Department.objects.create(name="Tech")
+    mover, colleague = UserFactory(department=sales), UserFactory(department=sales)
+    for made in (
+        ShareFactory(user=mover, network="x", created_at=at(0)),
+        ShareFactory(user=mover, content=None, network="x", created_at=at(1)),
+        ShareFactory(user=colleague, network="x", created_at=at(1)),
+    ):
+        analytics.activity_share_count(share_id=made.pk)
+
+    # when the person moves to Tech and posts again the same week
+    mover.department = tech
+    mover.save()
+    analytics.activity_share_count(share_id=ShareFactory(user=mover, network="x", created_at=at(2)).pk)
+
+    # then their whole week is Tech's: Sales keeps the colleague only
+    week = at(0).date()
+    assert department_rows() == sorted([(week, sales.pk, 1, 1, 1, 0), (week, tech.pk, 1, 3, 2, 0)])
+    assert week_rows() == sorted([(week, mover.pk, tech.pk, 3, 2), (week, colleague.pk, sales.pk, 1, 1)])
+    assert person_rows() == sorted([(mover.pk, week, tech.pk), (colleague.pk, week, sales.pk)])
+    # and the nightly rebuild agrees
+    incremental = rollups()
+    analytics.activity_rebuild()
+    assert rollups() == incremental
 
 
 @pytest.mark.django_db
@@ -120,6 +177,9 @@ def test_the_sweep_counts_qualified_clicks_only_once():
         (at(0).date(), *key, 0, 0, 1, 0),
         (at(7).date(), *key, 0, 0, 1, 0),
     ]
+    # and in the sharer's department's weeks
+    department = share.user.department_id or 0
+    assert department_rows() == [(at(0).date(), department, 0, 0, 0, 1), (at(7).date(), department, 0, 0, 0, 1)]
 
 
 @pytest.mark.django_db
@@ -129,14 +189,15 @@ def test_rebuild_twice_writes_the_same_rows():
     VisitFactory(link=TrackedLinkFactory(share=share), at=at(1))
     analytics.activity_share_count(share_id=share.pk)
     link_services.visits_qualify()
-    incremental = (total_rows(), week_rows())
+    incremental = rollups()
 
     # when the roll-ups are rebuilt twice
     written = [analytics.activity_rebuild(), analytics.activity_rebuild()]
 
-    # then the same rows each time, and the same as the incremental path
-    assert written == [2, 2]
-    assert (total_rows(), week_rows()) == incremental
+    # then the same rows each time (a total, a person's week, their latest week, a department's
+    # week), and the same as the incremental path
+    assert written == [4, 4]
+    assert rollups() == incremental
 
 
 def _random_history(rng: random.Random) -> None:
@@ -185,7 +246,7 @@ def _random_history(rng: random.Random) -> None:
 def test_rebuild_gives_the_incremental_numbers_after_a_random_history(seed):
     # given a random mix of shares and visits counted as they came
     _random_history(random.Random(seed))
-    incremental = (total_rows(), week_rows())
+    incremental = rollups()
     assert incremental[0], "the history produced activity"
     assert sum(row[-2] for row in incremental[0]) == Visit.objects.filter(qualified=True).count()
 
@@ -193,10 +254,15 @@ def test_rebuild_gives_the_incremental_numbers_after_a_random_history(seed):
     analytics.activity_rebuild()
 
     # then every row is the same
-    assert (total_rows(), week_rows()) == incremental
+    assert rollups() == incremental
     shared = Share.objects.filter(status=Share.Status.SHARED)
     assert sum(row[-4] + row[-3] for row in incremental[0]) == shared.count()
-    assert sum(row[-1] for row in incremental[1]) == shared.count()
+    assert sum(row[3] for row in incremental[1]) == shared.count()
+    assert sum(row[3] for row in incremental[2]) == shared.count()
+    assert sum(row[2] for row in incremental[2]) == len(incremental[1])
+    assert [row[1] for row in incremental[3]] == [
+        max(week for week, user_id, *_rest in incremental[1] if user_id == row[0]) for row in incremental[3]
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -229,6 +295,26 @@ def test_concurrent_counts_and_sweeps_lose_nothing_and_count_nothing_twice(run_c
     row = ActivityTotal.objects.get()
     assert (row.shares, row.own_posts, row.qualified_clicks) == (40, 0, 80)
     assert sorted(ActivityWeek.objects.values_list("user_id", "posts")) == sorted((u.pk, 10) for u in users)
-    incremental = (total_rows(), week_rows())
+    assert department_rows() == [(at(0).date(), 0, 4, 40, 40, 80)]
+    assert person_rows() == sorted((u.pk, at(0).date(), 0) for u in users)
+    incremental = rollups()
     analytics.activity_rebuild()
-    assert (total_rows(), week_rows()) == incremental
+    assert rollups() == incremental
+
+
+@pytest.mark.django_db
+def test_a_persons_latest_week_moves_forward_only():
+    # given a person who posted in the week of 9 March, in Sales
+    sales, tech = Department.objects.create(name="Sales"), Department.objects.create(name="Tech")
+    user = UserFactory(department=sales)
+    analytics.activity_share_count(share_id=ShareFactory(user=user, created_at=at(7)).pk)
+
+    # when a post of an earlier week is counted later, from Tech
+    user.department = tech
+    user.save()
+    analytics.activity_share_count(share_id=ShareFactory(user=user, created_at=at(0)).pk)
+
+    # then their latest week stays 9 March, in Sales; a later post moves it (and the department)
+    assert person_rows() == [(user.pk, at(7).date(), sales.pk)]
+    analytics.activity_share_count(share_id=ShareFactory(user=user, created_at=at(14)).pk)
+    assert person_rows() == [(user.pk, at(14).date(), tech.pk)]

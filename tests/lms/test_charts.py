@@ -97,3 +97,24 @@ def test_the_figure_filter_groups_numbers_as_the_charts_do():
         html = render("{{ reach|figure }} | {{ amount|figure:2 }} | {{ missing|figure }}", reach=81890, amount=1177.391)
     # then
     assert html == "81\xa0890 | 1\xa0177,39 | "
+
+
+def test_a_progress_bar_fills_its_share_of_the_target_and_says_it_in_words():
+    # given 3.8 of a target of 5, and 12 of a target of 8
+    # when
+    behind = render("{% progress_bar value target 'Sales — clicks' %}", value=3.8, target=5)
+    over = render("{% progress_bar value target 'Company — posts' %}", value=12, target=8)
+
+    # then the bar fills 76 % of the 620 of room (471.2), capped at the whole bar when over
+    assert [r["width"] for r in rects(behind)] == ["620", "471.2"]
+    assert [r["width"] for r in rects(over)] == ["620", "620.0"]
+    assert "Sales — clicks</title>" in behind
+    assert "3.8 of 5, 76 %</desc>" in behind
+    assert '<p class="chart__words">12 of 8, 150 %</p>' in over
+    assert "style=" not in behind
+
+
+def test_a_withheld_figure_draws_no_bar():
+    html = render("{% progress_bar value target 'Tech — posts' %}", value=None, target=5)
+    assert rects(html) == []
+    assert "Tech — posts" in html

@@ -2,8 +2,9 @@
 
 ``{% load charts %}`` then ``{% bar_chart items title %}`` (horizontal bars: a split by
 network, the top content), ``{% column_chart items title target=... %}`` (a weekly series,
-with an optional goal line) or ``{% funnel_chart items title %}`` (employees → enrolled →
-certified → active sharers, each stage with its share of the one before). ``items`` is a list
+with an optional goal line), ``{% funnel_chart items title %}`` (employees → enrolled →
+certified → active sharers, each stage with its share of the one before) or
+``{% progress_bar value target title %}`` (one figure against its target). ``items`` is a list
 of ``(label, value)`` pairs.
 
 Each renders a ``<figure>``: the SVG (``role="img"``, its ``<title>`` and ``<desc>`` say in
@@ -294,6 +295,46 @@ def funnel_chart(items: Iterable[Sequence[object]], title: str) -> SafeString:
     )
     return format_html(
         '<figure class="chart chart--funnel"><figcaption>{}</figcaption>{}{}</figure>', title, svg, table
+    )
+
+
+@register.simple_tag
+def progress_bar(value: object, target: object, title: str) -> SafeString:
+    """One bar of progress towards a target: filled up to the value (at most the whole bar),
+    with a mark at the target, and the same in words ("12 of 20, 60 %") under it. Nothing but
+    the title when the value is ``None`` (a figure withheld)."""
+    if value is None:
+        return format_html('<figure class="chart chart--progress"><figcaption>{}</figcaption></figure>', title)
+    amount, goal = float(value), float(target or 0)  # type: ignore[arg-type]
+    reached = round(100 * amount / goal) if goal else 100
+    words = _("%(value)s of %(target)s, %(percent)s %%") % {
+        "value": number(amount),
+        "target": number(goal),
+        "percent": number(reached),
+    }
+    room, height = WIDTH - 20, 28
+    width = round(room * min(max(reached, 0), 100) / 100, 1)
+    body = format_html(
+        '<rect x="10" y="4" width="{}" height="{}" fill="none" stroke="{}"></rect>'
+        '<rect x="10" y="4" width="{}" height="{}" fill="{}"></rect>'
+        '<line x1="{}" y1="0" x2="{}" y2="{}" stroke="{}" stroke-width="2"></line>',
+        room,
+        BAR,
+        GRID,
+        width,
+        BAR,
+        MARK,
+        10 + room,
+        10 + room,
+        height + 2,
+        TARGET,
+    )
+    svg = _svg(title, words, height + 4, body)
+    return format_html(
+        '<figure class="chart chart--progress"><figcaption>{}</figcaption>{}<p class="chart__words">{}</p></figure>',
+        title,
+        svg,
+        words,
     )
 
 
