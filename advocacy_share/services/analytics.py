@@ -164,7 +164,7 @@ def _person_week_add(*, week: date, user_id: int, department_id: int, library: b
                 {"active_advocates": 1, "posts": 1, "shares": shares},
             )
             return
-    assert before is not None  # noqa: S101 - the row exists: this call or a concurrent one created it
+    assert before is not None  # noqa: S101 - the row exists: this call or a concurrent one created it  # nosec B101
     old_department, posts, old_shares = before
     ActivityWeek.objects.filter(**key).update(
         posts=F("posts") + 1, shares=F("shares") + shares, department_id=department_id

@@ -19,7 +19,8 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 from wagtail.models import Collection, GroupApprovalTask, Page, Site, Workflow
 
-from advocacy_share.models import AdvocacySettings, PauseLog, PointsEntry, ShareableContent
+from advocacy_share.models import AdvocacySettings, DepartmentGoal, PauseLog, PointsEntry, ShareableContent
+from certification import signing
 from certification.models import BulkRender, CertificateEvent
 from courses.models import CourseIndexPage, QuizPage
 from courses.services.attempts import attempt_start
@@ -163,7 +164,11 @@ def build_world() -> World:
         points_entry=entry.pk,
         pause_log=PauseLog.objects.create(paused=False, reason="Back to normal").pk,
         advocacy_settings=AdvocacySettings.load().pk,
+        goal=DepartmentGoal.objects.create(
+            department=None, metric=DepartmentGoal.Metric.ACTIVE_ADVOCATES, target=10
+        ).pk,
     )
+    ids["public_key"] = signing.public_key_multibase()
 
     # policy rules
     ids.update(
