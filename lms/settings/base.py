@@ -326,6 +326,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Read by /readyz: a worker took work in the last minute (lms/home/health.py).
+    "worker-heartbeat": {
+        "task": "lms.home.tasks.worker_heartbeat_task",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
     "courses-close-expired-attempts": {
         "task": "courses.tasks.attempt_close_expired_task",
         "schedule": 60.0,
