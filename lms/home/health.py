@@ -23,10 +23,10 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
+
+from lms import broker
 
 HEARTBEAT_KEY = "porte-voix:worker-heartbeat"
 WORKER_HEARTBEAT_SECONDS = 15
@@ -56,14 +56,8 @@ def check_worker(now: float | None = None) -> Check:
     return Check(True, "ok")
 
 
-def _filesystem_queue() -> Path | None:
-    if not settings.CELERY_BROKER_URL.startswith("filesystem"):
-        return None
-    return Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
-
-
 def check_broker() -> Check:
-    folder = _filesystem_queue()
+    folder = broker.filesystem_queue()
     if folder is not None:
         probe = folder / f".readyz-{os.getpid()}-{uuid.uuid4().hex}"
         try:
@@ -82,28 +76,12 @@ def check_broker() -> Check:
     return Check(True, "ok")
 
 
-def oldest_message_age(folder: Path, now: float | None = None) -> int | None:
-    """Seconds since the oldest message file in ``folder`` was written, None if it is empty."""
-    now = time.time() if now is None else now
-    oldest = None
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.name.endswith(".msg"):
-                continue
-            try:
-                mtime = entry.stat().st_mtime
-            except FileNotFoundError:  # taken by the worker meanwhile
-                continue
-            oldest = mtime if oldest is None else min(oldest, mtime)
-    return None if oldest is None else max(0, int(now - oldest))
-
-
 def check_queue(now: float | None = None) -> Check:
-    folder = _filesystem_queue()
+    folder = broker.filesystem_queue()
     if folder is None:
         return Check(True, "ok")
     try:
-        age = oldest_message_age(folder, now)
+        age = broker.oldest_message_age(folder, now)
     except OSError as exc:
         return Check(False, f"queue folder not readable: {type(exc).__name__}")
     if age is not None and age > QUEUE_MAX_AGE_SECONDS:

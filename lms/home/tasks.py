@@ -23,7 +23,7 @@ def worker_heartbeat_task() -> None:
 
 
 @worker_ready.connect
-def _heartbeat_on_start(**kwargs) -> None:
+def _heartbeat_on_start(**kwargs: object) -> None:
     from lms.home import health
 
     health.heartbeat_record()

@@ -322,6 +322,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
+EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem")
+# Work older than this with its result missing is taken as lost and done again (lifecycle.py).
+PORTE_VOIX_RECONCILE_GRACE_SECONDS = int(env("PORTE_VOIX_RECONCILE_GRACE_SECONDS", "60" if EMBEDDED_BROKER else "600"))
+RECONCILE_EVERY = 30.0 if EMBEDDED_BROKER else 5 * 60.0
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing in the admin ("go live at", "expire at"): checked every minute.
@@ -340,8 +344,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.attempt_close_expired_task",
         "schedule": 60.0,
     },
-    "certification-reconcile": {
-        "task": "certification.tasks.certificate_reconcile_task",
+    # Lost work (lifecycle.py): each kind on its own, every 30 s in the embedded setup (its
+    # broker forgets a message once a worker took it), every 5 minutes with Redis.
+    "certification-reconcile-issuance": {
+        "task": "certification.tasks.certificate_reconcile_issuance_task",
+        "schedule": RECONCILE_EVERY,
+    },
+    "certification-reconcile-pdfs": {
+        "task": "certification.tasks.certificate_reconcile_pdfs_task",
+        "schedule": RECONCILE_EVERY,
+    },
+    "certification-reconcile-emails": {
+        "task": "certification.tasks.certificate_reconcile_emails_task",
+        "schedule": RECONCILE_EVERY,
+    },
+    "certification-reconcile-reminders": {
+        "task": "certification.tasks.certificate_reconcile_reminders_task",
         "schedule": 5 * 60.0,
     },
     # Hourly: a reminder or a renewal is late by at most an hour, and a fresh start (beat runs
