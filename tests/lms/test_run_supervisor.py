@@ -148,3 +148,36 @@ def test_run_keeps_polling_until_told_to_stop(supervised):
     assert supervisor.children["worker"].restarts == 1
     assert supervisor.children["worker"].proc.pid != first
     assert not loop.is_alive()
+
+
+def test_what_a_dead_child_left_in_its_group_is_stopped_before_it_starts_again(supervised, tmp_path):
+    # given: a child that starts a grandchild in its group (as a prefork worker does)
+    pidfile = tmp_path / "grandchild"
+    parent = [
+        sys.executable,
+        "-c",
+        "import subprocess, sys, time; "
+        f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); open({str(pidfile)!r}, 'w').write(str(p.pid)); "
+        "time.sleep(60)",
+    ]
+    clock = Clock()
+    supervisor = supervised([("worker", parent, ROOT)], clock=clock)
+    deadline = time.monotonic() + 10
+    while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grandchild = int(pidfile.read_text())
+
+    # when: the child is SIGKILLed and the supervisor notices
+    os.kill(supervisor.children["worker"].proc.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while supervisor.children["worker"].restart_at is None and time.monotonic() < deadline:
+        supervisor.poll()
+        time.sleep(0.05)
+
+    # then: the grandchild got SIGKILL too (it is gone, or a zombie waiting for init)
+    time.sleep(0.2)
+    try:
+        state = Path(f"/proc/{grandchild}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        state = "gone"
+    assert state in {"gone", "Z"}
