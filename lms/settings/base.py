@@ -360,7 +360,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "certification-reconcile-reminders": {
         "task": "certification.tasks.certificate_reconcile_reminders_task",
-        "schedule": 5 * 60.0,
+        "schedule": RECONCILE_EVERY,
     },
     # Hourly: a reminder or a renewal is late by at most an hour, and a fresh start (beat runs
     # an interval job first after one interval) does not wait six hours. Idempotent and cheap.
