@@ -55,6 +55,13 @@ class SampledRefusals(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "status_code", None) not in self.status_codes:
             return True
+        decided = getattr(record, "sampled_refusal", None)
+        if decided is not None:  # the logging set up twice puts a second filter on the logger
+            return decided
+        record.sampled_refusal = self._decide(record)
+        return record.sampled_refusal
+
+    def _decide(self, record: logging.LogRecord) -> bool:
         group = self.group(record)
         minute = int(self.clock() // self.window_seconds)
         with self._lock:

@@ -76,14 +76,38 @@ def test_groups_are_counted_apart_and_other_answers_pass_untouched():
     assert (record.msg, record.args) == ("%s: %s", ("Not Found", "/s/c"))
 
 
+def test_the_logging_setting_puts_the_sampler_on_django_request(settings):
+    # then
+    assert settings.LOGGING["filters"]["sampled_refusals"] == {"()": "lms.log_sampling.SampledRefusals"}
+    assert settings.LOGGING["loggers"]["django.request"]["filters"] == ["sampled_refusals"]
+
+
+def test_a_record_seen_by_two_samplers_gets_one_decision():
+    # given: the logging configured twice, two filters on the logger
+    clock = Clock()
+    first, second = SampledRefusals(clock=clock), SampledRefusals(clock=clock)
+
+    # when
+    decisions = [first.filter(record := refusal()) and second.filter(record) for _ in range(200)]
+
+    # then: the first, the 100th and the 200th, as with one
+    assert [n + 1 for n, kept in enumerate(decisions) if kept] == [1, 100, 200]
+
+
 @pytest.fixture
 def sampler():
-    """The filter the LOGGING setting installs on django.request, with its counts reset."""
-    (installed,) = [f for f in logging.getLogger("django.request").filters if isinstance(f, SampledRefusals)]
-    installed._windows.clear()
+    """A sampler on django.request with fresh counts (the one LOGGING installs is put aside)."""
+    logger = logging.getLogger("django.request")
+    installed = list(logger.filters)
+    for existing in installed:
+        logger.removeFilter(existing)
+    fresh = SampledRefusals()
+    logger.addFilter(fresh)
     cache.clear()
-    yield installed
-    installed._windows.clear()
+    yield fresh
+    logger.removeFilter(fresh)
+    for existing in installed:
+        logger.addFilter(existing)
     cache.clear()
 
 
