@@ -57,9 +57,10 @@ class SampledRefusals(logging.Filter):
             return True
         decided = getattr(record, "sampled_refusal", None)
         if decided is not None:  # the logging set up twice puts a second filter on the logger
-            return decided
-        record.sampled_refusal = self._decide(record)
-        return record.sampled_refusal
+            return bool(decided)
+        decision = self._decide(record)
+        setattr(record, "sampled_refusal", decision)  # noqa: B010 - an extra attribute of the record
+        return decision
 
     def _decide(self, record: logging.LogRecord) -> bool:
         group = self.group(record)
