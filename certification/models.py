@@ -426,3 +426,22 @@ class HolderReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate_id} {self.day}"
+
+
+class IssuanceRequest(models.Model):
+    """Explicit pending work: "issue what this person now qualifies for", written when a
+    completion or acknowledgement commits (before the issuance message is published), deleted
+    once issuance ran. The reconciliation job reads these rows, not every person active in the last month,
+    so it costs what is pending, not the size of the workforce."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending issuance")
+        verbose_name_plural = _("pending issuances")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"

@@ -68,7 +68,24 @@ def erase_certificates(user) -> int:
     return changed
 
 
+def export_issuance_requests(user) -> list[dict]:
+    from certification.models import IssuanceRequest
+
+    return [
+        {"requested_at": requested_at}
+        for requested_at in IssuanceRequest.objects.filter(user=user).values_list("requested_at", flat=True)
+    ]
+
+
+def erase_issuance_requests(user) -> int:
+    from certification.models import IssuanceRequest
+
+    deleted, _ = IssuanceRequest.objects.filter(user=user).delete()
+    return deleted
+
+
 def register() -> None:
+    privacy.register("certification.IssuanceRequest", export_issuance_requests, erase_issuance_requests)
     privacy.register("certification.Certificate", export_certificates, erase_certificates)
     # Renewals and reminders name nobody once the account is erased, and a revoked
     # certificate is never reminded.

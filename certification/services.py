@@ -25,6 +25,7 @@ from certification.models import (
     Certificate,
     CertificateEvent,
     CertificationProgram,
+    IssuanceRequest,
     RenewalEnrolment,
     StatusListCounter,
 )
@@ -157,6 +158,17 @@ def _after_commit_issue(certificate: Certificate, *, previous: Certificate | Non
             sender=Certificate, certificate_id=certificate_id, user_id=user_id, state="valid", event=event
         )
     )
+
+
+def issuance_request(*, user_id: int, now: datetime | None = None) -> None:
+    """Note that ``user_id`` may now qualify for a certificate (pending until issuance ran)."""
+    IssuanceRequest.objects.update_or_create(user_id=user_id, defaults={"requested_at": now or timezone.now()})
+
+
+def issuance_request_done(*, user_id: int, started_at: datetime) -> None:
+    """Issuance for ``user_id`` ran from ``started_at``: its request is done, unless a newer one
+    came in meanwhile (that one stays pending)."""
+    IssuanceRequest.objects.filter(user_id=user_id, requested_at__lte=started_at).delete()
 
 
 def certificates_issue_for_user(*, user_id: int) -> list[Certificate]:

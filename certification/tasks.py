@@ -13,6 +13,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from certification import services
@@ -44,8 +45,12 @@ def enqueue_on_commit(task: Task[..., Any], *args: int) -> None:
 
 @shared_task(acks_late=True)
 def certificates_issue_for_user_task(user_id: int) -> list[int]:
-    """Issue every programme the user now qualifies for (idempotent)."""
-    return [c.pk for c in services.certificates_issue_for_user(user_id=user_id)]
+    """Issue every programme the user now qualifies for (idempotent), then close the user's
+    pending issuance request."""
+    started_at = timezone.now()
+    issued = [c.pk for c in services.certificates_issue_for_user(user_id=user_id)]
+    services.issuance_request_done(user_id=user_id, started_at=started_at)
+    return issued
 
 
 @shared_task(
@@ -70,10 +75,47 @@ def certificate_email_task(certificate_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def certificate_reconcile_task() -> dict[str, int]:
-    """Beat job: finish work whose message was lost (issuance, PDFs, emails)."""
+    """Finish every kind of lost work in one go (issuance, PDFs, emails, reminders): for
+    tests and the shell. Beat runs the four jobs below, each on its own."""
     from certification import lifecycle
 
     return lifecycle.certificates_reconcile()
+
+
+@shared_task(acks_late=True)
+def certificate_reconcile_issuance_task(after: int = 0) -> dict[str, int]:
+    """Beat job: one batch of pending issuance requests older than the grace period, from the
+    cursor ``after`` (a request pk); enqueues the next batch while there is one."""
+    from certification import lifecycle
+
+    counts, cursor = lifecycle.issuance_reconcile_batch(after=after)
+    if cursor is not None:
+        enqueue(certificate_reconcile_issuance_task, cursor)
+    return counts
+
+
+@shared_task(acks_late=True)
+def certificate_reconcile_pdfs_task() -> int:
+    """Beat job: enqueue again the renders of certificates still without a PDF."""
+    from certification import lifecycle
+
+    return lifecycle.pdfs_reconcile()
+
+
+@shared_task(acks_late=True)
+def certificate_reconcile_emails_task() -> int:
+    """Beat job: enqueue again the emails of certificates whose holder was never emailed."""
+    from certification import lifecycle
+
+    return lifecycle.emails_reconcile()
+
+
+@shared_task(acks_late=True)
+def certificate_reconcile_reminders_task() -> int:
+    """Beat job: enqueue again the renewal reminder batches whose message was lost."""
+    from certification import lifecycle
+
+    return lifecycle.reminder_batches_reconcile()
 
 
 @shared_task(acks_late=True)

@@ -245,6 +245,10 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+    # The rate limits count in the cache. The file cache's increment is a read then a write,
+    # not atomic: concurrent requests from one address can each pass the last free slot, so
+    # a limit may admit a request or two more (31 for 30 under 40 concurrent clients). Good
+    # enough for the embedded setup; Redis (CACHE_URL) counts exactly.
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -314,6 +318,10 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         # The exchange table (broadcasts such as the workers' remote control); kombu's default
         # is a folder relative to the working directory of each process.
         "control_folder": str(BROKER_DIR / "control"),
+        # How long the worker sleeps when it finds nothing it may take. kombu's default (1 s)
+        # also applies while the worker's prefetch is full, which capped the drain at about
+        # 2 messages/s with two processes; a listdir every 20 ms costs nothing measurable.
+        "polling_interval": float(env("CELERY_BROKER_POLLING_INTERVAL") or "0.02"),
     }
 else:
     # Longer than any countdown, ETA or retry backoff we use, so Redis does not redeliver a
@@ -330,12 +338,21 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process is replaced once its resident memory passes this (KiB, checked after each
+# task) or after this many tasks: PDF rendering (WeasyPrint, fonts, images) leaves each
+# process 35–84 MiB bigger after some sixty renders, and that memory is never given back.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(300 * 1024)))
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env("CELERY_WORKER_MAX_TASKS_PER_CHILD", "500"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must never hang on a dead broker: publish fails fast and the
 # reconciliation jobs pick the work up again.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
+EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem")
+# Work older than this with its result missing is taken as lost and done again (lifecycle.py).
+PORTE_VOIX_RECONCILE_GRACE_SECONDS = int(env("PORTE_VOIX_RECONCILE_GRACE_SECONDS", "60" if EMBEDDED_BROKER else "600"))
+RECONCILE_EVERY = 30.0 if EMBEDDED_BROKER else 5 * 60.0
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing in the admin ("go live at", "expire at"): checked every minute.
@@ -344,13 +361,33 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Read by /readyz: a worker took work in the last minute (lms/home/health.py).
+    "worker-heartbeat": {
+        "task": "lms.home.tasks.worker_heartbeat_task",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
     "courses-close-expired-attempts": {
         "task": "courses.tasks.attempt_close_expired_task",
         "schedule": 60.0,
     },
-    "certification-reconcile": {
-        "task": "certification.tasks.certificate_reconcile_task",
-        "schedule": 5 * 60.0,
+    # Lost work (lifecycle.py): each kind on its own, every 30 s in the embedded setup (its
+    # broker forgets a message once a worker took it), every 5 minutes with Redis.
+    "certification-reconcile-issuance": {
+        "task": "certification.tasks.certificate_reconcile_issuance_task",
+        "schedule": RECONCILE_EVERY,
+    },
+    "certification-reconcile-pdfs": {
+        "task": "certification.tasks.certificate_reconcile_pdfs_task",
+        "schedule": RECONCILE_EVERY,
+    },
+    "certification-reconcile-emails": {
+        "task": "certification.tasks.certificate_reconcile_emails_task",
+        "schedule": RECONCILE_EVERY,
+    },
+    "certification-reconcile-reminders": {
+        "task": "certification.tasks.certificate_reconcile_reminders_task",
+        "schedule": RECONCILE_EVERY,
     },
     # Hourly: a reminder or a renewal is late by at most an hour, and a fresh start (beat runs
     # an interval job first after one interval) does not wait six hours. Idempotent and cheap.
@@ -426,9 +463,13 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"sampled_refusals": {"()": "lms.log_sampling.SampledRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # One line per 429 was 6,000 lines in 13 minutes for one scripted client: counted and
+        # sampled instead (lms/log_sampling.py).
+        "django.request": {"filters": ["sampled_refusals"]},
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

@@ -38,6 +38,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://localhost/"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# As with Redis: work is taken as lost after ten minutes.
+PORTE_VOIX_RECONCILE_GRACE_SECONDS = 600
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PORTE_VOIX_BASE_URL = "http://testserver"
 PORTE_VOIX_SIGNING_KEY_FILE = str(TEST_VAR_DIR / "keys" / "issuer-ed25519.pem")

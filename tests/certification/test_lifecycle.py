@@ -3,6 +3,8 @@ renewal, the attempt limit after a restart, bulk PDF re-issue."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,6 +12,7 @@ import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
 from django.core import mail
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from certification import lifecycle, selectors, services, sharing, tasks
@@ -18,6 +21,7 @@ from certification.models import (
     Certificate,
     CertificateEvent,
     CertificationProgram,
+    IssuanceRequest,
     ProgramRequirement,
     RenewalEnrolment,
 )
@@ -123,28 +127,103 @@ def test_reconcile_issues_once_a_certificate_lost_while_the_broker_was_down(
     assert Certificate.objects.filter(user=holder).count() == 0
     monkeypatch.undo()
 
-    # when
-    first = lifecycle.certificates_reconcile()
-    second = lifecycle.certificates_reconcile()
+    # when: the beat job, within the grace period, then after it (twice)
+    pending = IssuanceRequest.objects.get(user=holder)
+    early = lifecycle.certificates_reconcile(now=pending.requested_at + timedelta(minutes=9))
+    later = pending.requested_at + timedelta(minutes=11)
+    first = lifecycle.certificates_reconcile(now=later)
+    second = lifecycle.certificates_reconcile(now=later)
 
-    # then
-    assert first["issued"] == 1
-    assert second["issued"] == 0
+    # then: issued once, and the request is closed
+    assert (early["issued"], first["issued"], second["issued"]) == (0, 1, 0)
     certificate = Certificate.objects.get(user=holder)
     assert (certificate.program_id, certificate.cycle, certificate.status) == (program.pk, 1, "issued")
+    assert not IssuanceRequest.objects.exists()
 
 
-def test_reconcile_ignores_users_whose_completion_is_older_than_30_days(program, main_course, holder):
-    # given
-    with at(ISSUED_AT):
-        complete(holder, main_course, at=ISSUED_AT - timedelta(days=31))
+def test_a_completion_leaves_a_pending_request_that_the_issuance_task_closes(
+    course_index, program, holder, django_capture_on_commit_callbacks
+):
+    # given: a course with one lesson, required by the programme
+    course = CoursePageFactory(parent=course_index)
+    lesson = LessonPageFactory(parent=course)
+    requirement = program.requirements.get()
+    requirement.courses.set([course])
+    requirement.save()
 
-        # when
-        counts = lifecycle.certificates_reconcile()
+    # when: the lesson is completed and committed (the course sends its signal), the
+    # issuance message not yet published
+    with django_capture_on_commit_callbacks(execute=False) as completed:
+        courses_services.lesson_complete(user=holder, lesson=lesson)
+    with django_capture_on_commit_callbacks(execute=False) as publish:
+        for callback in completed:
+            callback()
+    pending = list(IssuanceRequest.objects.values_list("user_id", flat=True))
+    for callback in publish:
+        callback()
+
+    # then: pending until the task ran, closed after
+    assert pending == [holder.pk]
+    assert not IssuanceRequest.objects.exists()
+    assert Certificate.objects.filter(user=holder).count() == 1
+
+
+def test_a_request_newer_than_the_running_issuance_stays_pending(db, holder):
+    # given: a request made while issuance was running
+    started_at = timezone.now()
+    services.issuance_request(user_id=holder.pk, now=started_at + timedelta(seconds=1))
+
+    # when
+    services.issuance_request_done(user_id=holder.pk, started_at=started_at)
 
     # then
-    assert counts["issued"] == 0
+    assert IssuanceRequest.objects.filter(user=holder).count() == 1
+
+
+def test_reconcile_reads_pending_requests_by_cursor_and_not_active_people(program, main_course, holder, monkeypatch):
+    # given: a person who completed the course yesterday with no pending request, and five
+    # pending requests older than the grace period (people who qualify for nothing)
+    complete(holder, main_course, at=ISSUED_AT - timedelta(days=1))
+    IssuanceRequest.objects.all().delete()
+    waiting = [UserFactory() for _ in range(5)]
+    for user in waiting:
+        services.issuance_request(user_id=user.pk, now=ISSUED_AT - timedelta(minutes=20))
+    looked_at = []
+    issue = services.certificates_issue_for_user
+    monkeypatch.setattr(
+        services, "certificates_issue_for_user", lambda *, user_id: looked_at.append(user_id) or issue(user_id=user_id)
+    )
+
+    # when: batches of two
+    batches = []
+    cursor = 0
+    while cursor is not None:
+        counts, cursor = lifecycle.issuance_reconcile_batch(after=cursor, limit=2, now=ISSUED_AT)
+        batches.append(counts["requests"])
+
+    # then: 2 + 2 + 1, only the pending people, every request closed, the holder not looked at
+    assert batches == [2, 2, 1]
+    assert looked_at == [user.pk for user in waiting]
+    assert not IssuanceRequest.objects.exists()
     assert not Certificate.objects.exists()
+
+
+def test_the_issuance_job_enqueues_its_next_batch_until_none_is_left(db, monkeypatch):
+    # given: seven pending requests, batches of three (the task runs eagerly in tests)
+    for _ in range(7):
+        services.issuance_request(user_id=UserFactory().pk, now=timezone.now() - timedelta(hours=1))
+    monkeypatch.setattr(lifecycle, "RECONCILE_BATCH", 3)
+    cursors = []
+    enqueue = tasks.enqueue
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: cursors.append(args) or enqueue(task, *args))
+
+    # when
+    counts = tasks.certificate_reconcile_issuance_task.delay().get()
+
+    # then: the first batch handled three and chained two more
+    assert counts == {"issued": 0, "requests": 3, "errors": 0}
+    assert len(cursors) == 2
+    assert not IssuanceRequest.objects.exists()
 
 
 def test_reconcile_enqueues_missing_pdfs_and_emails_after_ten_minutes(certificate, program, monkeypatch):
@@ -204,6 +283,47 @@ def test_a_failed_render_is_recorded_for_hr_and_left_alone_by_reconciliation(cer
     assert not certificate.pdf
     with at(ISSUED_AT + timedelta(hours=1)):
         assert lifecycle.certificates_reconcile()["pdf_enqueued"] == 0
+
+
+def test_embedded_mode_finds_a_lost_pdf_within_two_minutes(certificate, settings, monkeypatch):
+    # given: the embedded grace period (60 s) and beat every 30 s; the render message was lost
+    settings.PORTE_VOIX_RECONCILE_GRACE_SECONDS = 60
+    published = []
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: published.append((task.name, *args)) or True)
+
+    # when: the beat ticks at 30, 60 and 90 s after issuance
+    found = {}
+    for seconds in (30, 60, 90):
+        with at(ISSUED_AT + timedelta(seconds=seconds)):
+            found[seconds] = lifecycle.pdfs_reconcile()
+
+    # then: found at the 60 s tick (90 s at worst)
+    assert found == {30: 0, 60: 1, 90: 1}
+    assert published[0] == ("certification.tasks.certificate_render_pdf_task", certificate.pk)
+
+
+def test_lost_pdfs_and_emails_are_not_enqueued_again_while_the_queue_has_a_backlog(
+    certificate, settings, monkeypatch, tmp_path
+):
+    # given: the embedded broker with a message waiting for 30 s
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    settings.CELERY_BROKER_URL = "filesystem://localhost/"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(queue)}
+    waiting = queue / "0001_x.celery.msg"
+    waiting.write_text("{}")
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: True)
+
+    # when: an hour after issuance, with the backlog, then once it drained
+    with at(ISSUED_AT + timedelta(hours=1)):
+        then = time.time() - 30
+        os.utime(waiting, (then, then))
+        backlogged = (lifecycle.pdfs_reconcile(), lifecycle.emails_reconcile())
+        waiting.unlink()
+        drained = (lifecycle.pdfs_reconcile(), lifecycle.emails_reconcile())
+
+    # then
+    assert (backlogged, drained) == ((0, 0), (1, 1))
 
 
 # --- expiry reminders and renewal ------------------------------------------------------------------

@@ -76,7 +76,10 @@ def test_every_beat_schedule_entry_names_a_registered_task(registered_tasks):
 
     # then
     assert {entry["task"] for entry in schedule.values()} >= {
-        "certification.tasks.certificate_reconcile_task",
+        "certification.tasks.certificate_reconcile_issuance_task",
+        "certification.tasks.certificate_reconcile_pdfs_task",
+        "certification.tasks.certificate_reconcile_emails_task",
+        "certification.tasks.certificate_reconcile_reminders_task",
         "certification.tasks.certificate_expiry_reminders_task",
     }
     assert unknown == {}
@@ -93,7 +96,7 @@ def test_every_task_name_written_as_a_string_in_the_code_is_registered(registere
     unknown = {name: paths for name, paths in found.items() if name not in registered_tasks}
 
     # then
-    assert "certification.tasks.certificate_reconcile_task" in found, "the scan found nothing: it is broken"
+    assert "certification.tasks.certificate_reconcile_pdfs_task" in found, "the scan found nothing: it is broken"
     assert unknown == {}
 
 

@@ -22,15 +22,17 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.db.models import F
 
 from certification import lifecycle, tasks
-from certification.models import Certificate, CertificateEvent
+from certification.models import Certificate, CertificateEvent, IssuanceRequest
 from courses import services as courses_services
 from tests.factories.answers import correct_answers, route
 from tests.factories.certification import CertificationProgramFactory, ProgramRequirementFactory, eligible_learner
@@ -299,6 +301,8 @@ def test_broker_down_while_passing_the_final_quiz_then_reconciliation_issues_onc
     ]
 
     # when: the broker is back (the real Redis) and the beat job runs, twice
+    # (the pending issuance request dated back past the grace period: taken as lost)
+    IssuanceRequest.objects.update(requested_at=F("requested_at") - lifecycle.reconcile_grace() - timedelta(seconds=1))
     first = lifecycle.certificates_reconcile()
     second = lifecycle.certificates_reconcile()
 
