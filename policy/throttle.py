@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
+
+from lms.ratelimit import is_ratelimited
 
 DEFAULT_RATE = "30/m"
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -33,6 +34,10 @@ def post_check_limited(request) -> int | None:
     too). Within one window the wait given is the whole window, an upper bound.
     """
     rate = post_check_rate()
-    if is_ratelimited(request, group="policy-post-check", key="user", rate=rate, method="POST", increment=True):
+    # Fails open while the cache is out of reach, as advocacy_share's draft check does: signed-in
+    # employees only, bounded text, and the post checker must keep answering for everyone.
+    if is_ratelimited(
+        request, fail_open=True, group="policy-post-check", key="user", rate=rate, method="POST", increment=True
+    ):
         return period_seconds(rate)
     return None

@@ -11,11 +11,15 @@ The gate is asked again at send time (``sharing_state(user)``):
   they are by then more than ``STALE_AFTER`` late: then they are cancelled (a week-old reminder
   is noise).
 
-Exactly once: each group of rows is claimed by a conditional ``UPDATE … WHERE status =
-'scheduled'`` inside the transaction that also sends the email; a second sweep running at the
-same time claims nothing (PostgreSQL re-checks the condition after the first commits; SQLite
-runs one writer at a time). If the email fails, the transaction rolls back and the next sweep
-tries again.
+Never twice: each group of rows is claimed by a conditional ``UPDATE … WHERE status =
+'scheduled'``, committed before the email is sent; a second sweep running at the same time
+claims nothing (PostgreSQL re-checks the condition after the first commits; SQLite runs one
+writer at a time). If sending raises, the claim is given back (the rows are ``scheduled``
+again) and the next sweep tries again. A worker killed between the claim's commit and the
+end of the send (the sweep's message is delivered again, ``acks_late``) leaves the rows
+``reminded`` without an email: the one case of a reminder lost, chosen over the opposite
+order, where a worker killed after the send but before the commit (the SMTP exchange is the
+slow part) had the next sweep send the email a second time.
 """
 
 from __future__ import annotations
@@ -103,14 +107,19 @@ def reminders_send_due(*, now: datetime | None = None) -> SweepResult:
             else:
                 waiting += len(ids)
             continue
+        with transaction.atomic():
+            claimed = _claim(ids, Share.Status.REMINDED, now)
+        if not claimed:
+            continue
         try:
-            with transaction.atomic():
-                claimed = _claim(ids, Share.Status.REMINDED, now)
-                if claimed:
-                    _send_reminder(user, claimed)
-                    sent += 1
+            _send_reminder(user, claimed)
         except Exception:
-            logger.exception("reminder for shares %s not sent; the next sweep tries again", ids)
+            logger.exception("reminder for shares %s not sent; the next sweep tries again", claimed)
+            Share.objects.filter(pk__in=claimed, status=Share.Status.REMINDED, reminded_at=now).update(
+                status=Share.Status.SCHEDULED, reminded_at=None
+            )
+        else:
+            sent += 1
     return SweepResult(sent=sent, cancelled=cancelled, waiting=waiting)
 
 

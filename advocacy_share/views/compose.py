@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from advocacy_share.compose_forms import ComposeForm
 from advocacy_share.intents import CLIPBOARD_NETWORKS, counted_length, intent_url
@@ -31,6 +30,7 @@ from advocacy_share.views.gate import advocacy_required, api_rate_limit, gate_re
 from lms.http import error_response, wants_json
 from lms.i18n import language_code
 from lms.networks import network_label
+from lms.ratelimit import is_ratelimited
 from policy import api as policy_api
 
 DEFAULT_CHECK_RATE = "60/m"
@@ -213,7 +213,12 @@ def check(request: HttpRequest) -> HttpResponse:
     Errors as JSON: 400 ``invalid_input`` / ``text_too_long``, 403 (the gate's reason), 429
     ``rate_limited`` with ``Retry-After``. Rate limited per user in the shared cache."""
     rate = check_rate()
-    if is_ratelimited(request, group="advocacy-check", key="user", rate=rate, method="POST", increment=True):
+    # Fails open while the cache is out of reach: only signed-in employees reach it, a draft's
+    # length is bounded (``text_too_long``), and refusing would stop everyone from checking
+    # their drafts for as long as the outage lasts.
+    if is_ratelimited(
+        request, fail_open=True, group="advocacy-check", key="user", rate=rate, method="POST", increment=True
+    ):
         seconds = _period_seconds(rate)
         minutes = max(1, -(-seconds // 60))
         message = ngettext(

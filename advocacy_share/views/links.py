@@ -36,7 +36,6 @@ from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_ratelimit.core import is_ratelimited
 
 from advocacy_share import visitors
 from advocacy_share.links import target_url_problem, utm_url
@@ -44,6 +43,7 @@ from advocacy_share.selectors import links as link_selectors
 from advocacy_share.selectors.links import LinkTarget
 from advocacy_share.services import links as link_services
 from lms.http import client_ip, error_response
+from lms.ratelimit import is_ratelimited
 from policy import api as policy_api
 
 logger = logging.getLogger(__name__)
@@ -65,8 +65,12 @@ def _never_stored(response: HttpResponse) -> HttpResponse:
 
 def _unknown_code(request: HttpRequest) -> HttpResponse:
     """The site's 404 page for an unknown code, or 429 once this address tried too many."""
+    # Fails open while the cache is out of reach: walking the code space takes millions of
+    # requests, each unknown code is a 404 the database still answers, and refusing would turn
+    # away nobody but the people who mistyped a link.
     limited = is_ratelimited(
         request,
+        fail_open=True,
         group=UNKNOWN_CODE_GROUP,
         key=lambda group, req: client_ip(req),
         rate=UNKNOWN_CODE_RATE,

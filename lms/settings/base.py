@@ -236,8 +236,15 @@ LOGOUT_REDIRECT_URL = "/"
 
 # --- Cache --------------------------------------------------------------------------------
 CACHE_URL = env("CACHE_URL")
+# Redis (the scaled mode) through lms.cache.ResilientRedisCache: while Redis is out of reach the
+# site keeps serving without it (reads miss, writes are dropped, a warning a minute), and each
+# rate limit fails open or closed as lms.ratelimit's callers say. Short time-outs: a Redis that
+# stops answering costs a request a fraction of a second, then is left alone for 2 s.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "lms.cache.ResilientRedisCache", "LOCATION": CACHE_URL, "OPTIONS": REDIS_CACHE_OPTIONS}
+    }
 else:
     CACHES = {
         "default": {

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHE_URL, DATABASES, VAR_DIR
+from .base import CACHE_URL, DATABASES, REDIS_CACHE_OPTIONS, VAR_DIR
 
 TEST_VAR_DIR = Path(os.environ.get("PORTE_VOIX_TEST_VAR_DIR", tempfile.mkdtemp(prefix="porte-voix-test-")))
 
@@ -26,7 +26,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # integration suite runs on the scaled mode's Redis cache (CACHE_URL=redis://…), shared with
 # the Celery worker it starts, as the web processes and workers of a deployment share it.
 if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "lms.cache.ResilientRedisCache", "LOCATION": CACHE_URL, "OPTIONS": REDIS_CACHE_OPTIONS}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = TEST_VAR_DIR / "media"

@@ -241,3 +241,33 @@ def test_two_sweeps_at_once_send_each_reminder_once(site, run_concurrently):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
     assert Share.objects.filter(status="reminded").count() == 6
     assert TrackedLink.objects.count() == 0  # no allowed domain: own posts without links
+
+
+def test_a_failed_send_gives_the_claim_back_and_the_next_sweep_sends_once(site, monkeypatch):
+    # given a due reminder, and an email server that fails once
+    user = certified(preferred_language="en")
+    shares = _scheduled(user)
+    from advocacy_share.services import reminders
+
+    real_send = reminders._send_reminder
+    calls = []
+
+    def failing_once(user, share_ids):
+        calls.append(share_ids)
+        if len(calls) == 1:
+            raise ConnectionRefusedError("smtp down")
+        real_send(user, share_ids)
+
+    monkeypatch.setattr(reminders, "_send_reminder", failing_once)
+
+    # when the sweep runs, then runs again
+    first = reminders_send_due()
+    after_first = sorted(Share.objects.filter(pk__in=[s.pk for s in shares]).values_list("status", "reminded_at"))
+    second = reminders_send_due()
+    third = reminders_send_due()
+
+    # then the failed send left the shares scheduled, and the next sweep sent one email
+    assert (first.sent, second.sent, third.sent) == (0, 1, 0)
+    assert after_first == [("scheduled", None), ("scheduled", None)]
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    assert Share.objects.filter(pk__in=[s.pk for s in shares], status="reminded").count() == 2

@@ -163,7 +163,9 @@ def slow_renders(**kwargs):
 class Worker:
     """A Celery worker (``-A chaos_app``: the project's app) against the test database, in its own session."""
 
-    def __init__(self, name: str, *, broker_url: str, workdir: Path, render_delay: float = 0):
+    def __init__(
+        self, name: str, *, broker_url: str, workdir: Path, render_delay: float = 0, app_source: str | None = None
+    ):
         self.hostname = f"{name}-{os.getpid()}@localhost"
         self.log = workdir / f"{name}.log"
         settings_dir = workdir / f"{name}-settings"
@@ -175,7 +177,8 @@ class Worker:
         )
         # The project's Celery app, with renders slowed down in the pool's processes so that the
         # worker can be killed in the middle of one (the code under test is left as it is).
-        (settings_dir / "chaos_app.py").write_text(SLOW_RENDER_APP.format(delay=render_delay))
+        # ``app_source``: another hook of the same kind, for another task.
+        (settings_dir / "chaos_app.py").write_text(app_source or SLOW_RENDER_APP.format(delay=render_delay))
         env = os.environ.copy()
         env.update(
             DATABASE_URL=database_url_for(django_settings.DATABASES["default"]),

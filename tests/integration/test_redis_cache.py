@@ -76,7 +76,7 @@ def test_the_suite_runs_on_the_redis_cache(redis_cache):
     # then: the configured backend, and the value is in Redis itself
     import redis
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "lms.cache.ResilientRedisCache"
     assert settings.CACHES["default"]["LOCATION"] == os.environ["CACHE_URL"]
     assert redis.Redis.from_url(os.environ["CACHE_URL"]).exists(cache.make_key("integration-probe")) == 1
 

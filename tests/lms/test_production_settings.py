@@ -79,8 +79,9 @@ def test_the_production_services_are_the_ones_configured(environ):
         "DEBUG": False,
         "CACHES": {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "lms.cache.ResilientRedisCache",
                 "LOCATION": "redis://redis.internal:6379/1",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             }
         },
         "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
