@@ -15,7 +15,8 @@ Erasure (``erase_user``) anonymises a former employee: every eraser runs, in one
 then the account itself is blanked and marked erased (``User.erased_at``). What remains are
 rows tied to an anonymous account, which the reports count as aggregates. Every eraser is
 idempotent, so erasure can be run again (after a partial failure, or to sweep up rows a task
-wrote meanwhile); background work checks ``is_erased`` before writing anything for a person.
+wrote meanwhile); background work that writes for a person (issuance, PDF renders, points)
+checks ``User.erased_at`` first and writes nothing for an erased account.
 """
 
 from __future__ import annotations
@@ -85,16 +86,6 @@ class ErasureReport:
     @property
     def total(self) -> int:
         return sum(self.rows.values())
-
-
-def is_erased(user_id: int | None) -> bool:
-    """Whether the account ``user_id`` was erased: background work calls this before writing
-    anything for a person (a task queued before the erasure must write nothing back)."""
-    if not user_id:
-        return False
-    from lms.people.models import User
-
-    return User.objects.filter(pk=user_id, erased_at__isnull=False).exists()
 
 
 def erase_user(user) -> ErasureReport:
