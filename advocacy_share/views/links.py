@@ -118,7 +118,7 @@ def _record(request: HttpRequest, link: LinkTarget) -> None:
     try:
         now = timezone.now()
         # META, not request.headers: building the headers mapping costs more than this lookup.
-        agent = visitors.agent_of(request.headers.get("user-agent", ""))
+        agent = visitors.agent_of(request.META.get("HTTP_USER_AGENT", ""))
         link_services.visit_record(
             link_id=link.id,
             at=now,
