@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUDGET_MS = 300.0
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import configure, get, measure  # noqa: E402 - bench/run.py's helpers
+from run import configure, get, measure, print_budget_table  # noqa: E402 - bench/run.py's helpers
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -258,10 +258,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"\n{'page (whole request)':32} {'median ms':>9}  {'queries':>7}  verdict (<= {BUDGET_MS:.0f} ms)")
-    for name, result in results.items():
-        verdict = "" if result.error else ("PASS" if result.median_ms <= BUDGET_MS else "FAIL")
-        print(f"{name:32} {result.cell()}  {verdict}")
+    print_budget_table("page (whole request)", results, BUDGET_MS)
     large = results["dashboard, last 26 weeks"]
     if small is not None:
         same = not small.error and not large.error and small.queries == large.queries

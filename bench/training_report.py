@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUDGET_MS = 300.0
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import add_courses, configure, get, measure  # noqa: E402 - bench/run.py's helpers
+from run import add_courses, configure, get, measure, print_budget_table  # noqa: E402 - bench/run.py's helpers
 
 
 def build(employees: int, attempts: int, *, seed: int = 11) -> dict[str, int]:
@@ -181,10 +181,7 @@ def main() -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"\n{'admin page (whole request)':32} {'median ms':>9}  {'queries':>7}  verdict (<= {BUDGET_MS:.0f} ms)")
-    for name, result in results.items():
-        verdict = "" if result.error else ("PASS" if result.median_ms <= BUDGET_MS else "FAIL")
-        print(f"{name:32} {result.cell()}  {verdict}")
+    print_budget_table("admin page (whole request)", results, BUDGET_MS)
     same = len(small_queries) == len(large_queries)
     if not same:
         for label, queries in (("small", small_queries), ("large", large_queries)):

@@ -44,6 +44,8 @@ STATUS_LIST = "default"
 HOLDER_NAME_MAX_LENGTH = Certificate._meta.get_field("holder_name").max_length
 # The revocation reason of the certificates of a person whose data was erased.
 ERASED_REASON = "erased"
+# People per query when pending requests are backfilled (well under SQLite's variable limit).
+BACKFILL_BATCH = 500
 
 
 class CertificationError(DomainError):
@@ -163,6 +165,27 @@ def _after_commit_issue(certificate: Certificate, *, previous: Certificate | Non
 def issuance_request(*, user_id: int, now: datetime | None = None) -> None:
     """Note that ``user_id`` may now qualify for a certificate (pending until issuance ran)."""
     IssuanceRequest.objects.update_or_create(user_id=user_id, defaults={"requested_at": now or timezone.now()})
+
+
+def issuance_requests_backfill(*, since: datetime, now: datetime | None = None) -> int:
+    """Write a pending request for everyone who completed a course or accepted the policy since
+    ``since`` and has none yet; returns how many were written. Run once when upgrading from a
+    release without pending requests (``manage.py issuance_backfill``): issuance lost before
+    the upgrade is then found by the reconciliation like any other. Rerunnable: a person with a
+    request keeps it as it is."""
+    now = now or timezone.now()
+    user_ids = sorted(
+        courses_api.users_with_completions_since(since) | policy_api.users_with_acknowledgements_since(since)
+    )
+    written = 0
+    for start in range(0, len(user_ids), BACKFILL_BATCH):
+        chunk = user_ids[start : start + BACKFILL_BATCH]
+        pending = set(IssuanceRequest.objects.filter(user_id__in=chunk).values_list("user_id", flat=True))
+        rows = [IssuanceRequest(user_id=user_id, requested_at=now) for user_id in chunk if user_id not in pending]
+        # A request written meanwhile by a completion wins: the conflict is skipped, not raised.
+        IssuanceRequest.objects.bulk_create(rows, ignore_conflicts=True)
+        written += len(rows)
+    return written
 
 
 def issuance_request_done(*, user_id: int, started_at: datetime) -> None:
