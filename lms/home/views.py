@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -31,7 +31,7 @@ from certification import api as certification_api
 from courses import api as courses_api
 from lms.home import health
 from lms.home.forms import AdvocacyPreferencesForm
-from lms.http import wants_json
+from lms.http import error_response, wants_json
 from lms.middleware import database_unavailable, unavailable_response
 from lms.people import privacy
 
@@ -101,20 +101,42 @@ def advocacy_preferences(request):
     return redirect("/me/#advocacy-preferences")
 
 
-@login_required
+@require_POST
 def set_language(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """Switch the interface language, signed in or not: the choice is kept in the language
+    cookie (which ``LocaleMiddleware`` reads before the browser's preference) and, for a
+    signed-in person, in their profile too, which wins on any device. Then back to ``next``
+    (a page of this site only). An unknown language changes nothing and says so (400)."""
     language = request.POST.get("language", "")
-    if language in dict(settings.LANGUAGES):
+    if language not in dict(settings.LANGUAGES):
+        return error_response(
+            request,
+            code="unknown_language",
+            message=_("This language is not offered. Choose French or English."),
+            status=400,
+            title=_("Unknown language"),
+        )
+    if request.user.is_authenticated:
         request.user.preferred_language = language
         request.user.save(update_fields=["preferred_language"])
-    target = request.POST.get("next", "/me/")
+    fallback = "/me/" if request.user.is_authenticated else "/"
+    target = request.POST.get("next", fallback)
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "/me/"
-    return redirect(target)
+        target = fallback
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 @never_cache

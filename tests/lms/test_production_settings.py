@@ -232,3 +232,11 @@ print(json.dumps({
         "plain_page": [301, "https://learn.acme.example/courses/?page=2"],
         "plain_probe": [200, None],
     }
+
+
+def test_every_cookie_is_sent_over_https_only_in_production(environ):
+    # when
+    values = production_settings(environ, "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE")
+
+    # then: the language cookie too (the header's switch sets it for anonymous visitors)
+    assert values == {"SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "LANGUAGE_COOKIE_SECURE": True}

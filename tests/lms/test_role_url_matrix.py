@@ -523,7 +523,7 @@ ROWS: dict[str, R] = {
     "admin/advocacy/goals/usage/<int:pk>/": R("L L L H o o", "/admin/advocacy/goals/usage/{goal}/"),
     "admin/advocacy/goals/history/<int:pk>/": R("L L L H o o", "/admin/advocacy/goals/history/{goal}/"),
     "admin/advocacy/goals/history-results/<int:pk>/": R("L L L H o o", "/admin/advocacy/goals/history-results/{goal}/"),
-    "me/language/": R("L o o o o o", "/me/language/", method="POST"),
+    "me/language/": R("o o o o o o", "/me/language/", method="POST"),
     "me/advocacy/": R("L o o o o o", "/me/advocacy/", method="POST"),
     "healthz": R("o o o o o o", "/healthz"),
     # Public to every role alike; 503 here because no Celery worker runs in this test, so the
