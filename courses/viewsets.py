@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm, SearchFilterMixin
@@ -20,6 +21,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BaseChooser
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -144,6 +146,22 @@ class AllQuestionsIndexView(IndexView):
 
     def get_copy_url(self, instance):
         return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if question_permission_policy.user_has_permission(self.request.user, "change"):
+            url = reverse("courses_question_preview", args=(instance.pk,))
+            buttons.append(MenuItem(_("Preview as a learner"), url=url, icon_name="view", priority=15))
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        # GIFT import and export (courses.interchange.views).
+        buttons = list(super().header_more_buttons)
+        if question_permission_policy.user_has_permission(self.request.user, "add"):
+            buttons.append(Button(_("Import (GIFT)"), url=reverse("courses_gift_import"), icon_name="upload"))
+        buttons.append(Button(_("Export (GIFT)"), url=reverse("courses_gift_export"), icon_name="download"))
+        return buttons
 
     @property
     def header_buttons(self):

@@ -1,0 +1,126 @@
+"""Reads of the GIFT interchange: the dry-run report of a file, and the export of the bank.
+Neither writes anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from courses.interchange import gift
+from courses.interchange.builder import build_question, validation_messages
+from courses.interchange.mapping import Choice, Draft, Skipped, gift_answers, to_draft
+from courses.models import (
+    MultipleChoiceQuestion,
+    OrderingQuestion,
+    Question,
+    QuestionCategory,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+
+# Moodle refuses bigger files by default too; a question bank is far smaller.
+MAX_GIFT_BYTES = 1024 * 1024
+
+
+@dataclass
+class GiftReport:
+    """What importing a file would do: the questions created, those skipped and why, and the
+    problems that stop the whole import (with their line numbers)."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    problems: list[gift.GiftProblem] = field(default_factory=list)
+    categories: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def importable(self) -> bool:
+        return not self.problems and bool(self.drafts)
+
+
+def gift_report(*, source: str, category: QuestionCategory | None, language: str) -> GiftReport:
+    """Parse ``source`` and check every question against our models, without saving."""
+    document = gift.parse_gift(source)
+    report = GiftReport(problems=list(document.problems), categories=list(document.categories))
+    for question in document.questions:
+        result = to_draft(question)
+        if isinstance(result, Skipped):
+            report.skipped.append(result)
+            continue
+        messages = validation_messages(build_question(result, category=category, language=language))
+        if messages:
+            report.problems.append(gift.GiftProblem(result.line, " ".join(messages)))
+            continue
+        report.drafts.append(result)
+    report.problems.sort(key=lambda problem: problem.line)
+    if not document.questions and not document.problems:
+        report.problems.append(gift.GiftProblem(1, _("The file holds no question.")))
+    return report
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotExported:
+    question_id: int
+    prompt: str
+    reason: str
+
+
+@dataclass
+class GiftExport:
+    text: str
+    count: int
+    not_exported: list[NotExported]
+
+
+def draft_of(question: Question) -> Draft | None:
+    """A question of the bank in the shape the GIFT writer takes; ``None`` when GIFT has no
+    way to carry its type."""
+    base = {"line": 0, "prompt": question.prompt, "explanation": question.explanation}
+    if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
+        choices = tuple(
+            Choice(str(value["text"]), bool(value.get("correct")), str(value.get("feedback") or ""))
+            for value in (block.value for block in question.choices)
+        )
+        return Draft(type_key=question.type_key, choices=choices, **base)
+    if isinstance(question, TrueFalseQuestion):
+        return Draft(
+            type_key=question.type_key,
+            correct_answer=question.correct_answer,
+            feedback_true=question.feedback_true,
+            feedback_false=question.feedback_false,
+            **base,
+        )
+    if isinstance(question, OrderingQuestion):
+        return Draft(type_key=question.type_key, items=tuple(str(block.value) for block in question.items), **base)
+    return None
+
+
+def gift_export(*, questions: Iterable[Question]) -> GiftExport:
+    """The questions as one GIFT file (a ``$CATEGORY`` line where the category changes); the
+    questions GIFT cannot carry are listed at the top of the file and in ``not_exported``."""
+    parts: list[str] = []
+    not_exported: list[NotExported] = []
+    category: str | None = None
+    count = 0
+    for question in questions:
+        draft = draft_of(question)
+        if draft is None:
+            reason = _("GIFT has no %(type)s type.") % {"type": question.type_label}
+            not_exported.append(NotExported(question.pk, str(question), reason))
+            continue
+        name = question.category.name if question.category else ""
+        if name != category:
+            category = name
+            if name:
+                parts.append(f"$CATEGORY: {' '.join(name.split())}\n")
+        comment = f"question {question.pk}: {question.type_label}, {question.get_language_display()}"
+        parts.append(gift.write_question(comment, draft.prompt, gift_answers(draft), draft.explanation))
+        count += 1
+    header = [f"// {_('Exported from the question bank')}: {count}"]
+    header += [f"// {_('Not exported')}: {item.question_id} “{item.prompt}”: {item.reason}" for item in not_exported]
+    text = "\n".join(header) + "\n\n" + "\n".join(parts)
+    return GiftExport(text=text, count=count, not_exported=not_exported)
