@@ -24,7 +24,7 @@ problems it found, each with the line it starts on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -183,7 +183,9 @@ def _question(line: int, text: str, category: str) -> GiftQuestion:
         return GiftQuestion(line, DESCRIPTION, name, prompt, GiftText("", prompt.format), category)
     brace_line = line + text[: max(start, 0)].count("\n")
     if start == -1 or finish == -1 or finish < start:
-        raise _Problem(line, _("Unbalanced braces: the answers go between one “{” and one “}” (escape others as \\{ \\})."))
+        raise _Problem(
+            line, _("Unbalanced braces: the answers go between one “{” and one “}” (escape others as \\{ \\}).")
+        )
     if text.find("{", start + 1) != -1 or text.find("}", finish + 1) != -1:
         raise _Problem(line, _("More than one answer block: a question has one “{…}” (escape others as \\{ \\})."))
     answer_text = text[start + 1 : finish]
@@ -199,32 +201,24 @@ def _question(line: int, text: str, category: str) -> GiftQuestion:
     if (separator := answer_text.rfind("####")) != -1:
         general = answer_text[separator + 4 :]
         answer_text = answer_text[:separator].strip()
-    base = {"line": line, "name": name, "prompt": prompt, "category": category}
-    general_feedback = _text(general, prompt.format)
+    base = GiftQuestion(line, SHORTANSWER, name, prompt, _text(general, prompt.format), category)
     if not answer_text:
-        return GiftQuestion(kind=ESSAY, general_feedback=general_feedback, **base)
+        return replace(base, kind=ESSAY)
     if answer_text.startswith("#"):
-        return GiftQuestion(kind=NUMERICAL, general_feedback=general_feedback, **base)
+        return replace(base, kind=NUMERICAL)
     if "~" in answer_text:
         answers = _choices(answer_text, answer_line, prompt.format)
-        return GiftQuestion(
-            kind=MULTICHOICE, general_feedback=general_feedback, answers=answers, single="=" in answer_text, **base
-        )
+        return replace(base, kind=MULTICHOICE, answers=answers, single="=" in answer_text)
     if "=" in answer_text and "->" in answer_text:
-        return GiftQuestion(kind=MATCH, general_feedback=general_feedback, pairs=_pairs(answer_text, line), **base)
+        return replace(base, kind=MATCH, pairs=_pairs(answer_text, line))
     head, *feedback = answer_text.split("#", 2)
     if head.strip() in _TRUE_FALSE:
         wrong = _text(feedback[0], prompt.format) if feedback else GiftText("", prompt.format)
         right = _text(feedback[1], prompt.format) if len(feedback) > 1 else GiftText("", prompt.format)
-        return GiftQuestion(
-            kind=TRUEFALSE,
-            general_feedback=general_feedback,
-            truth=_TRUE_FALSE[head.strip()],
-            feedback_right=right,
-            feedback_wrong=wrong,
-            **base,
+        return replace(
+            base, kind=TRUEFALSE, truth=_TRUE_FALSE[head.strip()], feedback_right=right, feedback_wrong=wrong
         )
-    return GiftQuestion(kind=SHORTANSWER, general_feedback=general_feedback, **base)
+    return base
 
 
 def _choices(answer_text: str, line: int, default_format: str) -> tuple[GiftAnswer, ...]:

@@ -4,7 +4,7 @@ Neither writes anything."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -79,23 +79,22 @@ class GiftExport:
 def draft_of(question: Question) -> Draft | None:
     """A question of the bank in the shape the GIFT writer takes; ``None`` when GIFT has no
     way to carry its type."""
-    base = {"line": 0, "prompt": question.prompt, "explanation": question.explanation}
+    base = Draft(line=0, type_key=question.type_key, prompt=question.prompt, explanation=question.explanation)
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
         choices = tuple(
             Choice(str(value["text"]), bool(value.get("correct")), str(value.get("feedback") or ""))
             for value in (block.value for block in question.choices)
         )
-        return Draft(type_key=question.type_key, choices=choices, **base)
+        return replace(base, choices=choices)
     if isinstance(question, TrueFalseQuestion):
-        return Draft(
-            type_key=question.type_key,
+        return replace(
+            base,
             correct_answer=question.correct_answer,
             feedback_true=question.feedback_true,
             feedback_false=question.feedback_false,
-            **base,
         )
     if isinstance(question, OrderingQuestion):
-        return Draft(type_key=question.type_key, items=tuple(str(block.value) for block in question.items), **base)
+        return replace(base, items=tuple(str(block.value) for block in question.items))
     return None
 
 
@@ -120,7 +119,12 @@ def gift_export(*, questions: Iterable[Question]) -> GiftExport:
         comment = f"question {question.pk}: {question.type_label}, {question.get_language_display()}"
         parts.append(gift.write_question(comment, draft.prompt, gift_answers(draft), draft.explanation))
         count += 1
-    header = [f"// {_('Exported from the question bank')}: {count}"]
-    header += [f"// {_('Not exported')}: {item.question_id} “{item.prompt}”: {item.reason}" for item in not_exported]
+    header = ["// " + _("Questions exported from the question bank: %(count)s") % {"count": count}]
+    header += [
+        "// "
+        + _("Not exported: %(id)s “%(prompt)s”: %(reason)s")
+        % {"id": item.question_id, "prompt": item.prompt, "reason": item.reason}
+        for item in not_exported
+    ]
     text = "\n".join(header) + "\n\n" + "\n".join(parts)
     return GiftExport(text=text, count=count, not_exported=not_exported)

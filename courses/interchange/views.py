@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -61,7 +61,9 @@ class UploadForm(TargetForm):
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text: save it as UTF-8 and upload it again.")) from None
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text: save it as UTF-8 and upload it again.")
+            ) from None
 
 
 class ConfirmForm(TargetForm):
@@ -112,7 +114,9 @@ class GiftImportView(WagtailAdminTemplateMixin, TemplateView):
                 "language": language,
             }
         )
-        return self._render(form, report=report, confirm=confirm, file_name=request.FILES["file"].name)
+        return self._render(
+            form, report=report, confirm=confirm, file_name=getattr(request.FILES.get("file"), "name", "")
+        )
 
     def _import(self, request: HttpRequest) -> HttpResponse:
         confirm = ConfirmForm(request.POST)
@@ -126,11 +130,13 @@ class GiftImportView(WagtailAdminTemplateMixin, TemplateView):
             )
         except GiftImportError as error:
             return self._render(UploadForm(), report=error.report, status=400)
-        messages.success(
-            request,
-            gettext("%(created)s questions imported, %(skipped)s skipped.")
-            % {"created": len(result.created), "skipped": len(result.report.skipped)},
+        created, skipped = len(result.created), len(result.report.skipped)
+        message = ngettext(
+            "%(created)s question imported (%(skipped)s skipped).",
+            "%(created)s questions imported (%(skipped)s skipped).",
+            created,
         )
+        messages.success(request, message % {"created": created, "skipped": skipped})
         return redirect("all_questions:index")
 
     def _render(self, form: forms.Form, *, status: int = 200, **context: Any) -> HttpResponse:

@@ -16,14 +16,14 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -56,8 +56,18 @@ class _PreviewView(View):
     template_name = "courses/learner_preview.html"
 
     @method_decorator(never_cache)
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return super().dispatch(request, *args, **kwargs)
+
+    # What each preview says: its target (a draw grades only there), its pass mark, its title.
+    def target(self) -> str:
+        raise NotImplementedError
+
+    def pass_mark(self, draw: dict[str, Any]) -> Decimal:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        raise NotImplementedError
 
     def render_take(self, request: HttpRequest, draw: dict[str, Any], *, error=None, posted=None, status=200):
         context = {
@@ -86,7 +96,7 @@ class QuestionPreviewView(_PreviewView):
         super().setup(request, *args, **kwargs)
         self.question = get_object_or_404(Question, pk=kwargs["pk"])
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not question_permission_policy.user_has_permission(request.user, "change"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -94,7 +104,7 @@ class QuestionPreviewView(_PreviewView):
     def target(self) -> str:
         return f"question:{self.question.pk}"
 
-    def pass_mark(self, draw: dict[str, Any]) -> Any:
+    def pass_mark(self, draw: dict[str, Any]) -> Decimal:
         return Decimal(SINGLE_QUESTION_PASS_MARK)
 
     def describe(self) -> dict[str, Any]:
@@ -110,7 +120,7 @@ class QuizTryView(_PreviewView):
         super().setup(request, *args, **kwargs)
         self.quiz = get_object_or_404(QuizPage, pk=kwargs["quiz_id"])
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not user_may_analyse(self.quiz, request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -118,7 +128,7 @@ class QuizTryView(_PreviewView):
     def target(self) -> str:
         return f"quiz:{self.quiz.pk}"
 
-    def pass_mark(self, draw: dict[str, Any]) -> Any:
+    def pass_mark(self, draw: dict[str, Any]) -> Decimal:
         return Decimal(draw["pass_mark"])
 
     def describe(self) -> dict[str, Any]:

@@ -73,7 +73,10 @@ def test_missing_word_names_weights_feedback_and_escapes():
 
     # then: the missing word becomes a blank in the text
     assert questions[1].prompt.text == "Grant is _____ in Grant's tomb."
-    assert questions[2].prompt.text == "The American holiday of Thanksgiving is celebrated on the _____ Thursday of November."
+    assert (
+        questions[2].prompt.text
+        == "The American holiday of Thanksgiving is celebrated on the _____ Thursday of November."
+    )
     # feedback per answer, and the line each answer is on
     assert [(a.text.text, a.weight, a.feedback.text, a.line) for a in questions[10].answers] == [
         ("wrong answer", Decimal(0), "feedback comment on the wrong answer", 53),
@@ -247,7 +250,10 @@ def test_the_report_of_moodles_sample_lists_what_is_created_and_what_is_skipped(
         (32, "true_false"),
         (37, "true_false"),
     ]
-    assert [(s.line, s.reason[:20]) for s in report.skipped] == [(5, "Essay questions are "), (25, "Short answer questio")]
+    assert [(s.line, s.reason[:20]) for s in report.skipped] == [
+        (5, "Essay questions are "),
+        (25, "Short answer questio"),
+    ]
     assert report.drafts[1].warnings == (
         "HTML formatting is removed: the texts are plain text here.",
         "Each wrong answer ticked takes away 50 % here (one right answer's share).",
@@ -272,7 +278,10 @@ def test_import_creates_the_questions_in_the_chosen_category_and_language(db, qu
     ]
     general = TrueFalseQuestion.objects.get(correct_answer=False)
     assert general.explanation == "This is, of course, a Hitchiker's Guide to the Galaxy reference."
-    assert (general.feedback_true, general.feedback_false) == ("42 is the Ultimate Answer.", "You gave the right answer.")
+    assert (general.feedback_true, general.feedback_false) == (
+        "42 is the Ultimate Answer.",
+        "You gave the right answer.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -324,8 +333,12 @@ def test_every_type_exports_and_imports_back_identically(db, question_category):
             choices=[choice("[html]not a tag", correct=True, feedback="yes: {right}"), choice("%50% wrong")],
         ),
         MultipleChoiceQuestionFactory(
-            choices=[choice("a", correct=True, feedback="a#1"), choice("b", correct=True), choice("c", correct=True),
-                     choice("d", feedback="no=no")]
+            choices=[
+                choice("a", correct=True, feedback="a#1"),
+                choice("b", correct=True),
+                choice("c", correct=True),
+                choice("d", feedback="no=no"),
+            ]
         ),
         TrueFalseQuestionFactory(correct_answer=False, feedback_true="not so", feedback_false=""),
         TrueFalseQuestionFactory(correct_answer=True, feedback_true="", feedback_false="think again"),
@@ -364,8 +377,12 @@ def test_the_demo_bank_exports_and_imports_back_identically(site, question_categ
 
     # then
     assert exported.count == len(exportable) > 40
-    assert {type(q) for q in exportable} == {SingleChoiceQuestion, MultipleChoiceQuestion, TrueFalseQuestion,
-                                             OrderingQuestion}
+    assert {type(q) for q in exportable} == {
+        SingleChoiceQuestion,
+        MultipleChoiceQuestion,
+        TrueFalseQuestion,
+        OrderingQuestion,
+    }
     assert len(exported.not_exported) == len(bank) - len(exportable)
     assert result.report.skipped == [] and result.report.problems == []
     assert [comparable(q) for q in result.created] == [comparable(q) for q in exportable]

@@ -23,9 +23,7 @@ def test_upload_shows_the_report_then_import_creates_the_questions(hr_editor_cli
     source = (FIXTURES / "moodle_export.gift.txt").read_text(encoding="utf-8")
 
     # when
-    report = hr_editor_client.post(
-        url, {"file": upload(source), "category": question_category.pk, "language": "fr"}
-    )
+    report = hr_editor_client.post(url, {"file": upload(source), "category": question_category.pk, "language": "fr"})
     signed = SOURCE.search(report.content.decode()).group(1)
     imported = hr_editor_client.post(url, {"source": signed, "category": question_category.pk, "language": "en"})
 
@@ -97,9 +95,7 @@ def test_export_downloads_the_chosen_language_and_lists_what_gift_cannot_carry(h
 
 def test_a_learner_cannot_import(employee_client):
     # when
-    response = employee_client.post(
-        reverse("courses_gift_import"), {"file": upload("What?{=a ~b}"), "language": "en"}
-    )
+    response = employee_client.post(reverse("courses_gift_import"), {"file": upload("What?{=a ~b}"), "language": "en"})
 
     # then
     assert response.status_code == 302

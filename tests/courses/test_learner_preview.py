@@ -17,8 +17,12 @@ DRAW = re.compile(rb'name="draw" value="([^"]+)"')
 
 
 def learner_state():
-    return (Attempt.objects.count(), AttemptAnswer.objects.count(), Enrollment.objects.count(),
-            LessonProgress.objects.count())
+    return (
+        Attempt.objects.count(),
+        AttemptAnswer.objects.count(),
+        Enrollment.objects.count(),
+        LessonProgress.objects.count(),
+    )
 
 
 def draw_of(response):
@@ -94,8 +98,11 @@ def test_a_single_question_preview_shows_the_choices_then_the_credit_and_the_fee
     # given
     question = MultipleChoiceQuestionFactory(
         prompt="Which ones?",
-        choices=[choice("Right A", correct=True, feedback="fb-a"), choice("Right B", correct=True, feedback="fb-b"),
-                 choice("Wrong C", feedback="fb-c")],
+        choices=[
+            choice("Right A", correct=True, feedback="fb-a"),
+            choice("Right B", correct=True, feedback="fb-b"),
+            choice("Wrong C", feedback="fb-c"),
+        ],
     )
     url = reverse("courses_question_preview", args=(question.pk,))
 
