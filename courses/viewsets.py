@@ -16,7 +16,7 @@ from wagtail.admin.forms.choosers import BaseFilterForm, SearchFilterMixin
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -43,10 +43,23 @@ COMMON_PANELS = [
 EXPLANATION_PANEL = FieldPanel("explanation")
 
 
+class QuestionEditView(EditView):
+    """The edit form, with "Preview as a learner" (``courses.previews``) in its "more" menu."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if question_permission_policy.user_has_permission(self.request.user, "change"):
+            url = reverse("courses_question_preview", args=(self.object.pk,))
+            buttons.append(Button(_("Preview as a learner"), url=url, icon_name="view", priority=5))
+        return buttons
+
+
 class QuestionTypeViewSet(ModelViewSet):
     """Base for the per-type viewsets: same listing shape, type-specific form panels."""
 
     add_to_admin_menu = False
+    edit_view_class = QuestionEditView
     copy_view_enabled = True
     inspect_view_enabled = False
     list_display = ["__str__", "category", "points", "language", "updated_at"]

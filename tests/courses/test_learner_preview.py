@@ -149,3 +149,19 @@ def test_learners_get_no_preview(name, quiz, employee_client):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("wagtailadmin_login"))
     assert b"explanation-secret" not in response.content
+
+
+def test_the_question_bank_links_to_the_previews_and_the_gift_screens(quiz, hr_editor_client):
+    # given
+    question = quiz.bank[0]
+
+    # when
+    listing = hr_editor_client.get(reverse("all_questions:index")).content.decode()
+    edit = hr_editor_client.get(reverse("single_choice_questions:edit", args=(question.pk,))).content.decode()
+    quiz_edit = hr_editor_client.get(reverse("wagtailadmin_pages:edit", args=(quiz.pk,))).content.decode()
+
+    # then
+    preview_url = reverse("courses_question_preview", args=(question.pk,))
+    assert preview_url in listing and preview_url in edit
+    assert reverse("courses_gift_import") in listing and reverse("courses_gift_export") in listing
+    assert reverse("courses_quiz_try", args=(quiz.pk,)) in quiz_edit
