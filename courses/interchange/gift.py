@@ -37,6 +37,7 @@ SHORTANSWER = "shortanswer"
 NUMERICAL = "numerical"
 ESSAY = "essay"
 DESCRIPTION = "description"
+ORDERING = "ordering"  # not GIFT: Moodle's ordering plugin, read from Moodle XML
 
 TEXT_FORMATS = ("moodle", "html", "plain", "markdown")
 HUNDRED = Decimal(100)

@@ -74,6 +74,9 @@ KIND_REASONS = {
 }
 
 
+OTHER_KIND = _("Moodle questions of type “%(type)s” have no equivalent question type here.")
+
+
 class _Cannot(Exception):
     pass
 
@@ -105,10 +108,10 @@ def to_draft(question: GiftQuestion) -> Draft | Skipped:
             fields = _single(question, text) if question.single else _multiple(question, text)
         elif question.kind == gift.TRUEFALSE:
             fields = _true_false(question, text)
-        elif question.kind == gift.MATCH and _is_ordering(question):
+        elif question.kind == gift.ORDERING or (question.kind == gift.MATCH and _is_ordering(question)):
             fields = {"type_key": "ordering", "items": tuple(right for _left, right in _by_position(question))}
         else:
-            raise _Cannot(KIND_REASONS[question.kind])
+            raise _Cannot(KIND_REASONS.get(question.kind) or OTHER_KIND % {"type": question.kind})
     except _Cannot as cannot:
         return Skipped(question.line, prompt, str(cannot.args[0]))
     explanation = text(question.general_feedback)

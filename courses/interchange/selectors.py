@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
-from courses.interchange import gift
+from courses.interchange import gift, moodle_xml
 from courses.interchange.builder import build_question, validation_messages
 from courses.interchange.mapping import Choice, Draft, Skipped, gift_answers, to_draft
 from courses.models import (
@@ -29,6 +29,7 @@ class GiftReport:
     """What importing a file would do: the questions created, those skipped and why, and the
     problems that stop the whole import (with their line numbers)."""
 
+    format: str = "gift"
     drafts: list[Draft] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[gift.GiftProblem] = field(default_factory=list)
@@ -40,9 +41,13 @@ class GiftReport:
 
 
 def gift_report(*, source: str, category: QuestionCategory | None, language: str) -> GiftReport:
-    """Parse ``source`` and check every question against our models, without saving."""
-    document = gift.parse_gift(source)
-    report = GiftReport(problems=list(document.problems), categories=list(document.categories))
+    """Parse ``source`` (GIFT, or Moodle XML when it starts with ``<``) and check every question
+    against our models, without saving."""
+    is_xml = moodle_xml.looks_like_xml(source)
+    document = moodle_xml.parse_moodle_xml(source) if is_xml else gift.parse_gift(source)
+    report = GiftReport(
+        format="xml" if is_xml else "gift", problems=list(document.problems), categories=list(document.categories)
+    )
     for question in document.questions:
         result = to_draft(question)
         if isinstance(result, Skipped):
@@ -55,7 +60,7 @@ def gift_report(*, source: str, category: QuestionCategory | None, language: str
         report.drafts.append(result)
     report.problems.sort(key=lambda problem: problem.line)
     if not document.questions and not document.problems:
-        report.problems.append(gift.GiftProblem(1, _("The file holds no question.")))
+        report.problems.append(gift.GiftProblem(0 if is_xml else 1, _("The file holds no question.")))
     return report
 
 
@@ -98,19 +103,35 @@ def draft_of(question: Question) -> Draft | None:
     return None
 
 
-def gift_export(*, questions: Iterable[Question]) -> GiftExport:
-    """The questions as one GIFT file (a ``$CATEGORY`` line where the category changes); the
-    questions GIFT cannot carry are listed at the top of the file and in ``not_exported``."""
-    parts: list[str] = []
-    not_exported: list[NotExported] = []
-    category: str | None = None
-    count = 0
+def _exportable(questions: Iterable[Question]) -> tuple[list[tuple[Question, Draft]], list[NotExported]]:
+    exportable, not_exported = [], []
     for question in questions:
         draft = draft_of(question)
         if draft is None:
-            reason = _("GIFT has no %(type)s type.") % {"type": question.type_label}
+            reason = _("GIFT and Moodle XML have no %(type)s type.") % {"type": question.type_label}
             not_exported.append(NotExported(question.pk, str(question), reason))
-            continue
+        else:
+            exportable.append((question, draft))
+    return exportable, not_exported
+
+
+def _header(count: int, not_exported: list[NotExported]) -> list[str]:
+    header = [_("Questions exported from the question bank: %(count)s") % {"count": count}]
+    header += [
+        _("Not exported: %(id)s “%(prompt)s”: %(reason)s")
+        % {"id": item.question_id, "prompt": item.prompt, "reason": item.reason}
+        for item in not_exported
+    ]
+    return header
+
+
+def gift_export(*, questions: Iterable[Question]) -> GiftExport:
+    """The questions as one GIFT file (a ``$CATEGORY`` line where the category changes); the
+    questions GIFT cannot carry are listed at the top of the file and in ``not_exported``."""
+    exportable, not_exported = _exportable(questions)
+    parts: list[str] = []
+    category: str | None = None
+    for question, draft in exportable:
         name = question.category.name if question.category else ""
         if name != category:
             category = name
@@ -118,13 +139,23 @@ def gift_export(*, questions: Iterable[Question]) -> GiftExport:
                 parts.append(f"$CATEGORY: {' '.join(name.split())}\n")
         comment = f"question {question.pk}: {question.type_label}, {question.get_language_display()}"
         parts.append(gift.write_question(comment, draft.prompt, gift_answers(draft), draft.explanation))
-        count += 1
-    header = ["// " + _("Questions exported from the question bank: %(count)s") % {"count": count}]
-    header += [
-        "// "
-        + _("Not exported: %(id)s “%(prompt)s”: %(reason)s")
-        % {"id": item.question_id, "prompt": item.prompt, "reason": item.reason}
-        for item in not_exported
-    ]
-    text = "\n".join(header) + "\n\n" + "\n".join(parts)
-    return GiftExport(text=text, count=count, not_exported=not_exported)
+    header = "\n".join("// " + " ".join(line.split()) for line in _header(len(exportable), not_exported))
+    return GiftExport(text=header + "\n\n" + "\n".join(parts), count=len(exportable), not_exported=not_exported)
+
+
+def moodle_xml_export(*, questions: Iterable[Question]) -> GiftExport:
+    """The same questions as a Moodle XML file (ordering as Moodle's ordering plugin type)."""
+    exportable, not_exported = _exportable(questions)
+    parts: list[str] = []
+    category: str | None = None
+    for question, draft in exportable:
+        name = question.category.name if question.category else ""
+        if name != category:
+            category = name
+            if name:
+                parts.append(moodle_xml.write_category(name))
+        xml_type = moodle_xml.XML_TYPES[draft.type_key]
+        parts.append(moodle_xml.write_question(xml_type, f"{question.pk} {question}", draft))
+    comments = "\n".join(moodle_xml.comment(line) for line in _header(len(exportable), not_exported))
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + comments + "\n<quiz>\n" + "\n".join(parts) + "\n</quiz>\n"
+    return GiftExport(text=text, count=len(exportable), not_exported=not_exported)

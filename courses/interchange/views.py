@@ -1,4 +1,4 @@
-"""Admin views of the GIFT interchange (``/admin/questions/gift/…``).
+"""Admin views of the GIFT and Moodle XML interchange (``/admin/questions/gift/…``).
 
 Import in two steps: the file is uploaded and checked (the dry-run report: what will be
 created, what is skipped and why, the problems with their line numbers), then imported from the
@@ -26,7 +26,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from courses.interchange.selectors import MAX_GIFT_BYTES, gift_export, gift_report
+from courses.interchange.selectors import MAX_GIFT_BYTES, gift_export, gift_report, moodle_xml_export
 from courses.interchange.services import GiftImportError, gift_import
 from courses.models import Question, QuestionCategory
 
@@ -50,8 +50,8 @@ class TargetForm(forms.Form):
 
 class UploadForm(TargetForm):
     file = forms.FileField(
-        label=_("GIFT file"),
-        help_text=_("A Moodle GIFT text file (UTF-8), at most 1 MB."),
+        label=_("GIFT or Moodle XML file"),
+        help_text=_("A Moodle GIFT text file or a Moodle XML file (UTF-8), at most 1 MB."),
     )
 
     def clean_file(self) -> str:
@@ -83,11 +83,12 @@ class ExportForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", _("All languages")), *LANGUAGE_CHOICES], required=False
     )
+    format = forms.ChoiceField(label=_("Format"), choices=[("gift", "GIFT"), ("xml", "Moodle XML")], required=False)
 
 
 class GiftImportView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "courses/admin/gift_import.html"
-    page_title = _("Import questions (GIFT)")
+    page_title = _("Import questions (GIFT, Moodle XML)")
     header_icon = "upload"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -147,7 +148,7 @@ class GiftImportView(WagtailAdminTemplateMixin, TemplateView):
 
 class GiftExportView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "courses/admin/gift_export.html"
-    page_title = _("Export questions (GIFT)")
+    page_title = _("Export questions (GIFT, Moodle XML)")
     header_icon = "download"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -164,6 +165,11 @@ class GiftExportView(WagtailAdminTemplateMixin, TemplateView):
             questions = questions.filter(category=category)
         if language := form.cleaned_data["language"]:
             questions = questions.filter(language=language)
+        if form.cleaned_data["format"] == "xml":
+            exported = moodle_xml_export(questions=questions)
+            response = HttpResponse(exported.text, content_type="application/xml; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="questions.moodle.xml"'
+            return response
         exported = gift_export(questions=questions)
         response = HttpResponse(exported.text, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="questions.gift.txt"'

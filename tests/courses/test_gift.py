@@ -13,7 +13,7 @@ import pytest
 
 from courses.interchange import gift
 from courses.interchange.mapping import Choice, Draft, Skipped, to_draft
-from courses.interchange.selectors import draft_of, gift_export, gift_report
+from courses.interchange.selectors import draft_of, gift_export, gift_report, moodle_xml_export
 from courses.interchange.services import GiftImportError, gift_import
 from courses.models import (
     MultipleChoiceQuestion,
@@ -352,7 +352,7 @@ def test_every_type_exports_and_imports_back_identically(db, question_category):
 
     # then
     assert exported.count == 5
-    assert [(n.reason) for n in exported.not_exported] == ["GIFT has no post scenario type."]
+    assert [(n.reason) for n in exported.not_exported] == ["GIFT and Moodle XML have no post scenario type."]
     assert result.report.skipped == []
     assert all(draft.warnings == () for draft in result.report.drafts)
     assert [comparable(q) for q in result.created] == [comparable(q) for q in originals]
@@ -386,3 +386,80 @@ def test_the_demo_bank_exports_and_imports_back_identically(site, question_categ
     assert len(exported.not_exported) == len(bank) - len(exportable)
     assert result.report.skipped == [] and result.report.problems == []
     assert [comparable(q) for q in result.created] == [comparable(q) for q in exportable]
+
+
+# --- Moodle XML ---------------------------------------------------------------------------
+
+
+def test_a_moodle_xml_file_reports_its_questions_by_rank(db, question_category):
+    # when
+    report = gift_report(source=read("moodle_sample.xml"), category=question_category, language="en")
+
+    # then
+    assert (report.format, report.problems) == ("xml", [])
+    assert report.categories == [(1, "$course$/top/Social media")]
+    assert [(d.line, d.type_key) for d in report.drafts] == [
+        (2, "single_choice"),
+        (3, "multiple_choice"),
+        (4, "true_false"),
+        (5, "ordering"),
+    ]
+    single, multiple, true_false, ordering = report.drafts
+    assert single.prompt == "You share a post about our product. What do you add?"
+    assert single.explanation == "Say who you work for."
+    assert single.choices == (Choice("#AcmeEmployee", True, "Yes."), Choice("Nothing", False, "Readers must know."))
+    assert multiple.warnings == ()
+    assert (true_false.correct_answer, true_false.feedback_true, true_false.feedback_false) == (
+        False,
+        "It is confidential.",
+        "Right.",
+    )
+    assert ordering.items == ("Read the post", "Check the facts", "Share")
+    assert [(s.line, s.reason) for s in report.skipped] == [
+        (6, "Short answer questions (a typed answer) have no equivalent question type here."),
+        (7, "Moodle questions of type “ddwtos” have no equivalent question type here."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ("<quiz><question type='truefalse'>", "This is not well-formed XML: "),
+        ('<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY x "boom">]><quiz>&x;</quiz>', "DTD or entities"),
+        ("<html><body/></html>", "starts with <quiz>"),
+        ("<quiz></quiz>", "The file holds no question."),
+    ],
+)
+def test_a_bad_xml_file_creates_nothing(db, question_category, source, fragment):
+    # when
+    with pytest.raises(GiftImportError) as raised:
+        gift_import(source=source, category=question_category, language="en")
+
+    # then
+    assert fragment in raised.value.report.problems[0].message
+    assert Question.objects.count() == 0
+
+
+def test_every_type_exports_to_moodle_xml_and_imports_back_identically(db, question_category):
+    # given
+    originals = [
+        SingleChoiceQuestionFactory(
+            prompt="<b>not markup</b> & a second\nline",
+            choices=[choice("A & B", correct=True, feedback="]]> yes"), choice("C")],
+        ),
+        MultipleChoiceQuestionFactory(
+            choices=[choice("a", correct=True), choice("b", correct=True), choice("c", correct=True), choice("d")]
+        ),
+        TrueFalseQuestionFactory(correct_answer=False, feedback_true="not so", feedback_false="yes"),
+        OrderingQuestionFactory(items=[("item", "first"), ("item", "second"), ("item", "third -- last")]),
+    ]
+    PostScenarioQuestionFactory()
+    exported = moodle_xml_export(questions=Question.objects.order_by("pk"))
+
+    # when
+    result = gift_import(source=exported.text, category=question_category, language="en")
+
+    # then
+    assert exported.count == 4 and len(exported.not_exported) == 1
+    assert result.report.skipped == [] and all(d.warnings == () for d in result.report.drafts)
+    assert [comparable(q) for q in result.created] == [comparable(q) for q in originals]

@@ -100,3 +100,27 @@ def test_a_learner_cannot_import(employee_client):
     # then
     assert response.status_code == 302
     assert Question.objects.count() == 0
+
+
+def test_export_as_moodle_xml_imports_back_through_the_screen(hr_editor_client, question_category):
+    # given
+    TrueFalseQuestionFactory(prompt="Statement & more", correct_answer=False, language="en")
+
+    # when
+    exported = hr_editor_client.get(reverse("courses_gift_export"), {"format": "xml", "download": "1"})
+    report = hr_editor_client.post(
+        reverse("courses_gift_import"),
+        {"file": upload(exported.content, "questions.moodle.xml"), "category": question_category.pk, "language": "en"},
+    )
+    signed = SOURCE.search(report.content.decode()).group(1)
+    hr_editor_client.post(
+        reverse("courses_gift_import"), {"source": signed, "category": question_category.pk, "language": "en"}
+    )
+
+    # then
+    assert exported["Content-Disposition"] == 'attachment; filename="questions.moodle.xml"'
+    assert exported.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert "1 question will be created" in report.content.decode()
+    assert list(
+        TrueFalseQuestion.objects.filter(category=question_category).values_list("prompt", "correct_answer")
+    ) == [("Statement & more", False)]
