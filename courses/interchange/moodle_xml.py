@@ -58,57 +58,55 @@ def parse_moodle_xml(source: str) -> GiftDocument:
         return document
     category = ""
     for rank, element in enumerate(root.findall("question"), start=1):
-        kind = element.get("type", "")
-        if kind == "category":
+        if element.get("type", "") == "category":
             category = (element.findtext("category/text") or "").strip()
             document.categories.append((rank, category))
             continue
-        question_text = element.find("questiontext")
-        text_format = question_text.get("format", "moodle_auto_format") if question_text is not None else ""
-        base = GiftQuestion(
-            rank,
-            kind,
-            (element.findtext("name/text") or "").strip(),
-            _text(question_text),
-            _text(element.find("generalfeedback"), text_format),
-            category,
-        )
-        if kind == gift.MULTICHOICE:
-            answers = tuple(
-                GiftAnswer(
-                    text=_text(answer),
-                    weight=_number(answer.get("fraction")),
-                    feedback=_text(answer.find("feedback")),
-                    line=rank,
-                )
-                for answer in element.findall("answer")
-            )
-            single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
-            base = replace(base, answers=answers, single=single)
-        elif kind == gift.TRUEFALSE:
-            right, wrong = GiftText(""), GiftText("")
-            truth = None
-            for answer in element.findall("answer"):
-                is_true = (answer.findtext("text") or "").strip().lower() == "true"
-                if _number(answer.get("fraction")) == gift.HUNDRED:
-                    truth, right = is_true, _text(answer.find("feedback"))
-                else:
-                    wrong = _text(answer.find("feedback"))
-            base = replace(base, truth=truth, feedback_right=right, feedback_wrong=wrong)
-        elif kind == ORDERING:
-            answers_in_order = sorted(element.findall("answer"), key=lambda answer: _number(answer.get("fraction")))
-            pairs = tuple((str(i), _text(answer).text) for i, answer in enumerate(answers_in_order, start=1))
-            base = replace(base, pairs=pairs)
-        elif kind == gift.MATCH:
-            pairs = tuple(
-                (_text(sub).text, (sub.findtext("answer/text") or "").strip()) for sub in element.findall("subquestion")
-            )
-            base = replace(base, pairs=pairs)
-        if kind == gift.TRUEFALSE and base.truth is None:
+        question = _question(element, rank, category)
+        if question.kind == gift.TRUEFALSE and question.truth is None:
             document.problems.append(GiftProblem(rank, str(_("This true/false question has no right answer."))))
             continue
-        document.questions.append(base)
+        document.questions.append(question)
     return document
+
+
+def _question(element: Any, rank: int, category: str) -> GiftQuestion:
+    kind = element.get("type", "")
+    question_text = element.find("questiontext")
+    text_format = question_text.get("format", "moodle_auto_format") if question_text is not None else ""
+    base = GiftQuestion(
+        rank,
+        kind,
+        (element.findtext("name/text") or "").strip(),
+        _text(question_text),
+        _text(element.find("generalfeedback"), text_format),
+        category,
+    )
+    answers = element.findall("answer")
+    if kind == gift.MULTICHOICE:
+        choices = tuple(
+            GiftAnswer(_text(a), _number(a.get("fraction")), _text(a.find("feedback")), rank) for a in answers
+        )
+        single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
+        return replace(base, answers=choices, single=single)
+    if kind == gift.TRUEFALSE:
+        right, wrong, truth = GiftText(""), GiftText(""), None
+        for answer in answers:
+            if _number(answer.get("fraction")) == gift.HUNDRED:
+                truth = (answer.findtext("text") or "").strip().lower() == "true"
+                right = _text(answer.find("feedback"))
+            else:
+                wrong = _text(answer.find("feedback"))
+        return replace(base, truth=truth, feedback_right=right, feedback_wrong=wrong)
+    if kind == ORDERING:
+        in_order = sorted(answers, key=lambda answer: _number(answer.get("fraction")))
+        return replace(base, pairs=tuple((str(i), _text(a).text) for i, a in enumerate(in_order, start=1)))
+    if kind == gift.MATCH:
+        subquestions = element.findall("subquestion")
+        return replace(
+            base, pairs=tuple((_text(s).text, (s.findtext("answer/text") or "").strip()) for s in subquestions)
+        )
+    return base
 
 
 # --- writing ------------------------------------------------------------------------------

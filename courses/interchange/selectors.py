@@ -104,6 +104,7 @@ def draft_of(question: Question) -> Draft | None:
 
 
 def _exportable(questions: Iterable[Question]) -> tuple[list[tuple[Question, Draft]], list[NotExported]]:
+    """The questions with their draft, and those neither format carries."""
     exportable, not_exported = [], []
     for question in questions:
         draft = draft_of(question)
@@ -113,6 +114,11 @@ def _exportable(questions: Iterable[Question]) -> tuple[list[tuple[Question, Dra
         else:
             exportable.append((question, draft))
     return exportable, not_exported
+
+
+def _category_names() -> dict[int, str]:
+    # One query: the real instances django-polymorphic loads do not keep a select_related.
+    return dict(QuestionCategory.objects.values_list("pk", "name"))
 
 
 def _header(count: int, not_exported: list[NotExported]) -> list[str]:
@@ -129,10 +135,11 @@ def gift_export(*, questions: Iterable[Question]) -> GiftExport:
     """The questions as one GIFT file (a ``$CATEGORY`` line where the category changes); the
     questions GIFT cannot carry are listed at the top of the file and in ``not_exported``."""
     exportable, not_exported = _exportable(questions)
+    names = _category_names()
     parts: list[str] = []
     category: str | None = None
     for question, draft in exportable:
-        name = question.category.name if question.category else ""
+        name = names.get(question.category_id or 0, "")
         if name != category:
             category = name
             if name:
@@ -146,10 +153,11 @@ def gift_export(*, questions: Iterable[Question]) -> GiftExport:
 def moodle_xml_export(*, questions: Iterable[Question]) -> GiftExport:
     """The same questions as a Moodle XML file (ordering as Moodle's ordering plugin type)."""
     exportable, not_exported = _exportable(questions)
+    names = _category_names()
     parts: list[str] = []
     category: str | None = None
     for question, draft in exportable:
-        name = question.category.name if question.category else ""
+        name = names.get(question.category_id or 0, "")
         if name != category:
             category = name
             if name:

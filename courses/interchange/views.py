@@ -160,7 +160,7 @@ class GiftExportView(WagtailAdminTemplateMixin, TemplateView):
         form = ExportForm(request.GET or None)
         if not request.GET or not form.is_valid():
             return self.render_to_response(self.get_context_data(form=ExportForm() if not request.GET else form))
-        questions = Question.objects.select_related("category").order_by("category__name", "pk")
+        questions = Question.objects.order_by("category__name", "pk")
         if category := form.cleaned_data["category"]:
             questions = questions.filter(category=category)
         if language := form.cleaned_data["language"]:

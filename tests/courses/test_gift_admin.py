@@ -124,3 +124,58 @@ def test_export_as_moodle_xml_imports_back_through_the_screen(hr_editor_client, 
     assert list(
         TrueFalseQuestion.objects.filter(category=question_category).values_list("prompt", "correct_answer")
     ) == [("Statement & more", False)]
+
+
+def test_the_export_reads_the_same_number_of_queries_for_any_number_of_questions(hr_editor_client):
+    # given
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.courses import (
+        MultipleChoiceQuestionFactory,
+        OrderingQuestionFactory,
+        QuestionCategoryFactory,
+        SingleChoiceQuestionFactory,
+    )
+
+    factories = (
+        SingleChoiceQuestionFactory,
+        MultipleChoiceQuestionFactory,
+        OrderingQuestionFactory,
+        TrueFalseQuestionFactory,
+    )
+    url = reverse("courses_gift_export")
+
+    def export_queries():
+        hr_editor_client.get(url, {"download": "1"})  # warm the session and permission caches
+        with CaptureQueriesContext(connection) as queries:
+            response = hr_editor_client.get(url, {"download": "1"})
+        return len(queries), response.content.decode().count("$CATEGORY:")
+
+    # when: one question of each type, then five of each in two more categories
+    for factory in factories:
+        factory(category=QuestionCategoryFactory())
+    few = export_queries()
+    for category in (QuestionCategoryFactory(), QuestionCategoryFactory()):
+        for factory in factories:
+            factory.create_batch(2, category=category)
+    many = export_queries()
+
+    # then
+    assert few[0] == many[0]
+    assert (few[1], many[1]) == (4, 6)
+
+
+def test_the_import_screen_and_its_report_read_in_french(hr_editor_client, question_category):
+    # when
+    response = hr_editor_client.post(
+        reverse("courses_gift_import"),
+        {"file": upload("Bon ?{=oui ~non}\n\nCombien ?{#3}"), "category": question_category.pk, "language": "fr"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    # then
+    page = response.content.decode()
+    assert "1 question sera créée" in page
+    assert "Les questions numériques n&#x27;ont pas d&#x27;équivalent ici." in page
+    assert "Importer 1 question" in page
