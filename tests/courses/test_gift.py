@@ -3,9 +3,11 @@ export, which imports back identically (the demo bank included).
 
 Fixtures in ``tests/courses/gift/``: ``moodle_examples.gift.txt`` holds the examples of Moodle's
 GIFT documentation and ``moodle_export.gift.txt`` part of Moodle's own GIFT test sample (both GNU
-GPL v3 or later, as the files say); ``acme.gift.txt`` is ours.
+GPL v3 or later, as the files say); ``moodle_sample.xml`` is ours, written from the documented
+Moodle XML syntax.
 """
 
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
@@ -365,8 +367,6 @@ def test_the_demo_bank_exports_and_imports_back_identically(site, question_categ
     from lms.home.demo import fixtures_dir
 
     for path in sorted((fixtures_dir() / "courses").glob("*.toml")):
-        import tomllib
-
         courses_api.import_courses(tomllib.loads(path.read_text(encoding="utf-8")), source=path.name)
     bank = list(Question.objects.order_by("pk"))
     exportable = [q for q in bank if draft_of(q) is not None]
