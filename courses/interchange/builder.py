@@ -18,6 +18,7 @@ def build_question(draft: Draft, *, category: QuestionCategory | None, language:
         "explanation": draft.explanation,
         "category": category,
         "language": language,
+        "points": draft.points,
     }
     if draft.type_key in ("single_choice", "multiple_choice"):
         fields["choices"] = [

@@ -83,6 +83,7 @@ class GiftQuestion:
     feedback_right: GiftText = GiftText("")
     feedback_wrong: GiftText = GiftText("")
     pairs: tuple[tuple[str, str], ...] = ()
+    points: Decimal | None = None  # Moodle XML's default mark; GIFT has none
 
 
 @dataclass(frozen=True)

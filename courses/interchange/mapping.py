@@ -50,6 +50,7 @@ class Draft:
     correct_answer: bool = True
     feedback_true: str = ""
     feedback_false: str = ""
+    points: Decimal = Decimal(1)
     warnings: tuple[str, ...] = ()
 
 
@@ -116,7 +117,10 @@ def to_draft(question: GiftQuestion) -> Draft | Skipped:
         return Skipped(question.line, prompt, str(cannot.args[0]))
     explanation = text(question.general_feedback)
     warnings = [*text.warnings, *fields.pop("warnings", ())]
-    return Draft(line=question.line, prompt=prompt, explanation=explanation, warnings=tuple(warnings), **fields)
+    points = question.points if question.points is not None else Decimal(1)
+    return Draft(
+        line=question.line, prompt=prompt, explanation=explanation, points=points, warnings=tuple(warnings), **fields
+    )
 
 
 def _single(question: GiftQuestion, text: _Text) -> dict:

@@ -21,6 +21,7 @@ from courses.interchange import gift
 from courses.interchange.gift import GiftAnswer, GiftDocument, GiftProblem, GiftQuestion, GiftText
 
 ORDERING = gift.ORDERING
+CENT = Decimal("0.01")  # our points have two decimals; Moodle writes seven
 _FORMATS = {"html": "html", "markdown": "markdown", "plain_text": "plain", "moodle_auto_format": "moodle"}
 
 
@@ -81,6 +82,7 @@ def _question(element: Any, rank: int, category: str) -> GiftQuestion:
         _text(question_text),
         _text(element.find("generalfeedback"), text_format),
         category,
+        points=_number(element.findtext("defaultgrade") or "1").quantize(CENT),
     )
     answers = element.findall("answer")
     if kind == gift.MULTICHOICE:
@@ -131,7 +133,7 @@ def write_question(qtype: str, name: str, draft: Any) -> str:
         "    " + _element("name", name),
         "    " + _element("questiontext", draft.prompt, format="plain_text"),
         "    " + _element("generalfeedback", draft.explanation, format="plain_text"),
-        "    <defaultgrade>1</defaultgrade>",
+        f"    <defaultgrade>{gift.weight(draft.points)}</defaultgrade>",
     ]
     if qtype == gift.MULTICHOICE:
         single = draft.type_key == "single_choice"

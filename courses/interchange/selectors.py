@@ -84,7 +84,13 @@ class GiftExport:
 def draft_of(question: Question) -> Draft | None:
     """A question of the bank in the shape the GIFT writer takes; ``None`` when GIFT has no
     way to carry its type."""
-    base = Draft(line=0, type_key=question.type_key, prompt=question.prompt, explanation=question.explanation)
+    base = Draft(
+        line=0,
+        type_key=question.type_key,
+        prompt=question.prompt,
+        explanation=question.explanation,
+        points=question.points,
+    )
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
         choices = tuple(
             Choice(str(value["text"]), bool(value.get("correct")), str(value.get("feedback") or ""))
@@ -145,6 +151,9 @@ def gift_export(*, questions: Iterable[Question]) -> GiftExport:
             if name:
                 parts.append(f"$CATEGORY: {' '.join(name.split())}\n")
         comment = f"question {question.pk}: {question.type_label}, {question.get_language_display()}"
+        if draft.points != 1:
+            # GIFT has no mark: a question worth more than 1 point is imported at 1 point.
+            comment += f", {gift.weight(draft.points)} pt"
         parts.append(gift.write_question(comment, draft.prompt, gift_answers(draft), draft.explanation))
     header = "\n".join("// " + " ".join(line.split()) for line in _header(len(exportable), not_exported))
     return GiftExport(text=header + "\n\n" + "\n".join(parts), count=len(exportable), not_exported=not_exported)

@@ -358,6 +358,7 @@ def test_every_type_exports_and_imports_back_identically(db, question_category):
     assert result.report.skipped == []
     assert all(draft.warnings == () for draft in result.report.drafts)
     assert [comparable(q) for q in result.created] == [comparable(q) for q in originals]
+    assert [q.points for q in result.created] == [q.points for q in originals]
 
 
 @pytest.mark.slow
@@ -448,7 +449,8 @@ def test_every_type_exports_to_moodle_xml_and_imports_back_identically(db, quest
             choices=[choice("A & B", correct=True, feedback="]]> yes"), choice("C")],
         ),
         MultipleChoiceQuestionFactory(
-            choices=[choice("a", correct=True), choice("b", correct=True), choice("c", correct=True), choice("d")]
+            points=Decimal("2.5"),
+            choices=[choice("a", correct=True), choice("b", correct=True), choice("c", correct=True), choice("d")],
         ),
         TrueFalseQuestionFactory(correct_answer=False, feedback_true="not so", feedback_false="yes"),
         OrderingQuestionFactory(items=[("item", "first"), ("item", "second"), ("item", "third -- last")]),
@@ -463,3 +465,4 @@ def test_every_type_exports_to_moodle_xml_and_imports_back_identically(db, quest
     assert exported.count == 4 and len(exported.not_exported) == 1
     assert result.report.skipped == [] and all(d.warnings == () for d in result.report.drafts)
     assert [comparable(q) for q in result.created] == [comparable(q) for q in originals]
+    assert [q.points for q in result.created] == [q.points for q in originals]
