@@ -9,12 +9,14 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm, SearchFilterMixin
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -41,10 +43,23 @@ COMMON_PANELS = [
 EXPLANATION_PANEL = FieldPanel("explanation")
 
 
+class QuestionEditView(EditView):
+    """The edit form, with "Preview as a learner" (``courses.previews``) in its "more" menu."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if question_permission_policy.user_has_permission(self.request.user, "change"):
+            url = reverse("courses_question_preview", args=(self.object.pk,))
+            buttons.append(Button(_("Preview as a learner"), url=url, icon_name="view", priority=5))
+        return buttons
+
+
 class QuestionTypeViewSet(ModelViewSet):
     """Base for the per-type viewsets: same listing shape, type-specific form panels."""
 
     add_to_admin_menu = False
+    edit_view_class = QuestionEditView
     copy_view_enabled = True
     inspect_view_enabled = False
     list_display = ["__str__", "category", "points", "language", "updated_at"]
@@ -144,6 +159,22 @@ class AllQuestionsIndexView(IndexView):
 
     def get_copy_url(self, instance):
         return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if question_permission_policy.user_has_permission(self.request.user, "change"):
+            url = reverse("courses_question_preview", args=(instance.pk,))
+            buttons.append(MenuItem(_("Preview as a learner"), url=url, icon_name="view", priority=15))
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        # GIFT import and export (courses.interchange.views).
+        buttons = list(super().header_more_buttons)
+        if question_permission_policy.user_has_permission(self.request.user, "add"):
+            buttons.append(Button(_("Import (GIFT)"), url=reverse("courses_gift_import"), icon_name="upload"))
+        buttons.append(Button(_("Export (GIFT)"), url=reverse("courses_gift_export"), icon_name="download"))
+        return buttons
 
     @property
     def header_buttons(self):

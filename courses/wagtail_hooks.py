@@ -5,6 +5,8 @@ from wagtail.admin.menu import MenuItem
 
 from courses.admin_views import ItemAnalysisButton, admin_urls
 from courses.assignment_viewsets import AssignmentViewSet
+from courses.interchange import views as gift_views
+from courses.previews import views as preview_views
 from courses.training_viewsets import report_urls
 from courses.viewsets import QuestionBankViewSetGroup, question_chooser_viewset
 
@@ -24,14 +26,21 @@ def register_courses_admin_urls():
     return admin_urls()
 
 
+@hooks.register("register_admin_urls")
+def register_gift_and_preview_urls():
+    return [*gift_views.admin_urls(), *preview_views.admin_urls()]
+
+
 @hooks.register("register_page_header_buttons")
 def quiz_header_buttons(page, user, view_name, next_url=None):
     yield ItemAnalysisButton(page=page, priority=68)
+    yield preview_views.QuizTryButton(page=page, priority=69)
 
 
 @hooks.register("register_page_listing_more_buttons")
 def quiz_listing_buttons(page, user, next_url=None):
     yield ItemAnalysisButton(page=page, priority=55)
+    yield preview_views.QuizTryButton(page=page, priority=56)
 
 
 @hooks.register("register_admin_viewset")

@@ -56,6 +56,10 @@ class R:
 ROWS: dict[str, R] = {
     # --- ours ---------------------------------------------------------------------------
     "admin/courses/quiz/<int:quiz_id>/items/": R("L L L o H o", "/admin/courses/quiz/{quiz_page}/items/"),
+    "admin/courses/quiz/<int:quiz_id>/try/": R("L L L o H o", "/admin/courses/quiz/{quiz_page}/try/"),
+    "admin/questions/preview/<int:pk>/": R("L L L o H o", "/admin/questions/preview/{question}/"),
+    "admin/questions/gift/import/": R("L L L o H o", "/admin/questions/gift/import/"),
+    "admin/questions/gift/export/": R("L L L o H o", "/admin/questions/gift/export/"),
     "admin/reports/training/": R("L L L o H o", "/admin/reports/training/"),
     "admin/reports/training/results/": R("L L L o H o", "/admin/reports/training/results/"),
     "admin/reports/training/people/": R("L L L o H o", "/admin/reports/training/people/"),
