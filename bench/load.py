@@ -34,7 +34,6 @@ the memory budget; the figures are noisy on a shared machine, the checks are not
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import shutil
@@ -242,33 +241,21 @@ def locust(
         "--users", str(users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{seconds}s",
         # Users finish the task in hand when the time is up: a submit that was sent is counted.
         "--stop-timeout", "60",
-        "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
+        "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
     ]  # fmt: skip
-    locust_env = {**env, "LOAD_PLAN": str(plan), "LOAD_KNOW_RATE": str(args.know_rate), "LOAD_FORWARDED": "1"}
+    locust_env = {
+        **env,
+        "LOAD_PLAN": str(plan),
+        "LOAD_KNOW_RATE": str(args.know_rate),
+        "LOAD_FORWARDED": "1",
+        "LOAD_REPORT": str(prefix.parent / f"{prefix.name}.stats.json"),
+    }
     run(command, locust_env, logfile)
 
 
 def read_stats(prefix: Path) -> dict:
-    rows = list(csv.DictReader((prefix.parent / f"{prefix.name}_stats.csv").open()))
-    endpoints = {}
-    for row in rows:
-        endpoints[row["Name"]] = {
-            "requests": int(row["Request Count"]),
-            "failures": int(row["Failure Count"]),
-            "rps": round(float(row["Requests/s"]), 1),
-            "p50": _ms(row["50%"]),
-            "p95": _ms(row["95%"]),
-            "p99": _ms(row["99%"]),
-        }
-    failures = [
-        {"name": row["Name"], "error": row["Error"], "occurrences": int(row["Occurrences"])}
-        for row in csv.DictReader((prefix.parent / f"{prefix.name}_failures.csv").open())
-    ]
-    return {"endpoints": endpoints, "failures": failures}
-
-
-def _ms(value: str) -> float | None:
-    return None if value in {"N/A", ""} else float(value)
+    """What the locustfile wrote when Locust quit, every user stopped (see ``_report`` there)."""
+    return json.loads((prefix.parent / f"{prefix.name}.stats.json").read_text())
 
 
 def ok(stats: dict, name: str) -> int:

@@ -17,7 +17,7 @@ Every answer is checked against the one status a working site gives (200 for pag
 sign-in, quiz start, submit, lesson read and tracked links): anything else is a failure, so
 that the report's error count means what it says.
 
-Input, from the environment: ``LOAD_PLAN`` (the JSON ``bench/load.py`` writes: courses,
+Figures go to ``LOAD_REPORT`` (JSON) when Locust quits. Input, from the environment: ``LOAD_PLAN`` (the JSON ``bench/load.py`` writes: courses,
 link and certificate codes, advocates, learners, the password), ``LOAD_KNOW_RATE`` (default
 0.4), ``LOAD_FORWARDED`` (1: every simulated person sends its own ``X-Forwarded-For``, as
 nginx in front would; the server then reads it through ``PORTE_VOIX_TRUSTED_PROXY_HEADER``).
@@ -34,7 +34,7 @@ import sys
 from collections import Counter
 from urllib.parse import urlencode
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from load_data import form_answers  # noqa: E402 - next to this file
@@ -69,6 +69,51 @@ def attempt_keys(public_id: str) -> dict[str, list[str]]:
     return _knowledge(public_id)
 
 
+_environment = None
+
+
+@events.init.add_listener
+def _remember(environment, **_kwargs) -> None:
+    global _environment
+    _environment = environment
+
+
+@events.quit.add_listener
+def _report(exit_code: int, **_kwargs) -> None:
+    """The figures, to ``LOAD_REPORT``, once every user has stopped: Locust's own CSV is
+    written by a periodic writer that stops with the test, before the users that finish the
+    task in hand (``--stop-timeout``) are counted, so a submit answered then would be missing
+    from it while the database has its row."""
+    path = os.environ.get("LOAD_REPORT")
+    if not path or _environment is None or _environment.runner is None:
+        return
+    stats = _environment.runner.stats
+    endpoints = {}
+    for entry in sorted(stats.entries.values(), key=lambda e: e.name):
+        endpoints[entry.name] = _figures(entry)
+    endpoints["Aggregated"] = _figures(stats.total)
+    errors = [
+        {"name": error.name, "error": str(error.error), "occurrences": error.occurrences}
+        for error in stats.errors.values()
+    ]
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump({"endpoints": endpoints, "failures": errors}, out, indent=2)
+
+
+def _figures(entry) -> dict:
+    def percentile(p: float) -> float | None:
+        return entry.get_response_time_percentile(p) if entry.num_requests else None
+
+    return {
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "rps": round(entry.total_rps, 1),
+        "p50": percentile(0.5),
+        "p95": percentile(0.95),
+        "p99": percentile(0.99),
+    }
+
+
 class Person(FastHttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
@@ -79,6 +124,10 @@ class Person(FastHttpUser):
         if FORWARDED:
             n = next(_addresses)
             self.headers["X-Forwarded-For"] = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        self.arrive()
+
+    def arrive(self) -> None:
+        """What the person does first (signing in)."""
 
     def expect(self, method: str, url: str, status: int, *, name: str | None = None, data=None):
         """One request; a failure unless the answer is ``status``. The response, or None.
@@ -125,8 +174,7 @@ class Person(FastHttpUser):
 class Learner(Person):
     weight = 6
 
-    def on_start(self) -> None:
-        super().on_start()
+    def arrive(self) -> None:
         learner = next(_learners)
         self.email, self.language = learner["email"], learner["language"]
         self.headers["Accept-Language"] = "en" if self.language == "en" else "fr-FR,fr;q=0.9"
@@ -183,8 +231,7 @@ class Learner(Person):
 class Advocate(Person):
     weight = 1
 
-    def on_start(self) -> None:
-        super().on_start()
+    def arrive(self) -> None:
         self.signed_in = self.sign_in(next(_advocates))
 
     @task(3)
