@@ -263,6 +263,23 @@ def ok(stats: dict, name: str) -> int:
     return 0 if row is None else row["requests"] - row["failures"]
 
 
+def verdict(stats: dict, checks: dict[str, int], growth: dict[str, float]) -> list[str]:
+    """What went wrong in a run: errors, rows lost or duplicated, memory past the budget."""
+    problems = []
+    errors = stats["endpoints"].get("Aggregated", {}).get("failures", 0)
+    if errors:
+        problems.append(f"{errors} errors")
+    for answered, written in (
+        ("quiz starts 302", "attempts started"),
+        ("quiz submits 302", "attempts submitted"),
+        ("tracked links 302", "visits written"),
+    ):
+        if checks[answered] != checks[written]:
+            problems.append(f"{answered} {checks[answered]} but {written} {checks[written]}")
+    problems += [f"{name} grew {mb} MB" for name, mb in growth.items() if mb > MEMORY_BUDGET_MB]
+    return problems
+
+
 def one_run(label, args, mode, env, var, plan, server, out: Path, logfile: Path) -> dict:
     before_rows = data(env, logfile, "counts")
     before_memory = memory_mb(server)
@@ -282,16 +299,7 @@ def one_run(label, args, mode, env, var, plan, server, out: Path, logfile: Path)
         "tracked links 302": ok(stats, "/s/[code]"),
         "visits written": added["visits"],
     }
-    problems = []
-    if stats["endpoints"].get("Aggregated", {}).get("failures"):
-        problems.append(f"{stats['endpoints']['Aggregated']['failures']} errors")
-    if checks["quiz starts 302"] != checks["attempts started"]:
-        problems.append("quiz starts and attempts started differ")
-    if checks["quiz submits 302"] != checks["attempts submitted"]:
-        problems.append("quiz submits and attempts submitted differ")
-    if checks["tracked links 302"] != checks["visits written"]:
-        problems.append("tracked-link redirects and visits differ")
-    problems += [f"{name} grew {mb} MB" for name, mb in growth.items() if mb > MEMORY_BUDGET_MB]
+    problems = verdict(stats, checks, growth)
     result = {
         "mode": mode,
         "data": label,
