@@ -283,11 +283,13 @@ def verdict(stats: dict, checks: dict[str, int], growth: dict[str, float]) -> li
 def one_run(label, args, mode, env, var, plan, server, out: Path, logfile: Path) -> dict:
     before_rows = data(env, logfile, "counts")
     before_memory = memory_mb(server)
+    load_before = round(os.getloadavg()[0], 1)
     log(f"{mode} {label}: {args.duration} s, {args.users} users; memory before {before_memory}")
     prefix = out / f"{mode}-{label}"
     locust(args, env, plan, prefix, users=args.users, seconds=args.duration, logfile=logfile)
     drained = drain(mode, var, args)
     after_memory = memory_mb(server)
+    load_after = round(os.getloadavg()[0], 1)
     added = data(env, logfile, "added", json.dumps(before_rows))
     stats = read_stats(prefix)
     growth = {name: round(after_memory.get(name, 0) - mb, 1) for name, mb in before_memory.items()}
@@ -306,6 +308,9 @@ def one_run(label, args, mode, env, var, plan, server, out: Path, logfile: Path)
         "rows_before": before_rows,
         "seconds": args.duration,
         "users": args.users,
+        # The machine's 1-minute load average around the run: figures are only comparable
+        # between runs on an equally busy machine.
+        "load_average": [load_before, load_after],
         "stats": stats,
         "memory_before_mb": before_memory,
         "memory_after_mb": after_memory,
@@ -362,7 +367,11 @@ def bench_mode(args: argparse.Namespace, mode: str, out: Path) -> list[dict]:
 
 def print_run(result: dict) -> None:
     endpoints = result["stats"]["endpoints"]
-    print(f"\n== {result['mode']}, {result['data']} data: {result['users']} users, {result['seconds']} s")
+    print(
+        f"\n== {result['mode']}, {result['data']} data: {result['users']} users, {result['seconds']} s "
+        f"(machine load average {result['load_average'][0]} before, {result['load_average'][1]} after, "
+        f"{os.cpu_count()} cores)"
+    )
     print(f"{'endpoint':<28}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}  (ms)")
     for name, row in endpoints.items():
         print(
