@@ -25,10 +25,16 @@ PY_SOURCES = $(shell { git ls-files '*.py' 2>/dev/null || find . -name '*.py' -n
 # What bandit reads: the applications and the run script (tests and benchmarks are left out, as
 # in ruff's S rules; see [tool.bandit] in pyproject.toml).
 BANDIT_TARGETS := lms courses policy certification advocacy_share bin/run
+# `make bench-load`: the scaled mode's database is dropped and created again, its two Redis
+# databases emptied: give disposable ones.
+LOAD_PORT ?= 8001
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/porte_voix_load
+LOAD_BROKER_URL ?= redis://127.0.0.1:6379/12
+LOAD_CACHE_URL ?= redis://127.0.0.1:6379/13
 PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install run run-scaled test test-integration check format bench bench-bulk lock messages ci clean
+.PHONY: help install run run-scaled test test-integration check format bench bench-bulk bench-load lock messages ci clean
 
 help:
 	@echo "make run               install if needed, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
@@ -39,6 +45,7 @@ help:
 	@echo "make format            ruff format + ruff check --fix (rewrites files)"
 	@echo "make bench             performance budgets: pages, quiz submit, post checker, PDF, tracked links, dashboards (not part of CI)"
 	@echo "make bench-bulk        bulk certificate PDF re-issue by Celery workers against Redis"
+	@echo "make bench-load        60 s mixed load (Locust), embedded and scaled, demo and 10x demo (ARGS=--short: smoke run)"
 	@echo "make lock              recompile requirements*.lock from requirements*.in (UPGRADE=1 to upgrade)"
 	@echo "make messages          extract and compile translations (needs gettext)"
 	@echo "make ci                what CI runs: .ci/run"
@@ -135,6 +142,13 @@ bench: $(STAMP)
 # Bulk PDF re-issue by 2 Celery workers against Redis (long; ARGS="--count 200" for a short run).
 bench-bulk: $(STAMP)
 	$(PY) bench/bulk_render.py $(ARGS)
+
+# A working day's mix (Locust, headless) on servers started as `make run` and `make run-scaled`
+# start them, with the demo and ten times the demo: throughput, percentiles, errors, memory,
+# nothing lost (about 20 minutes; ARGS=--short for a smoke run, ARGS="--mode embedded" for one mode).
+bench-load: $(STAMP)
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) LOAD_BROKER_URL=$(LOAD_BROKER_URL) LOAD_CACHE_URL=$(LOAD_CACHE_URL) \
+		$(PY) bench/load.py --port $(LOAD_PORT) $(ARGS)
 
 lock: $(STAMP)
 	@$(PY) -m piptools --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check pip-tools
