@@ -25,14 +25,15 @@ from kombu.utils.json import dumps
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
-        """Put ``payload`` onto ``queue``: written aside, then renamed into the queue folder."""
+    # kombu passes the publish options through (**kwargs), which its own stub leaves out.
+    def _put(self, queue: str, message: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Put ``message`` onto ``queue``: written aside, then renamed into the queue folder."""
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         partial = os.path.join(self.data_folder_out, f".{name}.part")
         try:
             with open(partial, "wb") as file:
-                file.write(str_to_bytes(dumps(payload)))
+                file.write(str_to_bytes(dumps(message)))
             os.replace(partial, final)
         except OSError as exc:
             try:
