@@ -70,6 +70,5 @@ def chromium_user_agent(browser) -> str:
     """What Chromium says it is when it is not headless: a person's browser, whose visits count
     (headless browsers are counted as automated agents, never as clicks)."""
     return (
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        f"Chrome/{browser.version} Safari/537.36"
+        f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{browser.version} Safari/537.36"
     )

@@ -12,19 +12,35 @@ var/browser-artefacts/<journey>/ (conftest.py).
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
+import pytest
 from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
+from tests.browser.journeys.conftest import CHROMIUM
 from tests.browser.journeys.helpers import answer, attempt_questions, chromium_user_agent, poll, sign_in, text
+
+# Skipped where Chromium is missing, except under PORTE_VOIX_REQUIRE_BROWSER (CI sets it after
+# installing the package), so that CI cannot pass without running the journeys.
+MISSING = not shutil.which(CHROMIUM) and not os.environ.get("PORTE_VOIX_REQUIRE_BROWSER")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.journey,
+    pytest.mark.skipif(MISSING, reason="Debian's chromium package is not installed"),
+]
 
 EMPLOYEE = "employee@demo.example"
 EMPLOYEE_NAME = "Camille Martin"
 COURSE = "/courses/politique-reseaux-sociaux-essentiel/"
 COURSE_TITLE = "Politique réseaux sociaux : l'essentiel"
+ISSUE_TASK = "certification.tasks.certificates_issue_for_user_task"
+QUALIFY_TASK = "advocacy_share.tasks.visits_qualify_task"
 
 
 def test_employee(live_site, new_context, camera):
@@ -95,6 +111,7 @@ def test_employee(live_site, new_context, camera):
     assert "100 %" in result
 
     # when they acknowledge the current policy
+    issued_before = site.worker_runs(ISSUE_TASK)
     page.goto(f"{site.url}/policy/")
     camera.shoot(page, "policy")
     page.get_by_role("button", name="Je prends connaissance de la charte").click()
@@ -104,6 +121,7 @@ def test_employee(live_site, new_context, camera):
     # then the worker issues the renewed certificate: it appears on their page, valid
     poll(page, f"{site.url}/me/", lambda page: "Le partage est débloqué : votre certificat est valide." in text(page))
     camera.shoot(page, "certificate issued")
+    assert site.worker_runs(ISSUE_TASK) > issued_before
     (code,) = site.read(
         "SELECT c.code FROM certification_certificate c JOIN people_user u ON u.id = c.user_id "
         "WHERE u.email = ? ORDER BY c.issued_at DESC LIMIT 1",
@@ -115,8 +133,7 @@ def test_employee(live_site, new_context, camera):
     add_to_linkedin = page.get_by_role("link", name="Ajouter à LinkedIn")
     link = urlsplit(add_to_linkedin.get_attribute("href"))
     assert (link.scheme, link.netloc, link.path) == ("https", "www.linkedin.com", "/profile/add")
-    issued = text(page)
-    year, month = re.search(r"Délivré le \d+ \w+ (\d{4})", issued).group(1), None
+    year = re.search(r"Délivré le \d+ \w+ (\d{4}) · valable", text(page)).group(1)
     params = parse_qs(link.query)
     assert params["startTask"] == ["CERTIFICATION_NAME"]
     assert params["name"] == ["Ambassadeur certifié"]
@@ -126,7 +143,6 @@ def test_employee(live_site, new_context, camera):
     assert params["issueYear"] == [year]
     assert int(params["expirationYear"][0]) == int(year) + 1
     assert params["expirationMonth"] == params["issueMonth"]
-    del month
 
     # when they open the verification page
     page.goto(certificate_url)
@@ -137,16 +153,18 @@ def test_employee(live_site, new_context, camera):
     assert EMPLOYEE_NAME in verification
     assert code in verification
 
-    # when they download the PDF from it
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Télécharger le PDF").click()
-    download = download_info.value
-    # then it is a PDF with their name and the certificate's code in its text
-    pdf = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
-    pdf_text = " ".join(page_.extract_text() for page_ in pdf.pages)
+    # when they download the PDF from it (Chromium shows a PDF it is sent inline: the test
+    # fetches the link's address with the browser's session, as "Save as" would)
+    pdf_link = page.get_by_role("link", name="Télécharger le PDF")
+    response = page.request.get(urljoin(page.url, pdf_link.get_attribute("href")))
+    # then it is a PDF named after the code, with their name and the code in its text
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert f'filename="certificate-{code}.pdf"' in response.headers["content-disposition"]
+    pdf = PdfReader(io.BytesIO(response.body()))
+    pdf_text = " ".join(pdf_page.extract_text() for pdf_page in pdf.pages)
     assert EMPLOYEE_NAME in pdf_text
     assert code in pdf_text
-    assert download.suggested_filename.endswith(".pdf")
 
     assert page.console_errors == []
 
@@ -242,6 +260,7 @@ def test_advocate(live_site, new_context, camera, chromium):
     assert rows == [(slugs[0], "linkedin"), (slugs[1], "x")]
 
     # when someone else follows the X link in their own browser
+    qualified_before = site.worker_runs(QUALIFY_TASK)
     visitor = new_context("en-GB", user_agent=chromium_user_agent(chromium))
     requests = []
     visitor.on("request", lambda request: requests.append(request))
@@ -257,12 +276,14 @@ def test_advocate(live_site, new_context, camera, chromium):
     # and once the worker has qualified the click, the card counts it and the points follow
     poll(page, f"{site.url}/advocacy/", lambda page: _qualified_clicks(page, site) == clicks_before + 1)
     camera.shoot(page, "feed with the click")
+    assert site.worker_runs(QUALIFY_TASK) > qualified_before
     poll(page, f"{site.url}/advocacy/", lambda page: _standing(page, site)[1] == standing_after_share[1] + points_click)
     camera.shoot(page, "leaderboard")
     assert page.console_errors == []
 
 
 HR = "hr@demo.example"
+LOCKED_403 = "Failed to load resource: the server responded with a status of 403 (Forbidden)"
 NEW_COURSE = "Publier au nom de son équipe"
 NEW_LESSON = "Qui parle quand vous publiez ?"
 NEW_QUIZ = "Quiz : publier au nom de son équipe"
@@ -281,12 +302,8 @@ def _publish(page) -> None:
     """Wagtail's "Publish", in the footer's action menu."""
     page.locator("footer .dropdown-toggle, footer [data-w-dropdown-target=toggle]").first.click()
     page.get_by_role("button", name="Publier").click()
-    page.wait_for_load_state()
+    page.locator(".messages .success").first.wait_for()
     assert page.locator(".messages .error, .help-critical").count() == 0, text(page, "body")
-
-
-def _add_child_page(page, site, parent_id: int, kind: str) -> None:
-    page.goto(f"{site.url}/admin/pages/add/courses/{kind}/{parent_id}/")
 
 
 def test_hr(live_site, new_context, camera):
@@ -323,15 +340,15 @@ def test_hr(live_site, new_context, camera):
         "SELECT p.id FROM wagtailcore_page p JOIN django_content_type t ON t.id = p.content_type_id "
         "WHERE t.app_label = 'courses' AND t.model = 'courseindexpage'"
     )[0]
-    _add_child_page(page, site, catalogue_id, "coursepage")
+    page.goto(f"{site.url}/admin/pages/add/courses/coursepage/{catalogue_id}/")
     page.locator("#id_title").fill(course_title)
     page.locator("#id_summary").fill("Quand vous publiez pour votre équipe : ce qui change, ce qui ne change pas.")
     page.locator("#id_language").select_option("fr")
     camera.shoot(page, "new course")
     _publish(page)
-    (course_id, course_path) = site.read("SELECT id, url_path FROM wagtailcore_page WHERE title = ?", (course_title,))[0]
+    ((course_id,),) = site.read("SELECT id FROM wagtailcore_page WHERE title = ?", (course_title,))
 
-    _add_child_page(page, site, course_id, "lessonpage")
+    page.goto(f"{site.url}/admin/pages/add/courses/lessonpage/{course_id}/")
     page.locator("#id_title").fill(lesson_title)
     page.locator("#id_intro").fill("Votre compte, votre voix : même quand vous parlez de l'équipe.")
     body = page.locator("[data-contentpath=body]")
@@ -341,7 +358,7 @@ def test_hr(live_site, new_context, camera):
     camera.shoot(page, "new lesson")
     _publish(page)
 
-    _add_child_page(page, site, course_id, "quizpage")
+    page.goto(f"{site.url}/admin/pages/add/courses/quizpage/{course_id}/")
     page.locator("#id_title").fill(quiz_title)
     page.get_by_role("button", name=re.compile("Choisir une question")).first.click()
     chooser = page.locator(".modal")
@@ -357,4 +374,77 @@ def test_hr(live_site, new_context, camera):
     assert lesson_title in text(page)
     assert quiz_title in text(page)
     camera.shoot(page, "new course page")
-    del course_path
+    slots = site.read(
+        "SELECT q.prompt FROM courses_quizslot s JOIN courses_question q ON q.id = s.question_id "
+        "JOIN wagtailcore_page p ON p.id = s.quiz_id WHERE p.title = ?",
+        (quiz_title,),
+    )
+    assert slots == [(prompt,)]
+
+    # given the advocate of the demo, free to share
+    advocate = new_context("en-GB")
+    sign_in(advocate, site, ADVOCATE, "/advocacy/")
+    assert advocate.get_by_role("heading", name="Content to share").count() == 1
+
+    # when HR publishes a material change of the policy
+    (policy_id,) = site.read(
+        "SELECT p.id FROM wagtailcore_page p JOIN django_content_type t ON t.id = p.content_type_id "
+        "WHERE t.app_label = 'policy' AND t.model = 'policypage'"
+    )[0]
+    page.goto(f"{site.url}/admin/pages/{policy_id}/edit/")
+    intro = page.locator("#id_intro")
+    intro.fill(f"{intro.input_value()} Les publications d'équipe suivent les mêmes règles ({run}).")
+    page.get_by_role("tab", name="Changement").click()
+    page.get_by_label("ce changement est important").check()
+    page.get_by_label("ce qui a changé (français)").fill("Les publications d'équipe suivent les mêmes règles.")
+    page.get_by_label("ce qui a changé (anglais)").fill("Team posts follow the same rules.")
+    camera.shoot(page, "material policy change")
+    _publish(page)
+
+    # then the advocate is locked out of sharing until they acknowledge the new version
+    advocate.goto(f"{site.url}/advocacy/")
+    assert advocate.get_by_role("heading", name="Sharing is locked").count() == 1
+    camera.shoot(advocate, "advocate locked out by the policy change")
+    advocate.get_by_role("link", name="Read what changed").click()
+    advocate.wait_for_url(f"{site.url}/policy/changes/")
+    assert "Team posts follow the same rules." in text(advocate)
+    camera.shoot(advocate, "what changed")
+    advocate.get_by_role("link", name="Read the policy and acknowledge it").click()
+    advocate.wait_for_url(f"{site.url}/policy/")
+    advocate.get_by_role("button", name="I acknowledge the policy").click()
+    advocate.wait_for_load_state()
+    advocate.goto(f"{site.url}/advocacy/")
+    assert advocate.get_by_role("heading", name="Content to share").count() == 1
+    camera.shoot(advocate, "advocate back after acknowledging")
+
+    # when HR revokes the advocate's certificate, giving a reason
+    ((code,),) = site.read(
+        "SELECT c.code FROM certification_certificate c JOIN people_user u ON u.id = c.user_id "
+        "WHERE u.email = ? AND c.revoked_at IS NULL ORDER BY c.issued_at DESC LIMIT 1",
+        (ADVOCATE,),
+    )[0]
+    page.goto(f"{site.url}/admin/certification/certificates/")
+    page.get_by_role("link", name=code).first.click()
+    page.get_by_role("link", name="Révoquer").first.click()
+    page.get_by_label("Motif").fill("Publication d'un chiffre non public (test de parcours).")
+    camera.shoot(page, "revoke certificate")
+    page.locator("main form button[type=submit]").filter(has_text="Révoquer").click()
+    page.wait_for_load_state()
+    assert f"{code}" in text(page, "body")
+
+    # then the public verification page says revoked, to anyone
+    verifier = new_context("en-GB")
+    verifier.goto(f"{site.url}/certificates/{code}/")
+    camera.shoot(verifier, "verification revoked")
+    assert "It is no longer valid." in text(verifier)
+    assert "Valid until" not in text(verifier)
+
+    # and sharing locks for the advocate
+    advocate.goto(f"{site.url}/advocacy/")
+    assert advocate.get_by_role("heading", name="Sharing is locked").count() == 1
+    camera.shoot(advocate, "advocate locked out by the revocation")
+    advocate.goto(f"{site.url}/advocacy/compose/")
+    assert advocate.get_by_role("heading", name="Sharing is locked").count() == 1
+    # (a locked page answers 403, which Chromium logs as a failed resource: nothing else)
+    assert set(advocate.console_errors) == {LOCKED_403}
+    assert page.console_errors == verifier.console_errors == []
