@@ -34,12 +34,13 @@ LOAD_CACHE_URL ?= redis://127.0.0.1:6379/13
 PIP_COMPILE_FLAGS := --no-emit-index-url --no-emit-find-links --strip-extras --no-header --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install run run-scaled test test-integration check format bench bench-bulk bench-load lock messages ci clean
+.PHONY: help install run run-scaled test test-journeys test-integration check format bench bench-bulk bench-load lock messages ci clean
 
 help:
 	@echo "make run               install if needed, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
 	@echo "make run-scaled        the same on PostgreSQL + Redis (started if installed and down), 2 Celery workers"
 	@echo "make test              unit suite (pytest, SQLite file database; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test-journeys     browser journeys (employee, advocate, HR) against the real server, as make run starts it"
 	@echo "make test-integration  integration suite: PostgreSQL + Redis + a real Celery worker"
 	@echo "make check             ruff check (with the S security rules), ruff format --check, lint-imports, migrations check, bandit"
 	@echo "make format            ruff format + ruff check --fix (rewrites files)"
@@ -93,9 +94,19 @@ run-scaled: $(STAMP) $(STATIC_STAMP)
 	$(SCALED_ENV) PORT=$(PORT) exec $(PY) bin/run --scaled
 
 # CACHE_URL is cleared: each test process keeps its own in-memory cache (lms/settings/test.py).
+# The browser journeys start a server of their own: `make test-journeys` runs them.
 test: $(STAMP)
 	@rm -rf var/test && mkdir -p var/test
-	PORTE_VOIX_TEST_VAR_DIR=$(CURDIR)/var/test CACHE_URL= $(PY) -m pytest --ds=lms.settings.test -m "not integration" $(XDIST) $(ARGS)
+	PORTE_VOIX_TEST_VAR_DIR=$(CURDIR)/var/test CACHE_URL= $(PY) -m pytest --ds=lms.settings.test -m "not integration and not journey" $(XDIST) $(ARGS)
+
+# One process (the journeys share one server and run in order): collectstatic, migrate and
+# load_demo in a temporary var/, then bin/run on 127.0.0.1:$(JOURNEY_PORT). Screenshots go to
+# var/browser-artefacts/<journey>/ (see tests/browser/journeys/conftest.py).
+JOURNEY_PORT ?= 8270
+test-journeys: $(STAMP)
+	@rm -rf var/test-journeys && mkdir -p var/test-journeys
+	PORTE_VOIX_TEST_VAR_DIR=$(CURDIR)/var/test-journeys PORTE_VOIX_JOURNEY_PORT=$(JOURNEY_PORT) CACHE_URL= \
+		$(PY) -m pytest --ds=lms.settings.test -m journey -p no:xdist tests/browser/journeys $(ARGS)
 
 test-integration: $(STAMP)
 	@rm -rf var/test-integration && mkdir -p var/test-integration

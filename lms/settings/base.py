@@ -320,6 +320,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # kombu's filesystem transport, with each message renamed into the queue folder once
+    # written whole (a worker read half-written files and stopped: lms/broker_transport.py).
+    CELERY_BROKER_TRANSPORT = "lms.broker_transport:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -334,6 +337,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "polling_interval": float(env("CELERY_BROKER_POLLING_INTERVAL") or "0.02"),
     }
 else:
+    CELERY_BROKER_TRANSPORT = None  # the URL's scheme decides
     # Longer than any countdown, ETA or retry backoff we use, so Redis does not redeliver a
     # task that is merely waiting.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
