@@ -36,7 +36,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -108,8 +108,8 @@ class CertificationProgramViewSet(ModelViewSet):
         "slug",
         "validity_months",
         "renewal_mode",
-        BooleanColumn("unlocks_advocacy", label=_("unlocks advocacy")),
-        BooleanColumn("active", label=_("active")),
+        BooleanColumn("unlocks_advocacy", label=_("Unlocks advocacy")),
+        BooleanColumn("active", label=pgettext_lazy("programme", "Active")),
     ]
     list_filter = ["active", "renewal_mode", "unlocks_advocacy"]
     search_fields = ["name", "name_en", "slug"]
