@@ -148,7 +148,7 @@ class ShareableContentViewSet(SnippetViewSet):
         "kind",
         "language",
         Column("status", label=_("Status and publish window"), accessor=status_and_window),
-        BooleanColumn("featured", label=_("featured")),
+        BooleanColumn("featured", label=_("Featured")),
     ]
     list_filter = ["status", "campaign", "kind", "language", "featured"]
     search_fields = ["title", "url"]
@@ -180,7 +180,7 @@ class CampaignViewSet(SnippetViewSet):
     icon = "folder-open-1"
     menu_label = _("Campaigns")
     url_prefix = "advocacy/campaigns"
-    list_display = ["name", "slug", BooleanColumn("active", label=_("active"))]
+    list_display = ["name", "slug", BooleanColumn("active", label=_("Active"))]
     list_filter = ["active"]
     search_fields = ["name", "slug"]
 
@@ -194,7 +194,7 @@ class PauseLogViewSet(ReadOnlyModelViewSet):
     url_prefix = "advocacy/pauses"
     list_display = [
         "at",
-        BooleanColumn("paused", label=_("paused")),
+        BooleanColumn("paused", label=_("Paused")),
         Column("actor", label=_("By"), accessor=lambda entry: entry.actor or "—"),
         "reason",
     ]

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -79,7 +80,7 @@ class CertificationProgram(ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("programme", "active"), default=True)
     credential_includes_email = models.BooleanField(
         _("put the holder's email identifier in the Open Badges credential"),
         default=False,
@@ -138,7 +139,7 @@ class CertificationProgram(ClusterableModel):
         FieldPanel("description_en"),
         FieldPanel("criteria"),
         FieldPanel("criteria_en"),
-        InlinePanel("requirements", heading=_("Required courses"), label=_("requirement"), min_num=1),
+        InlinePanel("requirements", heading=_("Required courses"), label=_("Requirement"), min_num=1),
         MultiFieldPanel(
             [
                 FieldPanel("requires_policy_acknowledgement"),

@@ -32,9 +32,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -63,7 +65,11 @@ from certification.admin_views import (
 )
 from certification.models import BulkRender, Certificate, CertificateEvent, CertificateQuerySet, CertificationProgram
 from certification.report import BUCKET_DEFINITIONS, BUCKET_LABELS, TOTAL_DEFINITION, CertificationReportFilterSet
+from courses import api as courses_api
 from lms.viewsets import ExportRateLimitMixin, ReadOnlyModelViewSet
+
+# The training report's list of people (``courses.training_viewsets``), filtered by course.
+TRAINING_PEOPLE = "courses_training_people"
 
 if TYPE_CHECKING:
     from lms.people.models import User
@@ -78,6 +84,12 @@ def _label(model: type[Model], field_name: str) -> str:
 def _date(value: datetime | None) -> str:
     """A plain local date and time: the generic date column only speaks of the past."""
     return date_format(localtime(value), "SHORT_DATETIME_FORMAT") if value else "—"
+
+
+def _long_date(value: datetime | None) -> str:
+    """A date and time in the project's time zone (``TIME_ZONE``), as the list and the audit
+    trail show them, in the reader's language; "—" when there is none."""
+    return date_format(localtime(value), "DATETIME_FORMAT") if value else "—"
 
 
 # --- programmes -------------------------------------------------------------------------
@@ -96,8 +108,8 @@ class CertificationProgramViewSet(ModelViewSet):
         "slug",
         "validity_months",
         "renewal_mode",
-        BooleanColumn("unlocks_advocacy", label=_("unlocks advocacy")),
-        BooleanColumn("active", label=_("active")),
+        BooleanColumn("unlocks_advocacy", label=_("Unlocks advocacy")),
+        BooleanColumn("active", label=pgettext_lazy("programme", "Active")),
     ]
     list_filter = ["active", "renewal_mode", "unlocks_advocacy"]
     search_fields = ["name", "name_en", "slug"]
@@ -189,21 +201,87 @@ def _status_button(certificate: Certificate, user: User) -> HeaderButton | None:
     return HeaderButton(_("Revoke"), url=reverse(f"{CERTIFICATES}:revoke", args=(certificate.pk,)), icon_name="cross")
 
 
+# Fields shown only when they hold something: a certificate that was never revoked has no
+# revocation date, a first certificate renews nothing.
+_SHOWN_WHEN_SET = ("revoked_at", "revocation_reason", "supersedes")
+
+
+def _status_label(status: str | None) -> str:
+    """The reader's word for a stored status ("issued" → "Délivré")."""
+    if status in Certificate.Status.values:
+        return str(Certificate.Status(status).label)
+    return str(status or "—")
+
+
+def event_change(event: CertificateEvent) -> str:
+    """What an audit entry changed, in words: "Issued → Revoked (reason)" for a status change,
+    the reminder's threshold, the data removed by an erasure; the reason alone otherwise."""
+    before, after = event.before or {}, event.after or {}
+    reason = event.reason.strip()
+    if "status" in before and "status" in after:
+        change = f"{_status_label(before.get('status'))} → {_status_label(after.get('status'))}"
+        return f"{change} ({reason})" if reason else change
+    if event.action == CertificateEvent.Action.REMINDED:
+        if after.get("requested_by_hr"):
+            return str(_("Asked from the certification report"))
+        if "days" in after:
+            days = int(after["days"])
+            return ngettext("%(days)d day before expiry", "%(days)d days before expiry", days) % {"days": days}
+    if event.action == CertificateEvent.Action.ERASED and after:
+        return str(_("Personal data removed from the certificate and its files"))
+    return reason or "—"
+
+
 class CertificateInspectView(InspectView):
-    """The certificate, its state now, and its audit trail (every event, newest first)."""
+    """The certificate as HR reads it: one state (computed now), dates in the project's time
+    zone, nothing internal (the status-list index, the stored status), fields without a value
+    left out; the holder's training; the audit trail in words, newest first."""
 
     template_name = "certification/admin/certificate_inspect.html"
 
     def get_object(self, queryset: QuerySet[Certificate] | None = None) -> Certificate:
-        return get_object_or_404(Certificate.objects.select_related("program", "user"), pk=self.pk)
+        return get_object_or_404(
+            Certificate.objects.select_related("program", "user__department", "supersedes"), pk=self.pk
+        )
+
+    def get_fields_context(self) -> list[dict[str, Any]]:
+        certificate = self.object
+        revoked = certificate.status == Certificate.Status.REVOKED
+        hidden = {
+            "revoked_at": not revoked or certificate.revoked_at is None,
+            "revocation_reason": not revoked or not certificate.revocation_reason,
+            "supersedes": certificate.supersedes_id is None,
+        }
+        return [
+            self.get_context_for_field(name) for name in self.fields if not (name in _SHOWN_WHEN_SET and hidden[name])
+        ]
 
     def get_field_label(self, field_name: str, field: Any) -> str:
         if field_name == "state":  # computed, not a field
             return str(_("State"))
         return str(super().get_field_label(field_name, field))
 
+    def get_field_display_value(self, field_name: str, field: Any) -> Any:
+        value = getattr(self.object, field_name, None)
+        if isinstance(value, datetime) or (value is None and field_name.endswith("_at")):
+            return _long_date(value)
+        return super().get_field_display_value(field_name, field)
+
     def get_state_display_value(self) -> str:
         return str(STATE_LABELS[self.object.state()])
+
+    def get_user_display_value(self) -> str:
+        user = self.object.user
+        return f"{user.get_display_name()} <{user.email}>" if user.email else user.get_display_name()
+
+    def get_program_display_value(self) -> str:
+        return self.object.program.localised("name")
+
+    def get_supersedes_display_value(self) -> str:
+        previous = self.object.supersedes
+        if previous is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse(f"{CERTIFICATES}:inspect", args=(previous.pk,)), previous)
 
     def get_pdf_display_value(self) -> str:
         if self.object.pdf:
@@ -213,7 +291,7 @@ class CertificateInspectView(InspectView):
         return str(_("Being prepared"))
 
     def get_reminders_sent_display_value(self) -> str:
-        return ", ".join(str(days) for days in self.object.reminders_sent) or "—"
+        return ", ".join(str(days) for days in sorted(self.object.reminders_sent, reverse=True)) or "—"
 
     @cached_property
     def header_buttons(self) -> list[HeaderButton]:
@@ -232,8 +310,20 @@ class CertificateInspectView(InspectView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["events"] = list(self.object.events.select_related("actor").order_by("-at", "-pk"))
-        context["renewal"] = getattr(self.object, "renewal", None)
+        events = list(self.object.events.select_related("actor").order_by("-at", "-pk"))
+        context["events"] = [(event, _long_date(event.at), event_change(event)) for event in events]
+        renewal = getattr(self.object, "renewal", None)
+        context["renewal"] = renewal
+        if renewal is not None:
+            context["renewal_started"] = _long_date(renewal.started_at)
+            context["renewal_completed"] = _long_date(renewal.completed_at) if renewal.completed_at else ""
+        context["training"] = [
+            (course, _long_date(course.completed_at) if course.completed_at else "")
+            for course in courses_api.learner_dashboard(self.object.user).courses
+        ]
+        department = self.object.user.department_id
+        context["training_url"] = reverse(TRAINING_PEOPLE)
+        context["training_department"] = department or ""
         return context
 
 
@@ -278,17 +368,15 @@ class CertificateViewSet(ReadOnlyModelViewSet):
         "program",
         "cycle",
         "state",
-        "status",
         "issued_at",
         "expires_at",
         "revoked_at",
         "revocation_reason",
+        "supersedes",
         "pdf",
         "rendered_at",
         "emailed_at",
         "reminders_sent",
-        "status_list_index",
-        "supersedes",
     ]
 
     def get_permissions_to_register(self) -> QuerySet[Any]:

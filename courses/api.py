@@ -98,17 +98,33 @@ def import_courses(data: dict[str, object], *, source: str = "<data>") -> list[C
     return [CourseSummary(id=p.pk, title=p.title, url=p.url or "", language=p.language) for p in pages]
 
 
+# The title the catalogue page was first created with, in English whatever the site's language.
+UNTRANSLATED_CATALOGUE_TITLE = "Courses"
+
+
 def catalogue_ensure(*, parent: Page) -> int:
-    """Create the catalogue page (``courses/``) under ``parent`` if there is none. Idempotent.
+    """Create the catalogue page (``courses/``) under ``parent`` if there is none, titled in the
+    site's language (``LANGUAGE_CODE``: "Formations"); a catalogue still titled with the old
+    English default "Courses" is renamed so (a title an editor chose is kept). Idempotent.
 
     Returns the catalogue page id.
     """
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
     from courses.models import CourseIndexPage
 
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("Courses")
     index = CourseIndexPage.objects.first()
     if index is None:
-        index = CourseIndexPage(title="Courses", slug="courses")
+        index = CourseIndexPage(title=title, slug="courses")
         parent.add_child(instance=index)
+        index.save_revision().publish()
+    elif index.title == UNTRANSLATED_CATALOGUE_TITLE and title != index.title:
+        index.title = title
+        index.draft_title = title
         index.save_revision().publish()
     return int(index.pk)
 

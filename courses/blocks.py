@@ -32,8 +32,8 @@ class ParagraphBlock(blocks.RichTextBlock):
 class LessonImageBlock(blocks.StructBlock):
     """An image with its alt text (from the image library) and an optional caption."""
 
-    image = ImageBlock(label=_("image"))
-    caption = blocks.CharBlock(required=False, max_length=250, label=_("caption"))
+    image = ImageBlock(label=_("Image"))
+    caption = blocks.CharBlock(required=False, max_length=250, label=_("Caption"))
 
     class Meta:
         icon = "image"
@@ -45,8 +45,8 @@ class LessonImageBlock(blocks.StructBlock):
 class VideoBlock(blocks.StructBlock):
     """A video embedded from YouTube or Vimeo through Wagtail's oEmbed finders."""
 
-    video = EmbedBlock(label=_("video URL"), max_width=800)
-    caption = blocks.CharBlock(required=False, max_length=250, label=_("caption"))
+    video = EmbedBlock(label=_("Video URL"), max_width=800)
+    caption = blocks.CharBlock(required=False, max_length=250, label=_("Caption"))
 
     class Meta:
         icon = "media"
@@ -61,10 +61,10 @@ class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         choices=[("tip", _("Tip")), ("warning", _("Warning")), ("figure", _("Key figure"))],
         default="tip",
-        label=_("kind"),
+        label=_("Kind"),
     )
-    title = blocks.CharBlock(max_length=120, label=_("title"))
-    text = blocks.RichTextBlock(features=["bold", "italic", "link"], label=_("text"))
+    title = blocks.CharBlock(max_length=120, label=_("Title"))
+    text = blocks.RichTextBlock(features=["bold", "italic", "link"], label=_("Text"))
 
     class Meta:
         icon = "warning"
@@ -81,9 +81,9 @@ class CalloutBlock(blocks.StructBlock):
 class DoDontBlock(blocks.StructBlock):
     """Two lists side by side: what to do and what not to do."""
 
-    title = blocks.CharBlock(required=False, max_length=120, label=_("title"))
-    dos = blocks.ListBlock(blocks.CharBlock(max_length=250), label=_("do"))
-    donts = blocks.ListBlock(blocks.CharBlock(max_length=250), label=_("don't"))
+    title = blocks.CharBlock(required=False, max_length=120, label=_("Title"))
+    dos = blocks.ListBlock(blocks.CharBlock(max_length=250), label=_("Do"))
+    donts = blocks.ListBlock(blocks.CharBlock(max_length=250), label=_("Don't"))
 
     class Meta:
         icon = "list-ul"
@@ -100,18 +100,18 @@ class DoDontBlock(blocks.StructBlock):
 class SocialPostBlock(blocks.StructBlock):
     """An example post rendered like a real post card on its network."""
 
-    network = blocks.ChoiceBlock(choices=NETWORK_CHOICES, default="linkedin", label=_("network"))
-    author = blocks.CharBlock(max_length=80, label=_("author"))
-    author_title = blocks.CharBlock(required=False, max_length=120, label=_("author's title"))
-    text = blocks.TextBlock(max_length=3000, label=_("text"))
-    image = ImageBlock(required=False, label=_("image"))
-    link_url = blocks.URLBlock(required=False, label=_("link"))
+    network = blocks.ChoiceBlock(choices=NETWORK_CHOICES, default="linkedin", label=_("Network"))
+    author = blocks.CharBlock(max_length=80, label=_("Author"))
+    author_title = blocks.CharBlock(required=False, max_length=120, label=_("Author's title"))
+    text = blocks.TextBlock(max_length=3000, label=_("Text"))
+    image = ImageBlock(required=False, label=_("Image"))
+    link_url = blocks.URLBlock(required=False, label=_("Link"))
     verdict = blocks.ChoiceBlock(
         choices=[("good", _("Good example")), ("bad", _("Bad example")), ("neutral", _("Example"))],
         default="neutral",
-        label=_("verdict"),
+        label=_("Verdict"),
     )
-    comment = blocks.TextBlock(required=False, max_length=1000, label=_("why"))
+    comment = blocks.TextBlock(required=False, max_length=1000, label=_("Why"))
 
     class Meta:
         icon = "openquote"
@@ -140,12 +140,12 @@ class LessonBodyBlock(blocks.StreamBlock):
 class ChoiceBlock(blocks.StructBlock):
     """One answer option of a choice question, with whether it is correct and its feedback."""
 
-    text = blocks.CharBlock(max_length=500, label=_("text"))
-    correct = blocks.BooleanBlock(required=False, label=_("correct"))
+    text = blocks.CharBlock(max_length=500, label=_("Text"))
+    correct = blocks.BooleanBlock(required=False, label=_("Correct"))
     feedback = blocks.CharBlock(
         required=False,
         max_length=500,
-        label=_("feedback"),
+        label=_("Feedback"),
         help_text=_(
             "Shown to a learner who chose this option, even before they pass: say why it is right or wrong "
             "without naming the right option."

@@ -164,6 +164,7 @@ HR_EDITOR_PERMISSIONS = (
     ),
     "policy.view_policyversion",
     "policy.view_policyacknowledgement",
+    "policy.remind_policyacknowledgement",
 )
 
 

@@ -19,12 +19,12 @@ class SectionBlock(blocks.StructBlock):
     anchor = blocks.RegexBlock(
         regex=r"^[a-z0-9][a-z0-9-]{0,60}$",
         max_length=61,
-        label=_("anchor"),
+        label=_("Anchor"),
         help_text=_("Lowercase letters, digits and dashes; rules link to /policy/#anchor."),
         error_messages={"invalid": _("Use lowercase letters, digits and dashes only.")},
     )
-    heading = blocks.CharBlock(max_length=160, label=_("heading"))
-    text = blocks.RichTextBlock(features=POLICY_RICH_TEXT, label=_("text"))
+    heading = blocks.CharBlock(max_length=160, label=_("Heading"))
+    text = blocks.RichTextBlock(features=POLICY_RICH_TEXT, label=_("Text"))
 
     class Meta:
         icon = "doc-full"
@@ -41,9 +41,9 @@ class SectionBlock(blocks.StructBlock):
 class PolicyDoDontBlock(blocks.StructBlock):
     """What employees can do and what they must not do, side by side. Do comes first."""
 
-    title = blocks.CharBlock(required=False, max_length=160, label=_("title"))
-    dos = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("you can"))
-    donts = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("you must not"))
+    title = blocks.CharBlock(required=False, max_length=160, label=_("Title"))
+    dos = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("You can"))
+    donts = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("You must not"))
 
     class Meta:
         icon = "list-ul"
@@ -56,16 +56,16 @@ class PolicyDoDontBlock(blocks.StructBlock):
 class ExamplePostBlock(blocks.StructBlock):
     """An example post with the policy's verdict and the reason."""
 
-    network = blocks.ChoiceBlock(choices=NETWORK_CHOICES, default="linkedin", label=_("network"))
-    author = blocks.CharBlock(max_length=80, label=_("author"))
-    text = blocks.TextBlock(max_length=3000, label=_("text"))
-    image = ImageBlock(required=False, label=_("image"))
+    network = blocks.ChoiceBlock(choices=NETWORK_CHOICES, default="linkedin", label=_("Network"))
+    author = blocks.CharBlock(max_length=80, label=_("Author"))
+    text = blocks.TextBlock(max_length=3000, label=_("Text"))
+    image = ImageBlock(required=False, label=_("Image"))
     verdict = blocks.ChoiceBlock(
         choices=[("ok", _("Fine to share")), ("change", _("Share after a change")), ("no", _("Do not share"))],
         default="ok",
-        label=_("verdict"),
+        label=_("Verdict"),
     )
-    reason = blocks.TextBlock(max_length=1000, label=_("reason"))
+    reason = blocks.TextBlock(max_length=1000, label=_("Reason"))
 
     class Meta:
         icon = "openquote"
@@ -84,10 +84,10 @@ class ExamplePostBlock(blocks.StructBlock):
 class DisclosureBlock(blocks.StructBlock):
     """A disclosure requirement, such as a hashtag on posts about the company's products."""
 
-    anchor = blocks.RegexBlock(regex=r"^[a-z0-9][a-z0-9-]{0,60}$", max_length=61, label=_("anchor"))
-    title = blocks.CharBlock(max_length=160, label=_("title"))
-    required_text = blocks.CharBlock(max_length=80, label=_("required text"))
-    explanation = blocks.RichTextBlock(features=POLICY_RICH_TEXT, label=_("when it applies"))
+    anchor = blocks.RegexBlock(regex=r"^[a-z0-9][a-z0-9-]{0,60}$", max_length=61, label=_("Anchor"))
+    title = blocks.CharBlock(max_length=160, label=_("Title"))
+    required_text = blocks.CharBlock(max_length=80, label=_("Required text"))
+    explanation = blocks.RichTextBlock(features=POLICY_RICH_TEXT, label=_("When it applies"))
 
     class Meta:
         icon = "tag"
@@ -103,19 +103,19 @@ class DisclosureBlock(blocks.StructBlock):
 
 
 class ContactBlock(blocks.StructBlock):
-    name = blocks.CharBlock(max_length=120, label=_("name"))
-    role = blocks.CharBlock(max_length=120, label=_("role"))
-    email = blocks.EmailBlock(required=False, label=_("email"))
-    phone = blocks.CharBlock(required=False, max_length=40, label=_("phone"))
-    when = blocks.CharBlock(required=False, max_length=200, label=_("call them when"))
+    name = blocks.CharBlock(max_length=120, label=_("Name"))
+    role = blocks.CharBlock(max_length=120, label=_("Role"))
+    email = blocks.EmailBlock(required=False, label=_("Email"))
+    phone = blocks.CharBlock(required=False, max_length=40, label=_("Phone"))
+    when = blocks.CharBlock(required=False, max_length=200, label=_("Call them when"))
 
 
 class EscalationBlock(blocks.StructBlock):
     """Who to call in a crisis, and when."""
 
-    anchor = blocks.RegexBlock(regex=r"^[a-z0-9][a-z0-9-]{0,60}$", max_length=61, label=_("anchor"))
-    title = blocks.CharBlock(max_length=160, label=_("title"))
-    contacts = blocks.ListBlock(ContactBlock(), label=_("contacts"))
+    anchor = blocks.RegexBlock(regex=r"^[a-z0-9][a-z0-9-]{0,60}$", max_length=61, label=_("Anchor"))
+    title = blocks.CharBlock(max_length=160, label=_("Title"))
+    contacts = blocks.ListBlock(ContactBlock(), label=_("Contacts"))
 
     class Meta:
         icon = "user"

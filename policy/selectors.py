@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from lms.i18n import language_code
 from policy.data import PolicyChange, PolicyVersionData, ReadingState
-from policy.models import PolicyAcknowledgement, PolicyPage, PolicyVersion
+from policy.models import AcknowledgementReminder, PolicyAcknowledgement, PolicyPage, PolicyVersion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -93,8 +93,10 @@ def version_diff(*, older: PolicyVersion, newer: PolicyVersion, language: str | 
 
 
 def acknowledgement_report(*, department_id: int | None = None) -> tuple[QuerySet[User], PolicyVersion | None]:
-    """Active users annotated with ``has_acknowledged`` (the current version), and that
-    version; no users before the first version."""
+    """Active users annotated with ``has_acknowledged`` (the current version),
+    ``last_version_number`` and ``last_acknowledged_at`` (the latest version they accepted,
+    whichever it is, and when), and that current version; no users before the first version.
+    One query, whatever the number of people."""
     from django.contrib.auth import get_user_model
 
     current = current_version_row()
@@ -109,8 +111,37 @@ def acknowledgement_report(*, department_id: int | None = None) -> tuple[QuerySe
     if current is None:
         return users.none(), None
     acks = PolicyAcknowledgement.objects.filter(user=OuterRef("pk"), version=current)
-    users = users.annotate(has_acknowledged=Exists(acks))
+    latest = PolicyAcknowledgement.objects.filter(user=OuterRef("pk"), version__page=current.page).order_by(
+        "-version__number"
+    )
+    users = users.annotate(
+        has_acknowledged=Exists(acks),
+        last_version_number=Subquery(latest.values("version__number")[:1]),
+        last_acknowledged_at=Subquery(latest.values("acknowledged_at")[:1]),
+    )
     return users, current
+
+
+def acknowledgement_totals(users: QuerySet[User]) -> list[tuple[str | None, int, int]]:
+    """``(department name or None, accepted, people)`` per department of ``users`` (annotated
+    by ``acknowledgement_report``), by name, people without a department last. One query."""
+    rows = (
+        users.order_by()
+        .values("department__name")
+        .annotate(people=Count("pk"), accepted=Count("pk", filter=Q(has_acknowledged=True)))
+    )
+    totals = [(row["department__name"], int(row["accepted"]), int(row["people"])) for row in rows]
+    return sorted(totals, key=lambda row: (row[0] is None, row[0] or ""))
+
+
+def reminded_on(*, user_ids: list[int], version: PolicyVersion, day: date) -> set[int]:
+    """Of ``user_ids``, who already has a reminder to accept ``version`` on ``day`` (a failed
+    one does not count: asking again sends it)."""
+    return set(
+        AcknowledgementReminder.objects.filter(user_id__in=user_ids, version=version, day=day)
+        .exclude(state=AcknowledgementReminder.State.FAILED)
+        .values_list("user_id", flat=True)
+    )
 
 
 def acknowledged_current_at(*, user: User | AnonymousUser) -> datetime | None:

@@ -8,8 +8,9 @@ import itertools
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -24,6 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from lms.people.models import Department
 from lms.viewsets import ExportRateLimitMixin, ReadOnlyModelViewSet
 from policy import selectors
+from policy.admin_views import AcknowledgementReminderView
 from policy.models import (
     BlockedPhraseRule,
     DisclosureRule,
@@ -80,7 +82,7 @@ class RuleChooserViewSet(snippet_chooser.SnippetChooserViewSet):
 
 class RuleViewSet(SnippetViewSet):
     chooser_viewset_class = RuleChooserViewSet
-    list_display = ["name", "severity", "clause", BooleanColumn("active", label=_("active")), "updated_at"]
+    list_display = ["name", "severity", "clause", BooleanColumn("active", label=_("Active")), "updated_at"]
     list_filter = ["severity", "active"]
     search_fields = ["name", "message"]
 
@@ -185,7 +187,7 @@ class AcknowledgementFilterSet(WagtailFilterSet):
         empty_label=_("All departments"),
         method="by_department",
     )
-    has_acknowledged = django_filters.BooleanFilter(label=_("Acknowledged the current version"))
+    has_acknowledged = django_filters.BooleanFilter(label=_("Accepted the current version"))
 
     def by_department(self, queryset, name, value):
         return queryset.filter(department=value) if value else queryset
@@ -198,34 +200,67 @@ class AcknowledgementFilterSet(WagtailFilterSet):
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _yes_no(value) -> str:
+    return str(_("Yes") if value else _("No"))
+
+
+def _local_date(value) -> str:
+    return timezone.localtime(value).date().isoformat() if value else ""
+
+
+def _department(user) -> str:
+    return user.department.name if user.department_id else str(_("No department"))
+
+
+def _last_version(user) -> str:
+    number = user.last_version_number
+    return str(_("Version %(number)s") % {"number": number}) if number else ""
+
+
 class AcknowledgementReportView(ExportRateLimitMixin, ReportView):
-    """Who acknowledged the current version, by department; CSV and XLSX export."""
+    """Who accepted the current version, the last version each person accepted and when,
+    since when the others have had to accept it, "x of y" per department; CSV and XLSX export
+    with the columns of the screen, and "remind these people" for those who have not accepted."""
 
     page_title = _("Policy acknowledgements")
     header_icon = "tick-inverse"
+    template_name = "policy/admin/acknowledgement_report.html"
     index_url_name = "policy_acknowledgement_report"
     index_results_url_name = "policy_acknowledgement_report_results"
     filterset_class = AcknowledgementFilterSet
     any_permission_required = ["view", "change"]
     permission_policy = ModelPermissionPolicy(PolicyAcknowledgement)
-    list_export = ["email", "get_display_name", "department", "has_acknowledged"]
-    export_headings = {
-        "email": _("Email"),
-        "get_display_name": _("Name"),
-        "department": _("Department"),
-        "has_acknowledged": _("Acknowledged current version"),
-    }
-    columns = [
-        Column("email", label=_("Email")),
-        Column("get_display_name", label=_("Name")),
-        Column("department", label=_("Department")),
-        BooleanColumn("has_acknowledged", label=_("Acknowledged")),
+    # One list of (field, heading, value) for the screen and for the export: the same names.
+    report_columns = [
+        ("email", _("Email"), lambda view, user: user.email),
+        ("name", _("Name"), lambda view, user: user.get_display_name()),
+        ("department", _("Department"), lambda view, user: _department(user)),
+        ("has_acknowledged", _("Accepted the current version"), lambda view, user: _yes_no(user.has_acknowledged)),
+        ("last_version", _("Last version accepted"), lambda view, user: _last_version(user)),
+        ("last_acknowledged_at", _("Accepted on"), lambda view, user: _local_date(user.last_acknowledged_at)),
+        ("pending_since", _("To accept since"), lambda view, user: view.pending_since(user)),
     ]
+    list_export = [field for field, _label, _value in report_columns]
+    export_headings = {field: label for field, label, _value in report_columns}
+
+    @property
+    def columns(self):
+        return [
+            Column(field, label=label, accessor=lambda user, value=value: value(self, user) or "—")
+            for field, label, value in self.report_columns
+        ]
+
+    def pending_since(self, user) -> str:
+        """Since when the person has had to accept the current version: its publication, or
+        the day they joined when later; empty once accepted."""
+        if user.has_acknowledged or self.current_version is None:
+            return ""
+        return _local_date(max(self.current_version.published_at, user.date_joined))
+
+    def to_row_dict(self, item):
+        return {field: value(self, item) for field, _label, value in self.report_columns}
 
     def preprocess_field_value(self, field, value, export_format):
-        if isinstance(value, bool):
-            # "Yes"/"No" in the reader's language rather than Python's True/False.
-            return str(_("Yes") if value else _("No"))
         value = super().preprocess_field_value(field, value, export_format)
         # Spreadsheets run a CSV cell starting with one of these as a formula (CSV injection);
         # a leading quote keeps it text. The XLSX export already stores such cells as text.
@@ -250,9 +285,27 @@ class AcknowledgementReportView(ExportRateLimitMixin, ReportView):
         self.current_version = current
         return users
 
+    @cached_property
+    def can_remind(self) -> bool:
+        return self.request.user.has_perm("policy.remind_policyacknowledgement")
+
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["current_version"] = self.current_version
+        valid = self.filters is None or self.filters.is_valid()
+        department = self.filters.form.cleaned_data.get("department") if valid and self.filters else None
+        users, current = selectors.acknowledgement_report(department_id=department.pk if department else None)
+        totals = [
+            (name or str(_("No department")), accepted, people)
+            for name, accepted, people in (selectors.acknowledgement_totals(users) if current else [])
+        ]
+        context["totals"] = totals
+        context["total_accepted"] = sum(accepted for _name, accepted, _people in totals)
+        context["total_people"] = sum(people for _name, _accepted, people in totals)
+        context["remind_url"] = ""
+        if self.can_remind and valid and self.current_version is not None:
+            query = f"?department={department.pk}" if department else ""
+            context["remind_url"] = reverse("policy_acknowledgement_remind") + query
         return context
 
 
@@ -267,5 +320,10 @@ def report_urls():
             "reports/policy-acknowledgements/results/",
             AcknowledgementReportView.as_view(results_only=True),
             name="policy_acknowledgement_report_results",
+        ),
+        path(
+            "reports/policy-acknowledgements/remind/",
+            AcknowledgementReminderView.as_view(),
+            name="policy_acknowledgement_remind",
         ),
     ]

@@ -1,8 +1,11 @@
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 
+from policy.reminders import REMIND_ACTION
 from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls
 
 
@@ -50,3 +53,20 @@ def register_policy_versions_menu_item():
         order=710,
         permission="policy.view_policyversion",
     )
+
+
+@hooks.register("register_log_actions")
+def register_policy_log_actions(actions):
+    @actions.register_action(REMIND_ACTION)
+    class AcknowledgementsReminded(LogFormatter):
+        label = _("Remind people to accept the policy")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return gettext(
+                "Reminders to accept version %(version)s queued: %(queued)s; already reminded that day: %(already)s"
+            ) % {
+                "version": data.get("version", "?"),
+                "queued": data.get("queued", 0),
+                "already": data.get("already_reminded", 0),
+            }

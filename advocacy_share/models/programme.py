@@ -21,7 +21,7 @@ class PauseLog(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    paused = models.BooleanField()
+    paused = models.BooleanField(_("paused"))
     reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 

@@ -68,6 +68,7 @@ ROWS: dict[str, R] = {
     "admin/reports/policy-acknowledgements/results/": R(
         "L L L o H o", "/admin/reports/policy-acknowledgements/results/"
     ),
+    "admin/reports/policy-acknowledgements/remind/": R("L L L o H o", "/admin/reports/policy-acknowledgements/remind/"),
     "admin/reports/certification/": R("L L L o H o", "/admin/reports/certification/"),
     "admin/reports/certification/results/": R("L L L o H o", "/admin/reports/certification/results/"),
     "admin/reports/certification/remind/": R("L L L o H o", "/admin/reports/certification/remind/?bucket=expired"),

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lms.home.roles import roles_ensure
 from policy import services
@@ -87,11 +88,12 @@ def test_the_csv_export_has_the_exact_header_and_rows(staff, policy_hr_client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="policy-acknowledgements-')
+    today = timezone.localdate().isoformat()
     assert b"".join(response.streaming_content).decode("utf-8") == (
-        "\ufeffEmail,Name,Department,Acknowledged current version\r\n"
-        "hr@example.com,Hélène Ressources,HR,No\r\n"
-        "other@example.com,Otto Ther,Marketing,No\r\n"
-        "employee@example.com,Emma Ployee,Sales,Yes\r\n"
+        "\ufeffEmail,Name,Department,Accepted the current version,Last version accepted,Accepted on,To accept since\r\n"
+        f"hr@example.com,Hélène Ressources,HR,No,,,{today}\r\n"
+        f"other@example.com,Otto Ther,Marketing,No,,,{today}\r\n"
+        f"employee@example.com,Emma Ployee,Sales,Yes,Version 1,{today},\r\n"
     )
 
 
@@ -101,8 +103,12 @@ def test_the_csv_export_speaks_the_reader_s_language(staff, policy_hr_client):
 
     # then
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[-1].endswith(",Oui")
-    assert lines[1].endswith(",Non")
+    today = timezone.localdate().isoformat()
+    assert lines[0] == (
+        "E-mail,Nom,Service,A accepté la version en vigueur,Dernière version acceptée,Acceptée le,À accepter depuis"
+    )
+    assert lines[-1].endswith(f",Oui,Version 1,{today},")
+    assert lines[1].endswith(f",Non,,,{today}")
 
 
 def test_the_csv_export_follows_the_filter(staff, policy_hr_client):
@@ -111,7 +117,8 @@ def test_the_csv_export_follows_the_filter(staff, policy_hr_client):
 
     # then
     assert b"".join(response.streaming_content).decode("utf-8-sig") == (
-        "Email,Name,Department,Acknowledged current version\r\nother@example.com,Otto Ther,Marketing,No\r\n"
+        "Email,Name,Department,Accepted the current version,Last version accepted,Accepted on,To accept since\r\n"
+        f"other@example.com,Otto Ther,Marketing,No,,,{timezone.localdate().isoformat()}\r\n"
     )
 
 
@@ -126,8 +133,9 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(staff, employee, p
 
     # then
     assert b"".join(response.streaming_content).decode("utf-8-sig") == (
-        "Email,Name,Department,Acknowledged current version\r\n"
-        'employee@example.com,"\'=HYPERLINK(""http://evil.example"",""x"") +1",Sales,Yes\r\n'
+        "Email,Name,Department,Accepted the current version,Last version accepted,Accepted on,To accept since\r\n"
+        'employee@example.com,"\'=HYPERLINK(""http://evil.example"",""x"") +1",Sales,Yes,Version 1,'
+        f"{timezone.localdate().isoformat()},\r\n"
     )
 
 
@@ -140,7 +148,7 @@ def test_the_report_is_empty_before_the_first_version(employee, superuser_client
     # then
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode("utf-8-sig") == (
-        "Email,Name,Department,Acknowledged current version\r\n"
+        "Email,Name,Department,Accepted the current version,Last version accepted,Accepted on,To accept since\r\n"
     )
 
 
