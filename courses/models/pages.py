@@ -131,6 +131,9 @@ class CoursePage(ReadOnlyPageMixin, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "courses.QuizPage"]
+    # The explorer lists lessons and quiz in the order learners meet them (the tree order; a
+    # lesson added after the quiz is moved before it), not the latest edited first.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course")
