@@ -39,6 +39,14 @@ COMMON_PANELS = [
     FieldPanel("tags"),
 ]
 EXPLANATION_PANEL = FieldPanel("explanation")
+# How MultipleChoiceQuestion.grade_snapshot scores, in the editor's words.
+MULTIPLE_CHOICE_SCORING_HELP = _(
+    "Tick every correct choice. Partial credit: each correct choice the learner ticks earns the "
+    "question's points divided by the number of correct choices, and each wrong choice ticked takes "
+    "as much away; the total never goes below 0 and leaving all unticked earns 0. Example, 1 point "
+    "and 2 correct choices: both correct ones ticked, 1 point; both plus a wrong one, ½ point; one "
+    "correct and one wrong, 0. The preview shows what each choice is worth."
+)
 
 
 class QuestionTypeViewSet(ModelViewSet):
@@ -64,7 +72,7 @@ class MultipleChoiceViewSet(QuestionTypeViewSet):
     model = MultipleChoiceQuestion
     icon = "tasks"
     url_prefix = "questions/multiple-choice"
-    panels = [*COMMON_PANELS, FieldPanel("choices"), EXPLANATION_PANEL]
+    panels = [*COMMON_PANELS, FieldPanel("choices", help_text=MULTIPLE_CHOICE_SCORING_HELP), EXPLANATION_PANEL]
 
 
 class TrueFalseViewSet(QuestionTypeViewSet):

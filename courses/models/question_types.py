@@ -113,6 +113,14 @@ class MultipleChoiceQuestion(ChoiceQuestionMixin, Question):  # type: ignore[dja
         return sorted(values)
 
     @classmethod
+    def option_points(cls, snapshot):
+        """Each correct option ticked earns points ÷ number of correct options; each wrong one
+        ticked takes the same away (the total is floored at 0, see ``grade_snapshot``)."""
+        key = set(snapshot["key"])
+        share = Decimal(snapshot["points"]) / Decimal(len(key))
+        return [share if option["token"] in key else -share for option in snapshot["options"]]
+
+    @classmethod
     def grade_snapshot(cls, snapshot, response) -> Decimal:
         if not response:
             return ZERO
@@ -181,6 +189,11 @@ class OrderingQuestion(Question):  # type: ignore[django-manager-missing]  # noq
     @classmethod
     def public_view(cls, snapshot):
         return {**super().public_view(snapshot), "type": "ordering"}
+
+    @classmethod
+    def option_points(cls, snapshot):
+        """No per-option value: each step in its place earns points ÷ number of steps."""
+        return []
 
     @classmethod
     def parse_response(cls, snapshot, values):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -54,7 +55,10 @@ def quiz_snapshot(quiz: QuizPage) -> dict[str, Any]:
 
 
 def quiz_preview_sample(quiz: QuizPage) -> list[dict[str, Any]]:
-    """A sample draw for the editor's preview, keys included. Writes nothing."""
+    """A sample draw for the editor's preview, keys included, with what each option is worth
+    (``points``, signed: a wrong option of a multiple choice question takes points away) and,
+    for an ordering question, what each step in its place earns (``step_points``). Writes
+    nothing."""
     try:
         questions = _draw_questions(quiz)
     except QuizError:
@@ -63,5 +67,12 @@ def quiz_preview_sample(quiz: QuizPage) -> list[dict[str, Any]]:
     for position, question in enumerate(questions):
         snapshot = {**question.build_snapshot(), "position": position}
         qtype = QUESTION_TYPES[snapshot["type"]]
-        sample.append({**qtype.public_view(snapshot), **qtype.review_view(snapshot, None), "position": position})
+        review = qtype.review_view(snapshot, None)
+        if values := qtype.option_points(snapshot):
+            review["options"] = [
+                {**option, "points": value} for option, value in zip(review["options"], values, strict=True)
+            ]
+        if review.get("ordering"):
+            review["step_points"] = Decimal(snapshot["points"]) / Decimal(len(review["ordering"]))
+        sample.append({**qtype.public_view(snapshot), **review, "position": position})
     return sample
