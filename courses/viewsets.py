@@ -23,6 +23,7 @@ from wagtail.admin.widgets import BaseChooser
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from courses.question_creation import QuestionCreateView, QuestionCreationForm
 from courses.models import (
     MultipleChoiceQuestion,
     OrderingQuestion,
@@ -330,8 +331,8 @@ class QuestionChooserViewSet(ChooserViewSet):
 
     With ``register_widget`` (the default), its widget is the one of every admin form field that
     is a ForeignKey to ``Question``: the "fixed question" of a quiz slot. The field still posts
-    the question's pk. There is no "create" tab: a question is created as one of its types,
-    in the question bank.
+    the question's pk. Its "New question" tab creates a question of the simpler types
+    (``courses.question_creation``) without leaving the quiz.
     """
 
     model = Question
@@ -346,9 +347,10 @@ class QuestionChooserViewSet(ChooserViewSet):
     choose_results_view_class = QuestionChooseResultsView
     chosen_view_class = QuestionChosenView
     chosen_multiple_view_class = QuestionChosenMultipleView
-
-    def get_urlpatterns(self):
-        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
+    create_view_class = QuestionCreateView
+    creation_form_class = QuestionCreationForm
+    creation_tab_label = _("New question")
+    create_action_label = _("Create and choose")
 
 
 question_chooser_viewset = QuestionChooserViewSet("question_chooser")
