@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from policy import api
 from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls
 
 
@@ -50,3 +51,10 @@ def register_policy_versions_menu_item():
         order=710,
         permission="policy.view_policyversion",
     )
+
+
+@hooks.register("policy_clauses")
+def policy_clauses(language):
+    """The published policy's clauses for the forms of other apps that cite one (a quiz
+    question's feedback), which read this hook instead of importing the policy."""
+    return api.published_clauses(language)

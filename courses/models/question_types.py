@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 
 from courses.blocks import ChoiceBlock, OrderingItemBlock
+from courses.policy_clauses import PolicyClauseForm, clause_titles
 from courses.models.questions import (
     FEEDBACK_HELP,
     ONE,
@@ -268,8 +269,13 @@ class PostScenarioQuestion(Question):  # type: ignore[django-manager-missing]  #
     )
     feedback_dont_share = models.CharField(_("feedback for 'don't share'"), max_length=600, help_text=FEEDBACK_HELP)
     policy_clause = models.CharField(
-        _("policy clause"), max_length=200, blank=True, help_text=_("The clause of the policy the feedback cites.")
+        _("policy clauses"),
+        max_length=200,
+        blank=True,
+        help_text=_("The anchors of the policy clauses the feedback cites, comma-separated."),
     )
+
+    base_form_class = PolicyClauseForm
 
     class Meta:
         verbose_name = _("post scenario")
@@ -307,7 +313,7 @@ class PostScenarioQuestion(Question):  # type: ignore[django-manager-missing]  #
             "options": options,
             "key": key,
             "post": post,
-            "policy_clause": self.policy_clause,
+            "policy_clause": clause_titles(self.policy_clause, self.language),
         }
 
     @classmethod

@@ -32,3 +32,16 @@ def test_the_advocacy_snippets_are_not_listed_twice_either():
     # then
     assert ShareableContent not in listed
     assert Campaign not in listed
+
+
+def test_a_rule_s_clause_is_picked_among_the_published_clauses(policy_page, superuser_client):
+    # when
+    response = superuser_client.get(reverse("wagtailsnippets_policy_blockedphraserule:add"), HTTP_ACCEPT_LANGUAGE="en")
+
+    # then: a select of the policy's clauses, no free text
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<select name="clause"' in html
+    assert '<option value="partager">' in html
+    assert '<option value="confidentialite">' in html
+    assert '<input type="text" name="clause"' not in html
