@@ -59,7 +59,11 @@ class PolicyClauseForm(WagtailAdminModelForm):
         known = dict(clauses or [])
         # What is stored and not (or no longer) a clause stays visible and ticked: saving then
         # says so, instead of dropping it silently.
-        extra = [(value, _("“%(value)s” (not a clause of the published policy)") % {"value": value}) for value in current if value not in known]
+        extra = [
+            (value, _("“%(value)s” (not a clause of the published policy)") % {"value": value})
+            for value in current
+            if value not in known
+        ]
         field = self.fields["policy_clause"]
         self.fields["policy_clause"] = forms.MultipleChoiceField(
             label=field.label,

@@ -26,6 +26,7 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.models.pages import LANGUAGE_CHOICES
 
 TYPES: dict[str, type[Question]] = {
     model.type_key: model
@@ -58,13 +59,13 @@ class QuestionCreationForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=QuestionCategory.objects.all(), required=False, empty_label=_("None")
     )
-    language = forms.ChoiceField(label=_("Language"), choices=Question._meta.get_field("language").choices)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
     points = forms.DecimalField(
         label=_("Points"), initial=1, min_value=0.01, max_value=100, max_digits=5, decimal_places=2
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         type_key = cleaned.get("type")
         if type_key not in TYPES or self.errors:
             return cleaned
@@ -106,7 +107,6 @@ class QuestionCreationForm(forms.Form):
     def save(self) -> Question:
         self.question.save()
         return self.question
-
 
 
 class QuestionCreateView(chooser_views.CreateView):

@@ -89,7 +89,12 @@ class ShownForSourcePanel(FieldPanel):
             # The rule names the radio as this form (of the formset) posts it: "slots-0-source".
             rule = {self.form.add_prefix("source"): [self.panel.when]}
             shown = self.form["source"].value() == self.panel.when
-            return {**super().attrs, "data-w-rules-target": "show", "data-w-rules": json.dumps(rule), "hidden": not shown}
+            return {
+                **super().attrs,
+                "data-w-rules-target": "show",
+                "data-w-rules": json.dumps(rule),
+                "hidden": not shown,
+            }
 
 
 class QuizSlotsPanel(InlinePanel):

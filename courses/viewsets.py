@@ -23,7 +23,6 @@ from wagtail.admin.widgets import BaseChooser
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from courses.question_creation import QuestionCreateView, QuestionCreationForm
 from courses.models import (
     MultipleChoiceQuestion,
     OrderingQuestion,
@@ -33,6 +32,7 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.question_creation import QuestionCreateView, QuestionCreationForm
 
 COMMON_PANELS = [
     FieldPanel("prompt"),

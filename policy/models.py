@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django import forms
 from django.db import models, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _

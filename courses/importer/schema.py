@@ -245,6 +245,7 @@ class PostScenario(Question):
         if not anchors or not all(ANCHOR_RE.match(anchor) for anchor in anchors):
             raise ValueError("give the anchors of the policy clauses cited, comma-separated (e.g. 'transparence')")
         return ",".join(anchors)
+
     feedback: Feedback
 
     @property

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 
 from courses.blocks import ChoiceBlock, OrderingItemBlock
-from courses.policy_clauses import PolicyClauseForm, clause_titles
 from courses.models.questions import (
     FEEDBACK_HELP,
     ONE,
@@ -26,6 +25,7 @@ from courses.models.questions import (
     _shuffled,
     _token,
 )
+from courses.policy_clauses import PolicyClauseForm, clause_titles
 from lms.networks import NETWORK_CHOICES
 
 

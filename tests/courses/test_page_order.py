@@ -47,7 +47,9 @@ def test_the_explorer_lists_lessons_then_the_quiz_even_when_the_quiz_was_edited_
         page.save_revision().publish()
 
     # when
-    order = explorer_titles(hr_editor_client, quiz.course_page, ["Final quiz of the course", "Lesson two", "Lesson one"])
+    order = explorer_titles(
+        hr_editor_client, quiz.course_page, ["Final quiz of the course", "Lesson two", "Lesson one"]
+    )
 
     # then
     assert order == ["Lesson one", "Lesson two", "Final quiz of the course"]
@@ -74,7 +76,9 @@ def test_a_lesson_added_after_the_quiz_goes_before_it(quiz_factory, hr_editor_cl
 
     # then: in the tree (what the explorer and the learners follow), before the quiz
     assert response.status_code == 302
-    children = [page.specific_class.__name__ + ":" + page.slug for page in Page.objects.child_of(course).order_by("path")]
+    children = [
+        page.specific_class.__name__ + ":" + page.slug for page in Page.objects.child_of(course).order_by("path")
+    ]
     assert children == [
         f"LessonPage:{quiz.lesson_pages[0].slug}",
         "LessonPage:lesson-added-later",

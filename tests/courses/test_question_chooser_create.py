@@ -57,7 +57,9 @@ def test_a_multiple_choice_question_is_created_and_chosen(hr_editor, hr_editor_c
         ("A post about the weather", False),
     ]
     assert (question.language, question.category, str(question.points)) == ("en", question_category, "2.00")
-    assert ModelLogEntry.objects.filter(action="wagtail.create", object_id=str(question.pk), user=hr_editor).count() == 1
+    assert (
+        ModelLogEntry.objects.filter(action="wagtail.create", object_id=str(question.pk), user=hr_editor).count() == 1
+    )
 
 
 def test_ordering_and_true_false_questions(hr_editor_client):

@@ -126,9 +126,7 @@ def test_each_mistake_gets_its_own_message_and_nothing_is_saved(slot, expected, 
 def test_the_editor_offers_the_choice_and_hides_what_does_not_apply(quiz, hr_editor_client):
     # when
     with translation.override("en"):
-        response = hr_editor_client.get(
-            reverse("wagtailadmin_pages:edit", args=[quiz.pk]), HTTP_ACCEPT_LANGUAGE="en"
-        )
+        response = hr_editor_client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk]), HTTP_ACCEPT_LANGUAGE="en")
 
     # then: a radio choice; the question shown, the category and count hidden (rules on the radio)
     html = response.content.decode()

@@ -48,7 +48,12 @@ def test_the_preview_sample_gives_each_choice_its_signed_value(quiz_factory):
 
     # then
     values = sorted((option["correct"], option["points"]) for option in question["options"])
-    assert values == [(False, Decimal("-1.5")), (False, Decimal("-1.5")), (True, Decimal("1.5")), (True, Decimal("1.5"))]
+    assert values == [
+        (False, Decimal("-1.5")),
+        (False, Decimal("-1.5")),
+        (True, Decimal("1.5")),
+        (True, Decimal("1.5")),
+    ]
 
 
 def test_the_values_shown_add_up_to_the_grade_for_every_set_of_ticks(quiz_factory):
