@@ -188,7 +188,7 @@ class QuizPageForm(WagtailAdminPageForm):
         if slots is not None and slots.is_valid():
             live = [f for f in slots.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
             if not live:
-                self.add_error(None, _("Add at least one question slot: a quiz cannot be empty."))
+                self.add_error(None, _("Add at least one question: a quiz cannot be empty."))
         return cleaned
 
 
