@@ -12,6 +12,7 @@ language when an attempt starts. A value typed before the choice existed (free t
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import get_language
@@ -37,14 +38,23 @@ def cited_anchors(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-def clause_titles(value: str, language: str | None) -> str:
-    """What learners read for a stored value: the titles of the cited clauses (an anchor the
-    policy no longer has reads as the anchor); legacy free text as it is."""
+def clause_titles(value: str, titles: dict[str, str]) -> str:
+    """What learners read for a stored value: the titles (``titles``: anchor → title, from
+    ``published_clauses``) of the cited clauses, an anchor the policy no longer has read as
+    the anchor; legacy free text as it is."""
     anchors = cited_anchors(value)
     if not anchors or not all(ANCHOR_RE.match(anchor) for anchor in anchors):
         return value or ""
-    titles = dict(published_clauses(language) or [])
     return ", ".join(titles.get(anchor, anchor) for anchor in anchors)
+
+
+def snapshots_with_clause_titles(pairs: list[tuple[str, dict[str, Any]]]) -> None:
+    """Replace, in place, the ``policy_clause`` of each ``(language, snapshot)`` by what
+    learners read. One look-up of the policy per language, whatever the number of questions."""
+    cited = [(language, snapshot) for language, snapshot in pairs if snapshot.get("policy_clause")]
+    titles = {language: dict(published_clauses(language) or []) for language in {lang for lang, _ in cited}}
+    for language, snapshot in cited:
+        snapshot["policy_clause"] = clause_titles(snapshot["policy_clause"], titles[language])
 
 
 class PolicyClauseForm(WagtailAdminModelForm):

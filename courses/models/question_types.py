@@ -25,7 +25,7 @@ from courses.models.questions import (
     _shuffled,
     _token,
 )
-from courses.policy_clauses import PolicyClauseForm, clause_titles
+from courses.policy_clauses import PolicyClauseForm
 from lms.networks import NETWORK_CHOICES
 
 
@@ -313,7 +313,7 @@ class PostScenarioQuestion(Question):  # type: ignore[django-manager-missing]  #
             "options": options,
             "key": key,
             "post": post,
-            "policy_clause": clause_titles(self.policy_clause, self.language),
+            "policy_clause": self.policy_clause,
         }
 
     @classmethod

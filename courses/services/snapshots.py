@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from courses.models import QUESTION_TYPES, Question, QuizPage
+from courses.policy_clauses import snapshots_with_clause_titles
 from courses.services.errors import QuizError
 
 
@@ -42,9 +43,12 @@ def _draw_questions(quiz: QuizPage) -> list[Question]:
 
 def quiz_snapshot(quiz: QuizPage) -> dict[str, Any]:
     """The frozen form of a quiz for one attempt: rules at start, questions and keys served."""
-    questions = []
-    for position, question in enumerate(_draw_questions(quiz)):
-        questions.append({**question.build_snapshot(), "position": position})
+    drawn = _draw_questions(quiz)
+    questions = [{**question.build_snapshot(), "position": position} for position, question in enumerate(drawn)]
+    # The clauses a feedback cites, as learners read them, in the question's language.
+    snapshots_with_clause_titles(
+        [(question.language, snapshot) for question, snapshot in zip(drawn, questions, strict=True)]
+    )
     return {
         "revision_id": quiz.latest_revision_id,
         "pass_mark": str(quiz.pass_mark),
@@ -64,8 +68,11 @@ def quiz_preview_sample(quiz: QuizPage) -> list[dict[str, Any]]:
     except QuizError:
         return []
     sample = []
-    for position, question in enumerate(questions):
-        snapshot = {**question.build_snapshot(), "position": position}
+    snapshots = [{**question.build_snapshot(), "position": position} for position, question in enumerate(questions)]
+    snapshots_with_clause_titles(
+        [(question.language, snapshot) for question, snapshot in zip(questions, snapshots, strict=True)]
+    )
+    for position, snapshot in enumerate(snapshots):
         qtype = QUESTION_TYPES[snapshot["type"]]
         review = qtype.review_view(snapshot, None)
         if values := qtype.option_points(snapshot):

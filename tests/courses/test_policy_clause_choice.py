@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from courses.models import PostScenarioQuestion
-from courses.policy_clauses import clause_titles
+from courses import services
+from courses.models import PostScenarioQuestion, QuizSlot
+from courses.policy_clauses import clause_titles, snapshots_with_clause_titles
 from tests.factories.courses import PostScenarioQuestionFactory
 from tests.factories.policy import PolicyPageFactory
 
@@ -34,6 +35,13 @@ def scenario_form(**fields):
     }
     data.update(fields)
     return data
+
+
+def read_clause(question):
+    """The clause learners read, as an attempt's snapshot resolves it."""
+    snapshot = question.build_snapshot()
+    snapshots_with_clause_titles([(question.language, snapshot)])
+    return snapshot["policy_clause"]
 
 
 def post(client, url, data):
@@ -68,9 +76,9 @@ def test_chosen_clauses_are_stored_and_learners_read_their_titles(policy, hr_edi
     assert response.status_code == 302
     question = PostScenarioQuestion.objects.get()
     assert question.policy_clause == "partager,confidentialite"
-    assert question.build_snapshot()["policy_clause"] == "Ce que vous pouvez partager, Confidentialité"
+    assert read_clause(question) == "Ce que vous pouvez partager, Confidentialité"
     question.language = "en"
-    assert question.build_snapshot()["policy_clause"] == "What you can share, Confidentiality"
+    assert read_clause(question) == "What you can share, Confidentiality"
 
 
 @pytest.mark.parametrize("clause", ["nowhere", "§2 Transparence", "<script>x</script>"])
@@ -120,8 +128,26 @@ def test_a_value_typed_before_stays_visible_and_must_be_replaced(policy, hr_edit
     assert PostScenarioQuestion.objects.get(pk=question.pk).policy_clause == "confidentialite"
 
 
-def test_learners_read_a_legacy_value_as_it_was_typed(site):
-    # then: no policy needed, nothing resolved
-    assert clause_titles("§2 Transparence, §4 Parler en son nom", "fr") == "§2 Transparence, §4 Parler en son nom"
-    assert clause_titles("", "fr") == ""
-    assert clause_titles("gone-clause", "fr") == "gone-clause"
+def test_learners_read_a_legacy_value_as_it_was_typed():
+    # then: nothing resolved
+    titles = {"transparence": "§2 Transparence"}
+    assert clause_titles("§2 Transparence, §4 Parler en son nom", titles) == "§2 Transparence, §4 Parler en son nom"
+    assert clause_titles("", titles) == ""
+    assert clause_titles("gone-clause", titles) == "gone-clause"
+    assert clause_titles("transparence,gone-clause", titles) == "§2 Transparence, gone-clause"
+
+
+def test_an_attempt_serves_each_scenario_s_clauses_by_title(policy, quiz_factory):
+    # given: three post scenarios citing a clause, in English (the query count stays flat:
+    # tests/courses/test_query_counts.py)
+
+    quiz = quiz_factory(types=["post_scenario", "post_scenario", "post_scenario"])
+    PostScenarioQuestion.objects.update(policy_clause="partager", language="en")
+    quiz.refresh_from_db()
+
+    # when
+    snapshot = services.quiz_snapshot(quiz)
+
+    # then
+    assert [q["policy_clause"] for q in snapshot["questions"]] == ["What you can share"] * 3
+    assert QuizSlot.objects.filter(quiz=quiz).count() == 3
