@@ -26,10 +26,9 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from advocacy_share import points_admin
 from advocacy_share.models import Campaign, DepartmentGoal, PauseLog, PointsEntry, ShareableContent
@@ -277,7 +276,9 @@ class DepartmentGoalViewSet(ModelViewSet):
     ordering = ["department__name", "metric", "starts_on"]
 
 
-class AdvocacyViewSetGroup(ViewSetGroup):
+class AdvocacyViewSetGroup(SnippetViewSetGroup):
+    """A snippet group: the Snippets menu does not list its snippets a second time."""
+
     menu_label = _("Advocacy")
     menu_icon = "group"
     menu_order = 230

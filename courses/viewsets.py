@@ -34,6 +34,7 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.question_creation import QuestionCreateView, QuestionCreationForm
 
 COMMON_PANELS = [
     FieldPanel("prompt"),
@@ -41,6 +42,14 @@ COMMON_PANELS = [
     FieldPanel("tags"),
 ]
 EXPLANATION_PANEL = FieldPanel("explanation")
+# How MultipleChoiceQuestion.grade_snapshot scores, in the editor's words.
+MULTIPLE_CHOICE_SCORING_HELP = _(
+    "Tick every correct choice. Partial credit: each correct choice the learner ticks earns the "
+    "question's points divided by the number of correct choices, and each wrong choice ticked takes "
+    "as much away; the total never goes below 0 and leaving all unticked earns 0. Example, 1 point "
+    "and 2 correct choices: both correct ones ticked, 1 point; both plus a wrong one, ½ point; one "
+    "correct and one wrong, 0. The preview shows what each choice is worth."
+)
 
 
 class QuestionEditView(EditView):
@@ -79,7 +88,7 @@ class MultipleChoiceViewSet(QuestionTypeViewSet):
     model = MultipleChoiceQuestion
     icon = "tasks"
     url_prefix = "questions/multiple-choice"
-    panels = [*COMMON_PANELS, FieldPanel("choices"), EXPLANATION_PANEL]
+    panels = [*COMMON_PANELS, FieldPanel("choices", help_text=MULTIPLE_CHOICE_SCORING_HELP), EXPLANATION_PANEL]
 
 
 class TrueFalseViewSet(QuestionTypeViewSet):
@@ -353,8 +362,8 @@ class QuestionChooserViewSet(ChooserViewSet):
 
     With ``register_widget`` (the default), its widget is the one of every admin form field that
     is a ForeignKey to ``Question``: the "fixed question" of a quiz slot. The field still posts
-    the question's pk. There is no "create" tab: a question is created as one of its types,
-    in the question bank.
+    the question's pk. Its "New question" tab creates a question of the simpler types
+    (``courses.question_creation``) without leaving the quiz.
     """
 
     model = Question
@@ -369,9 +378,10 @@ class QuestionChooserViewSet(ChooserViewSet):
     choose_results_view_class = QuestionChooseResultsView
     chosen_view_class = QuestionChosenView
     chosen_multiple_view_class = QuestionChosenMultipleView
-
-    def get_urlpatterns(self):
-        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
+    create_view_class = QuestionCreateView
+    creation_form_class = QuestionCreationForm
+    creation_tab_label = _("New question")
+    create_action_label = _("Create and choose")
 
 
 question_chooser_viewset = QuestionChooserViewSet("question_chooser")

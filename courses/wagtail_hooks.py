@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from courses import services
 from courses.admin_views import ItemAnalysisButton, admin_urls
 from courses.assignment_viewsets import AssignmentViewSet
 from courses.interchange import views as gift_views
+from courses.models import LessonPage
 from courses.previews import views as preview_views
 from courses.training_viewsets import report_urls
 from courses.viewsets import QuestionBankViewSetGroup, question_chooser_viewset
@@ -41,6 +43,12 @@ def quiz_header_buttons(page, user, view_name, next_url=None):
 def quiz_listing_buttons(page, user, next_url=None):
     yield ItemAnalysisButton(page=page, priority=55)
     yield preview_views.QuizTryButton(page=page, priority=56)
+
+
+@hooks.register("after_create_page")
+def place_new_lesson(request, page):
+    if isinstance(page.specific, LessonPage):
+        services.lesson_place_before_quiz(lesson=page.specific, user=request.user)
 
 
 @hooks.register("register_admin_viewset")

@@ -31,6 +31,7 @@ __all__ = [
     "current_version",
     "has_acknowledged_current",
     "policy_url",
+    "published_clauses",
     "reading_state",
 ]
 
@@ -49,6 +50,15 @@ def has_acknowledged_current(user: User | AnonymousUser) -> bool:
 def reading_state(user: User | AnonymousUser) -> ReadingState:
     """Where ``user`` stands with the policy, with the addresses of the policy and its changes."""
     return selectors.reading_state(user=user)
+
+
+def published_clauses(language: str | None = None) -> list[tuple[str, str]] | None:
+    """``(anchor, title)`` of each clause of the published policy, in page order, in
+    ``language`` (default: the active one), for forms that cite a clause; ``None`` while no
+    policy is published. A clause is read at ``policy_url() + "#" + anchor``."""
+    from policy.models import PolicyPage
+
+    return PolicyPage.published_clauses(language_code(language))
 
 
 def policy_url() -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -98,6 +100,21 @@ class PolicyPage(RoutablePageMixin, Page):
             for block in body
             if hasattr(block.value, "get") and block.value.get("anchor")
         }
+
+    @classmethod
+    def published_clauses(cls, language: str | None = None) -> list[tuple[str, str]] | None:
+        """``(anchor, title)`` of each clause of the live policy (sections, disclosure and
+        escalation blocks), in page order and in ``language`` (English falls back on French);
+        ``None`` while no policy is published."""
+        page = cls.objects.live().first()
+        if page is None:
+            return None
+        clauses = []
+        for block in page.body_for(language):
+            value = block.value
+            if hasattr(value, "get") and value.get("anchor"):
+                clauses.append((value["anchor"], value.get("heading") or value.get("title") or value["anchor"]))
+        return clauses
 
     def body_for(self, language: str | None = None):
         return localised(self, "body", language)
@@ -199,7 +216,20 @@ def _lines(value: str) -> list[str]:
 
 
 class GuardrailRuleForm(WagtailAdminModelForm):
-    """The admin form of every guardrail rule: the clause must be one the policy has."""
+    """The admin form of every guardrail rule: the clause is picked among the published
+    policy's clauses, and must be one of them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "clause" in self.fields:
+            clauses = PolicyPage.published_clauses(get_language()) or []
+            current = self.initial.get("clause") or ""
+            choices = [("", _("— none —")), *clauses]
+            if current and current not in dict(clauses):
+                # A clause the policy no longer has stays visible, so that saving reports it.
+                choices.append((current, _("“%(anchor)s” (not in the published policy)") % {"anchor": current}))
+            self.fields["clause"].widget = forms.Select(choices=choices)
+            self.fields["clause"].help_text = _("The clause of the published policy this rule enforces.")
 
     def clean_clause(self):
         clause = self.cleaned_data.get("clause", "")

@@ -17,10 +17,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import chooser as snippet_chooser
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.people.models import Department
 from lms.viewsets import ExportRateLimitMixin, ReadOnlyModelViewSet
@@ -131,7 +130,10 @@ class LengthRuleViewSet(RuleViewSet):
     panels = [*RULE_COMMON, FieldRowPanel([FieldPanel("network"), FieldPanel("max_length"), FieldPanel("link_length")])]
 
 
-class GuardrailsViewSetGroup(ViewSetGroup):
+class GuardrailsViewSetGroup(SnippetViewSetGroup):
+    """The rules under their own menu item; a snippet group, so the Snippets menu does not list
+    them a second time."""
+
     menu_label = _("Guardrails")
     menu_icon = "warning"
     menu_order = 220

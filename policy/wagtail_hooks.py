@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
+from policy import api
 from policy.reminders import REMIND_ACTION
 from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls
 
@@ -70,3 +71,10 @@ def register_policy_log_actions(actions):
                 "queued": data.get("queued", 0),
                 "already": data.get("already_reminded", 0),
             }
+
+
+@hooks.register("policy_clauses")
+def policy_clauses(language):
+    """The published policy's clauses for the forms of other apps that cite one (a quiz
+    question's feedback), which read this hook instead of importing the policy."""
+    return api.published_clauses(language)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from courses.importer import fields as f
 from courses.models import CoursePage, PostScenarioQuestion, QuizPage
 from courses.models.pages import LANGUAGE_CHOICES
+from courses.policy_clauses import ANCHOR_RE, cited_anchors
 from lms.networks import NETWORK_CHOICES
 
 LANGUAGES = frozenset(code for code, _label in LANGUAGE_CHOICES)
@@ -236,6 +237,15 @@ class PostScenario(Question):
     post: Post
     correct_action: Annotated[str, f.text(24), f.one_of(ACTIONS)]
     policy_clause: Annotated[str, f.text(200)]
+
+    @field_validator("policy_clause")
+    @classmethod
+    def _anchors(cls, value: str) -> str:
+        anchors = cited_anchors(value)
+        if not anchors or not all(ANCHOR_RE.match(anchor) for anchor in anchors):
+            raise ValueError("give the anchors of the policy clauses cited, comma-separated (e.g. 'transparence')")
+        return ",".join(anchors)
+
     feedback: Feedback
 
     @property

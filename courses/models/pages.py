@@ -20,13 +20,14 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+from courses.slot_panels import SLOT_PANELS, QuizSlotsPanel
 from lms.i18n import language_code
 
 if TYPE_CHECKING:
@@ -131,6 +132,9 @@ class CoursePage(ReadOnlyPageMixin, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "courses.QuizPage"]
+    # The explorer lists lessons and quiz in the order learners meet them (the tree order; a
+    # lesson added after the quiz is moved before it), not the latest edited first.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course")
@@ -184,7 +188,7 @@ class QuizPageForm(WagtailAdminPageForm):
         if slots is not None and slots.is_valid():
             live = [f for f in slots.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
             if not live:
-                self.add_error(None, _("Add at least one question slot: a quiz cannot be empty."))
+                self.add_error(None, _("Add at least one question: a quiz cannot be empty."))
         return cleaned
 
 
@@ -244,7 +248,7 @@ class QuizPage(RoutablePageMixin, Page):
             ],
             heading=_("Rules"),
         ),
-        InlinePanel("slots", heading=_("Questions"), label=_("slot"), min_num=1),
+        QuizSlotsPanel("slots", heading=_("Questions"), label=_("question"), min_num=1),
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
@@ -291,12 +295,12 @@ class QuizPage(RoutablePageMixin, Page):
 
 
 class QuizSlot(Orderable):
-    """One place in a quiz: a fixed question, or N questions drawn at random from a category."""
+    """One place in a quiz: a specific question, or N questions drawn at random from a category."""
 
     quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="slots")
     question = models.ForeignKey(
         "courses.Question",
-        verbose_name=_("fixed question"),
+        verbose_name=_("question"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -304,20 +308,23 @@ class QuizSlot(Orderable):
     )
     category = models.ForeignKey(
         "courses.QuestionCategory",
-        verbose_name=_("or draw from category"),
+        verbose_name=_("category"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     count = models.PositiveSmallIntegerField(
-        _("number to draw"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("number of questions"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("How many questions of the category each learner gets, drawn at random (1 to 100)."),
     )
 
-    panels = [FieldPanel("question"), FieldRowPanel([FieldPanel("category"), FieldPanel("count")])]
+    panels = SLOT_PANELS
 
     class Meta(Orderable.Meta):
-        verbose_name = _("question slot")
+        verbose_name = _("quiz question")
         constraints = [
             models.CheckConstraint(
                 condition=(

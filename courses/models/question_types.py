@@ -25,6 +25,7 @@ from courses.models.questions import (
     _shuffled,
     _token,
 )
+from courses.policy_clauses import PolicyClauseForm
 from lms.networks import NETWORK_CHOICES
 
 
@@ -113,6 +114,14 @@ class MultipleChoiceQuestion(ChoiceQuestionMixin, Question):  # type: ignore[dja
         return sorted(values)
 
     @classmethod
+    def option_points(cls, snapshot):
+        """Each correct option ticked earns points ÷ number of correct options; each wrong one
+        ticked takes the same away (the total is floored at 0, see ``grade_snapshot``)."""
+        key = set(snapshot["key"])
+        share = Decimal(snapshot["points"]) / Decimal(len(key))
+        return [share if option["token"] in key else -share for option in snapshot["options"]]
+
+    @classmethod
     def grade_snapshot(cls, snapshot, response) -> Decimal:
         if not response:
             return ZERO
@@ -181,6 +190,11 @@ class OrderingQuestion(Question):  # type: ignore[django-manager-missing]  # noq
     @classmethod
     def public_view(cls, snapshot):
         return {**super().public_view(snapshot), "type": "ordering"}
+
+    @classmethod
+    def option_points(cls, snapshot):
+        """No per-option value: each step in its place earns points ÷ number of steps."""
+        return []
 
     @classmethod
     def parse_response(cls, snapshot, values):
@@ -255,8 +269,13 @@ class PostScenarioQuestion(Question):  # type: ignore[django-manager-missing]  #
     )
     feedback_dont_share = models.CharField(_("feedback for 'don't share'"), max_length=600, help_text=FEEDBACK_HELP)
     policy_clause = models.CharField(
-        _("policy clause"), max_length=200, blank=True, help_text=_("The clause of the policy the feedback cites.")
+        _("policy clauses"),
+        max_length=200,
+        blank=True,
+        help_text=_("The anchors of the policy clauses the feedback cites, comma-separated."),
     )
+
+    base_form_class = PolicyClauseForm
 
     class Meta:
         verbose_name = _("post scenario")

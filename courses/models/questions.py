@@ -252,6 +252,15 @@ class Question(index.Indexed, ClusterableModel, PolymorphicModel):  # type: igno
             )
         return {**cls.public_view(snapshot), "options": options}
 
+    @classmethod
+    def option_points(cls, snapshot: dict[str, Any]) -> list[Decimal]:
+        """What choosing each option (in the served order) is worth, in points, for the editor's
+        preview: the question's points for the right option, 0 for the others."""
+        key = snapshot.get("key")
+        right = set(key) if isinstance(key, list) else {key}
+        points = Decimal(snapshot["points"])
+        return [points if option["token"] in right else ZERO for option in snapshot.get("options", [])]
+
     @staticmethod
     def _one_of(snapshot: dict[str, Any], values: list[str]) -> str:
         if len(values) != 1:

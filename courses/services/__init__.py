@@ -3,7 +3,8 @@
 - ``enrollment``: enrolment, lessons read, course completion and restart;
 - ``attempts``: quiz attempts — start, save answers, submit and grade, close at the time limit;
 - ``assignments``: course assignments and their reminder emails;
-- ``snapshots``: what an attempt serves (the questions drawn, frozen with their keys).
+- ``snapshots``: what an attempt serves (the questions drawn, frozen with their keys);
+- ``pages``: where a new page goes in its course.
 
 Errors are ``QuizError`` (a ``lms.http.DomainError``) with a machine code and an HTTP status;
 the views map them to the error contract (HTML page or ``{"error": {...}}``).
@@ -28,6 +29,7 @@ from courses.services.enrollment import (
     lesson_complete,
 )
 from courses.services.errors import QuizError
+from courses.services.pages import lesson_place_before_quiz
 from courses.services.snapshots import quiz_preview_sample, quiz_snapshot
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "enrollment_ensure",
     "enrollment_restart",
     "lesson_complete",
+    "lesson_place_before_quiz",
     "parse_answers",
     "quiz_preview_sample",
     "quiz_snapshot",

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from courses.models import QUESTION_TYPES, Question, QuizPage
+from courses.policy_clauses import snapshots_with_clause_titles
 from courses.services.errors import QuizError
 
 
@@ -41,9 +43,12 @@ def _draw_questions(quiz: QuizPage) -> list[Question]:
 
 def quiz_snapshot(quiz: QuizPage) -> dict[str, Any]:
     """The frozen form of a quiz for one attempt: rules at start, questions and keys served."""
-    questions = []
-    for position, question in enumerate(_draw_questions(quiz)):
-        questions.append({**question.build_snapshot(), "position": position})
+    drawn = _draw_questions(quiz)
+    questions = [{**question.build_snapshot(), "position": position} for position, question in enumerate(drawn)]
+    # The clauses a feedback cites, as learners read them, in the question's language.
+    snapshots_with_clause_titles(
+        [(question.language, snapshot) for question, snapshot in zip(drawn, questions, strict=True)]
+    )
     return {
         "revision_id": quiz.latest_revision_id,
         "pass_mark": str(quiz.pass_mark),
@@ -54,14 +59,27 @@ def quiz_snapshot(quiz: QuizPage) -> dict[str, Any]:
 
 
 def quiz_preview_sample(quiz: QuizPage) -> list[dict[str, Any]]:
-    """A sample draw for the editor's preview, keys included. Writes nothing."""
+    """A sample draw for the editor's preview, keys included, with what each option is worth
+    (``points``, signed: a wrong option of a multiple choice question takes points away) and,
+    for an ordering question, what each step in its place earns (``step_points``). Writes
+    nothing."""
     try:
         questions = _draw_questions(quiz)
     except QuizError:
         return []
     sample = []
-    for position, question in enumerate(questions):
-        snapshot = {**question.build_snapshot(), "position": position}
+    snapshots = [{**question.build_snapshot(), "position": position} for position, question in enumerate(questions)]
+    snapshots_with_clause_titles(
+        [(question.language, snapshot) for question, snapshot in zip(questions, snapshots, strict=True)]
+    )
+    for position, snapshot in enumerate(snapshots):
         qtype = QUESTION_TYPES[snapshot["type"]]
-        sample.append({**qtype.public_view(snapshot), **qtype.review_view(snapshot, None), "position": position})
+        review = qtype.review_view(snapshot, None)
+        if values := qtype.option_points(snapshot):
+            review["options"] = [
+                {**option, "points": value} for option, value in zip(review["options"], values, strict=True)
+            ]
+        if review.get("ordering"):
+            review["step_points"] = Decimal(snapshot["points"]) / Decimal(len(review["ordering"]))
+        sample.append({**qtype.public_view(snapshot), **review, "position": position})
     return sample

@@ -44,14 +44,14 @@ def test_hr_editor_opens_the_chooser_and_sees_type_language_and_category(bank, q
     modal = hr_editor_client.get(reverse("question_chooser:choose"))
     results = hr_editor_client.get(reverse("question_chooser:choose_results"))
 
-    # then: the modal opens on the search tab, with the filters and no "create" tab
+    # then: the modal opens on the search tab, with the filters, and a "New question" tab
     assert modal.status_code == 200
     html = modal.json()["html"]
     assert modal.json()["step"] == "choose"
     assert 'name="q"' in html
     assert 'name="language"' in html
     assert 'name="category"' in html
-    assert "tab-label-create" not in html
+    assert "tab-label-create" in html
     # and the results list every question, latest first
     assert results.status_code == 200
     assert [column.label for column in results.context["table"].columns.values()] == [

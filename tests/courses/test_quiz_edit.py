@@ -4,10 +4,12 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from courses import services
-from courses.models import QuizPage, SingleChoiceQuestion
+from courses.models import QuizPage, QuizSlot, SingleChoiceQuestion
 from tests.factories.admin_forms import quiz_page_form
 from tests.factories.answers import correct_answers, route, wrong_answers
 from tests.factories.courses import choice
@@ -117,10 +119,11 @@ def test_changed_rules_apply_to_new_attempts_only(three_question_quiz, employee,
     assert (attempt.snapshot["pass_mark"], new.snapshot["pass_mark"]) == ("100.00", "50.00")
 
 
-def test_a_slot_with_both_a_question_and_a_category_is_refused_with_one_message(
+def test_a_slot_posted_with_both_a_question_and_a_category_keeps_the_chosen_one(
     quiz_factory, question_category, hr_editor_client
 ):
-    # given: the editor's form with the first slot also drawing from a category
+    # given: the editor's form with "a specific question" chosen, and a category left in the
+    # hidden category field
     quiz = quiz_factory(types=["single_choice"])
     data = quiz_page_form(quiz)
     data["slots-0-category"] = str(question_category.pk)
@@ -128,12 +131,23 @@ def test_a_slot_with_both_a_question_and_a_category_is_refused_with_one_message(
     # when
     response = hr_editor_client.post(reverse("wagtailadmin_pages:edit", args=[quiz.pk]), data)
 
-    # then: the form comes back with our message, once, and nothing changed
-    assert response.status_code == 200
-    slot_errors = response.context["form"].formsets["slots"].forms[0].non_field_errors()
-    assert list(slot_errors) == ["Choose either a fixed question or a category to draw from, not both."]
-    assert b"quizslot_question_xor_category" not in response.content
-    assert QuizPage.objects.get(pk=quiz.pk).slots.get().category_id is None
+    # then: saved with the question only; no "not both" message to puzzle the editor
+    assert response.status_code == 302
+    slot = QuizPage.objects.get(pk=quiz.pk).slots.get()
+    assert (slot.question_id, slot.category_id) == (quiz.bank[0].pk, None)
+
+
+def test_the_database_still_refuses_a_slot_with_both(quiz_factory, question_category):
+    # given: a row written without the form
+    quiz = quiz_factory(types=["single_choice"])
+    slot = QuizSlot(quiz=quiz, question=quiz.bank[0], category=question_category, count=1)
+
+    # when
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        slot.full_clean()
+
+    # then
+    assert error.value.messages == ["Choose either a fixed question or a category to draw from, not both."]
 
 
 @pytest.mark.parametrize("tampered", ["abc", "1 OR 1=1", "999999"])

@@ -66,7 +66,7 @@ ADMIN_FORMS = {
         "feedback_share_as_is": f"ps as is {PAYLOAD}",
         "feedback_share_after_change": f"ps change {PAYLOAD}",
         "feedback_dont_share": f"ps dont {PAYLOAD}",
-        "policy_clause": f"ps clause {SCRIPT}",
+        # The clauses are ticked among the published policy's (none here), never typed.
     },
 }
 

@@ -15,13 +15,28 @@ def quiz_page_form(quiz, *, keep_questions=None, action: str | None = "action-pu
     for order, question in enumerate(keep):
         slot = slots.get(question.pk)
         forms.append(
-            {"id": slot.pk if slot else "", "question": question.pk, "category": "", "count": 1, "ORDER": order}
+            {
+                "id": slot.pk if slot else "",
+                "source": "question",
+                "question": question.pk,
+                "category": "",
+                "count": 1,
+                "ORDER": order,
+            }
         )
     kept_ids = {question.pk for question in keep}
     for question_id, slot in slots.items():
         if question_id not in kept_ids:
             forms.append(
-                {"id": slot.pk, "question": question_id, "category": "", "count": 1, "ORDER": len(forms), "DELETE": "1"}
+                {
+                    "id": slot.pk,
+                    "source": "question",
+                    "question": question_id,
+                    "category": "",
+                    "count": 1,
+                    "ORDER": len(forms),
+                    "DELETE": "1",
+                }
             )
     values = {
         "title": rules.get("title", quiz.title),

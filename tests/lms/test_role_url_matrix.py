@@ -211,6 +211,7 @@ ROWS: dict[str, R] = {
     "admin/questions/chooser/results/": R("L L L o H o", "/admin/questions/chooser/results/"),
     "admin/questions/chooser/chosen/<str:pk>/": R("L L L o H o", "/admin/questions/chooser/chosen/{question}/"),
     "admin/questions/chooser/chosen-multiple/": R("L L L o H o", "/admin/questions/chooser/chosen-multiple/"),
+    "admin/questions/chooser/create/": R("L L L o H o", "/admin/questions/chooser/create/"),
     "admin/courses/assignments/": R("L L L o H o", "/admin/courses/assignments/"),
     "admin/courses/assignments/results/": R("L L L o H o", "/admin/courses/assignments/results/"),
     "admin/courses/assignments/new/": R("L L L o H o", "/admin/courses/assignments/new/"),
