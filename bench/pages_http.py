@@ -145,7 +145,7 @@ def main() -> int:
         for name, path in pages.items():
             series = rates[(visitor, name)]
             ratio = statistics.median(a / b for a, b in zip(series, home, strict=True))
-            line = f"    {name:<10} {path:<40} {statistics.median(series):8.1f} req/s  {ratio:5.2f} × home"
+            line = f"    {name:<10} {path:<48} {statistics.median(series):8.1f} req/s  {ratio:5.2f} × home"
             if name in BUDGETED:
                 line += f"  {'PASS' if ratio >= BUDGET else 'FAIL'}"
             print(line)
