@@ -148,6 +148,7 @@ bench: $(STAMP)
 	$(PY) bench/leaderboard.py
 	$(PY) bench/training_report.py
 	$(PY) bench/analytics.py
+	$(PY) bench/pages_http.py  # catalogue, course and policy pages vs the home page, gunicorn + wrk (needs wrk)
 	$(PY) bench/links.py  # bench-links: /s/<code> under gunicorn + wrk (needs wrk)
 
 # Bulk PDF re-issue by 2 Celery workers against Redis (long; ARGS="--count 200" for a short run).

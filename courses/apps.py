@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from courses import privacy
+        from courses import handlers, privacy
 
         privacy.register()
+        handlers.connect()

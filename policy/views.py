@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lms import fragments
 from lms.http import domain_error_response, error_response, wants_json
 from lms.i18n import language_code
 from policy import api, selectors, services, throttle
@@ -28,16 +30,32 @@ from policy.text import sha256
 FINDINGS_SHOWN = 20
 
 
+def policy_body(page: PolicyPage, language: str, request: HttpRequest) -> dict[str, Any]:
+    """The rendered body of ``page`` in ``language`` and the fingerprint of the text a reader
+    acknowledges: rendered once per published revision and language, then from the cache (a
+    new revision, such as a new policy version, is a new key). A preview renders afresh and
+    stores nothing."""
+
+    def build() -> dict[str, Any]:
+        parts = fragments.render("policy/includes/policy_body.html", {"body": page.body_for(language), "page": page})
+        return {"parts": parts, "text_sha256": sha256(services.shown_text(page, language))}
+
+    preview = bool(getattr(request, "is_preview", False))
+    key = fragments.key("policy", page.pk, page.live_revision_id, page.last_published_at, language)
+    return fragments.cached(key, build, use_cache=not preview and page.live_revision_id is not None)
+
+
 @never_cache
 def policy_read(request: HttpRequest, page: PolicyPage) -> HttpResponse:
     language = language_code()
+    body = policy_body(page, language, request)
     context = {
         "page": page,
         "self": page,
-        "body": page.body_for(language),
+        "body_html": fragments.fill(body["parts"], {}),
         "intro": page.intro_for(language),
         "language": language,
-        "text_sha256": sha256(services.shown_text(page, language)),
+        "text_sha256": body["text_sha256"],
         "reading": selectors.reading_state(user=request.user),
     }
     return TemplateResponse(request, "policy/policy_page.html", context)

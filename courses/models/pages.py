@@ -28,15 +28,15 @@ from wagtail.search import index
 
 from courses.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
 from courses.slot_panels import SLOT_PANELS, QuizSlotsPanel
-from lms.i18n import language_code
 
 if TYPE_CHECKING:
-    from courses import selectors, views
+    from courses import pagecache, selectors, views
     from courses.models.progress import Attempt
 else:
     # The selectors and the views import these models (through courses.models): imported
     # here, they would be loaded while this module is half-defined. They load on first use.
     selectors = SimpleLazyObject(lambda: import_module("courses.selectors"))
+    pagecache = SimpleLazyObject(lambda: import_module("courses.pagecache"))
     views = SimpleLazyObject(lambda: import_module("courses.views"))
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
@@ -76,11 +76,9 @@ class CourseIndexPage(ReadOnlyPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The active language: the user's preference, then the browser's, then French.
-        language = language_code()
-        context.update(
-            selectors.catalogue(index_page=self, params=request.GET, user=request.user, default_language=language)
-        )
+        # The courses in the active language (the user's preference, then the browser's, then
+        # French) with the filters of the address: a cached fragment, the visitor's progress on top.
+        context["catalogue"] = pagecache.catalogue_content(page=self, request=request)
         return context
 
 
@@ -142,7 +140,7 @@ class CoursePage(ReadOnlyPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_detail(course=self, user=request.user))
+        context["course_content"] = pagecache.course_content(page=self, request=request)
         return context
 
 

@@ -21,7 +21,9 @@ from courses.selectors.catalogue import (
     CATALOGUE_LANGUAGES,
     CATALOGUE_PAGE_SIZE,
     catalogue,
+    course_lesson_ids,
     course_progress_map,
+    learner_progress,
     search_terms,
 )
 from courses.selectors.item_analysis import quiz_item_analysis
@@ -71,6 +73,7 @@ __all__ = [
     "completed_course_ids",
     "course_completions",
     "course_detail",
+    "course_lesson_ids",
     "course_lessons",
     "course_progress_map",
     "course_quiz",
@@ -78,6 +81,7 @@ __all__ = [
     "enrolled_user_count",
     "enrollment_state",
     "learner_dashboard",
+    "learner_progress",
     "lesson_detail",
     "outcome_questions",
     "passed_since_restart",

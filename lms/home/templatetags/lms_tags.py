@@ -11,7 +11,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from lms import networks, richtext
+from lms import fragments, networks, richtext
 
 register = template.Library()
 
@@ -83,3 +83,13 @@ def web_url(value: Any) -> str:
     except ValueError:
         return ""
     return text if parts.scheme in ("http", "https") and parts.hostname else ""
+
+
+@register.simple_tag(takes_context=True)
+def fragment_slot(context: Any, name: str, *args: Any) -> str:
+    """``{% fragment_slot "progress" course.pk %}``: a hole in a cached fragment, filled per
+    visitor (``lms.fragments``). Outside a fragment rendering it writes nothing."""
+    token = context.get(fragments.TOKEN_CONTEXT_KEY)
+    if not token:
+        return ""
+    return fragments.slot_marker(token, name, args)
