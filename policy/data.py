@@ -52,13 +52,16 @@ class ReadingState:
     """Where a reader stands with the policy, and the addresses the pages link to.
 
     ``last_acknowledged`` is the number of the latest version the reader acknowledged;
-    ``needs_reacknowledgement`` says they acknowledged an older version than the current one.
+    ``needs_reacknowledgement`` says they acknowledged an older version than the current one;
+    ``needs_acceptance`` that a signed-in reader has not accepted the current version, whether
+    they accepted an older one or none (everyone is asked, not only advocates).
     Anonymous readers, and everyone before the first version, acknowledged nothing.
     """
 
     current_version: PolicyVersionData | None
     acknowledged: bool
     needs_reacknowledgement: bool
+    needs_acceptance: bool
     last_acknowledged: int | None
     policy_url: str
     changes_url: str

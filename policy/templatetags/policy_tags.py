@@ -16,10 +16,11 @@ def policy_richtext(value: object) -> str:
 
 @register.inclusion_tag("policy/includes/banner.html", takes_context=True)
 def policy_banner(context: Context) -> dict[str, object]:
-    """A banner for users who acknowledged an older version and must read the new one."""
+    """A banner for every signed-in user who has not accepted the current version: "it
+    changed" for those who accepted an older one, "read and accept it" for the others."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
     reading = selectors.reading_state(user=user)
-    return {"show": reading.needs_reacknowledgement, "reading": reading}
+    return {"show": reading.needs_acceptance, "reading": reading}
