@@ -22,7 +22,8 @@ class Finding:
     rule's first occurrence; ``count`` says how many occurrences there are and ``spans`` holds
     the first ones (at most ``SPANS_KEPT``), in text order. A finding about the whole post
     (missing disclosure, say) spans the whole text, and a finding about the separate link
-    argument has ``start == end == 0`` and ``about_url`` set.
+    argument has ``start == end == 0`` and ``about_url`` set. ``applies_when`` says in words
+    when the rule applies, for the rules whose reach is not obvious (disclosures).
     """
 
     rule_id: str
@@ -36,6 +37,7 @@ class Finding:
     about_url: bool = False
     count: int = 1
     spans: tuple[tuple[int, int], ...] = ()
+    applies_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class DisclosureRuleData:
     required_text: str
     triggers: tuple[str, ...]
     on_advocacy: bool
+    applies_when: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -324,11 +325,19 @@ class EmbargoRule(GuardrailRule):
 
 
 class DisclosureRule(GuardrailRule):
-    """Text a post must contain, e.g. #AcmeEmployee, when it mentions products or earns points."""
+    """Text a post must contain, e.g. #AcmeEmployee, when it names the company or one of its
+    products, or earns points."""
 
     required_text = models.CharField(_("required text"), max_length=80)
+    on_company_name = models.BooleanField(
+        _("required when the post names the company"),
+        default=True,
+        help_text=_("The company's name as the site knows it (the name certificates are issued by)."),
+    )
     trigger_phrases = models.TextField(
-        _("required when the post mentions"), blank=True, help_text=_("One phrase per line, e.g. product names.")
+        _("also required when the post mentions"),
+        blank=True,
+        help_text=_("One phrase per line, e.g. product names."),
     )
     on_advocacy = models.BooleanField(_("required on every post that earns points"), default=True)
 
@@ -340,6 +349,37 @@ class DisclosureRule(GuardrailRule):
         super().clean()
         if not self.required_text.strip():
             raise ValidationError({"required_text": _("Give the text employees must add.")})
+        if not self.ever_applies():
+            raise ValidationError(
+                _("This rule would never apply: name the company, give a phrase, or require it on posts that earn points.")
+            )
+
+    def trigger_list(self) -> list[str]:
+        """The phrases that make the disclosure required: the company's name first (when
+        ticked), then the phrases typed in, without repeats."""
+        phrases = ([str(settings.PORTE_VOIX_ORGANISATION_NAME)] if self.on_company_name else []) + _lines(
+            self.trigger_phrases
+        )
+        return list(dict.fromkeys(phrase for phrase in phrases if phrase.strip()))
+
+    def ever_applies(self) -> bool:
+        """Whether anything makes the rule apply."""
+        return bool(self.trigger_list()) or self.on_advocacy
+
+    def applies_when(self) -> str:
+        """When the rule applies, in words, in the active language (the rule list, the checker)."""
+        return disclosure_applies_when(self.trigger_list(), on_advocacy=self.on_advocacy)
+
+
+def disclosure_applies_when(phrases: list[str], *, on_advocacy: bool) -> str:
+    quoted = ", ".join(pgettext("a quoted phrase", "“%(phrase)s”") % {"phrase": phrase} for phrase in phrases)
+    if phrases and on_advocacy:
+        return _("When the post mentions %(phrases)s, and on every post that earns points.") % {"phrases": quoted}
+    if phrases:
+        return _("When the post mentions %(phrases)s.") % {"phrases": quoted}
+    if on_advocacy:
+        return str(_("On every post that earns points."))
+    return str(_("Never: it names no phrase and does not apply to posts that earn points."))
 
 
 class LinkDomainRule(GuardrailRule):

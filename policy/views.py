@@ -163,6 +163,7 @@ def _checker_page(
             "page": page,
             "self": page,
             "form": form,
+            "disclosure_rules": api.disclosure_rules(language_code()),
             "findings": findings,
             "shown_findings": shown,
             "more_findings": (

@@ -112,7 +112,17 @@ class DisclosureRuleViewSet(RuleViewSet):
     model = DisclosureRule
     icon = "tag"
     url_prefix = "guardrails/disclosures"
-    panels = [*RULE_COMMON, FieldPanel("required_text"), FieldPanel("trigger_phrases"), FieldPanel("on_advocacy")]
+    panels = [
+        *RULE_COMMON,
+        FieldPanel("required_text"),
+        FieldPanel("on_company_name"),
+        FieldPanel("trigger_phrases"),
+        FieldPanel("on_advocacy"),
+    ]
+    list_display = [
+        *RuleViewSet.list_display,
+        Column("applies_when", label=_("Applies when"), accessor=lambda rule: rule.applies_when()),
+    ]
 
 
 class LinkDomainRuleViewSet(RuleViewSet):
