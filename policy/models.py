@@ -27,20 +27,63 @@ HOST_RE = re.compile(r"^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,
 
 
 class PolicyPageForm(WagtailAdminPageForm):
-    """ "Material change" and its summary are asked afresh on every edit, never carried over."""
+    """ "Material change", its summary and the "unaffected" confirmations are asked afresh on
+    every edit, never carried over. A material change must change the text of both languages,
+    or say of a language that it is unaffected: otherwise readers of that language would be
+    asked to accept a new version whose text lacks what its summary announces."""
+
+    ASKED_AFRESH = ("change_is_material", "french_unaffected", "english_unaffected")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "change_is_material" in self.fields:
-            self.initial["change_is_material"] = False
+            for name in self.ASKED_AFRESH:
+                self.initial[name] = False
             self.initial["change_summary"] = ""
             self.initial["change_summary_en"] = ""
+            from policy import publication
+
+            self.fields["change_is_material"].help_text = " ".join(
+                [str(self.fields["change_is_material"].help_text), publication.audience_sentence(publication.audience())]
+            )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("change_is_material") and not (cleaned.get("change_summary") or "").strip():
             self.add_error("change_summary", _("Say in plain words what changed: employees will read it."))
+        if cleaned.get("change_is_material") and self.instance.pk:
+            self._check_both_languages(cleaned)
         return cleaned
+
+    def _check_both_languages(self, cleaned) -> None:
+        from policy import publication
+
+        current = publication.current_version(self.instance)
+        if current is None or not all(name in cleaned for name in ("body", "body_en")):
+            return
+        draft = PolicyPage(
+            intro=cleaned.get("intro", ""),
+            intro_en=cleaned.get("intro_en", ""),
+            body=cleaned["body"],
+            body_en=cleaned["body_en"],
+        )
+        changed = publication.changed_languages(draft, current)
+        fields = {"fr": "french_unaffected", "en": "english_unaffected"}
+        unchanged = {
+            "fr": _(
+                "The French text has not changed since version %(number)s. Change it too, or tick this box if "
+                "French readers are not affected by this change."
+            ),
+            "en": _(
+                "The English text has not changed since version %(number)s. Change it too, or tick this box if "
+                "English readers are not affected by this change."
+            ),
+        }
+        for language, field in fields.items():
+            if not changed[language] and not cleaned.get(field):
+                self.add_error(field, unchanged[language] % {"number": current.number})
+            elif changed[language] and cleaned.get(field):
+                self.add_error(field, _("This text did change: untick the box, or undo the change."))
 
 
 class PolicyPage(RoutablePageMixin, Page):
@@ -60,14 +103,31 @@ class PolicyPage(RoutablePageMixin, Page):
     )
     change_summary = models.TextField(_("what changed (French)"), blank=True, max_length=2000)
     change_summary_en = models.TextField(_("what changed (English)"), blank=True, max_length=2000)
+    french_unaffected = models.BooleanField(
+        _("the French text is unaffected by this material change"),
+        default=False,
+        help_text=_("Tick only when the change concerns the English text alone."),
+    )
+    english_unaffected = models.BooleanField(
+        _("the English text is unaffected by this material change"),
+        default=False,
+        help_text=_("Tick only when the change concerns the French text alone."),
+    )
 
     base_form_class = PolicyPageForm
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     english_panels = [FieldPanel("intro_en"), FieldPanel("body_en")]
     change_panels = [
         MultiFieldPanel(
-            [FieldPanel("change_is_material"), FieldPanel("change_summary"), FieldPanel("change_summary_en")],
+            [
+                FieldPanel("change_is_material"),
+                FieldPanel("change_summary"),
+                FieldPanel("change_summary_en"),
+                FieldPanel("french_unaffected"),
+                FieldPanel("english_unaffected"),
+            ],
             heading=_("About this change"),
+            help_text=_("Before publishing, the “Changes” preview shows what changed in each language."),
         )
     ]
     edit_handler = TabbedInterface(
@@ -105,6 +165,15 @@ class PolicyPage(RoutablePageMixin, Page):
 
     def intro_for(self, language: str | None = None) -> str:
         return localised(self, "intro", language)
+
+    preview_modes = [("", _("Policy")), ("changes", _("Changes since the current version"))]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "changes":
+            from policy import views
+
+            return views.policy_change_preview(request, self)
+        return super().serve_preview(request, mode_name)
 
     @path("")
     def read(self, request):

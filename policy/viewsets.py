@@ -279,3 +279,17 @@ def report_urls():
             name="policy_acknowledgement_report_results",
         ),
     ]
+
+
+def say_which_version(request, page) -> None:
+    """After the policy page is published in the admin: which version that created, if any."""
+    from django.contrib import messages
+
+    from policy import publication
+    from policy.models import PolicyPage
+
+    if not isinstance(page, PolicyPage):
+        return
+    sentence = publication.published_sentence(page)
+    if sentence:
+        messages.success(request, sentence)

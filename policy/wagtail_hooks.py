@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls
+from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls, say_which_version
 
 
 @hooks.register("register_admin_viewset")
@@ -50,3 +50,8 @@ def register_policy_versions_menu_item():
         order=710,
         permission="policy.view_policyversion",
     )
+
+
+@hooks.register("after_publish_page")
+def after_policy_published(request, page):
+    say_which_version(request, page)
