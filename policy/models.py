@@ -44,7 +44,10 @@ class PolicyPageForm(WagtailAdminPageForm):
             from policy import publication
 
             self.fields["change_is_material"].help_text = " ".join(
-                [str(self.fields["change_is_material"].help_text), publication.audience_sentence(publication.audience())]
+                [
+                    str(self.fields["change_is_material"].help_text),
+                    publication.audience_sentence(publication.audience()),
+                ]
             )
 
     def clean(self):
@@ -420,7 +423,9 @@ class DisclosureRule(GuardrailRule):
             raise ValidationError({"required_text": _("Give the text employees must add.")})
         if not self.ever_applies():
             raise ValidationError(
-                _("This rule would never apply: name the company, give a phrase, or require it on posts that earn points.")
+                _(
+                    "This rule would never apply: name the company, give a phrase, or require it on posts that earn points."
+                )
             )
 
     def trigger_list(self) -> list[str]:

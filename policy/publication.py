@@ -56,9 +56,7 @@ def audience() -> Audience:
     """Who publishing a material change now would ask to accept (two queries)."""
     users = get_user_model().objects.filter(is_active=True)
     version = PolicyVersion.objects.order_by("-number").first()
-    accepted = (
-        PolicyAcknowledgement.objects.filter(version=version, user__is_active=True).count() if version else 0
-    )
+    accepted = PolicyAcknowledgement.objects.filter(version=version, user__is_active=True).count() if version else 0
     return Audience(current_number=version.number if version else None, accepted_current=accepted, active=users.count())
 
 

@@ -87,9 +87,7 @@ def test_a_two_course_loop_is_refused_with_the_chain(course_index, hr_editor_cli
     # then
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "prerequisites": [
-            "These prerequisites make a loop, so nobody could ever start: B → A → B. Remove one of them."
-        ]
+        "prerequisites": ["These prerequisites make a loop, so nobody could ever start: B → A → B. Remove one of them."]
     }
     assert _saved_prerequisites(course_b) == []
     assert course_b.revisions.count() == revisions_before

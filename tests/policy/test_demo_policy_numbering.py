@@ -17,7 +17,11 @@ from policy import api
 
 BASE = Path(settings.BASE_DIR)
 DEMO_POLICY = BASE / "fixtures" / "policy" / "policy.toml"
-CITING_FILES = [*sorted((BASE / "fixtures" / "courses").glob("*.toml")), DEMO_POLICY, BASE / "certification" / "demo.py"]
+CITING_FILES = [
+    *sorted((BASE / "fixtures" / "courses").glob("*.toml")),
+    DEMO_POLICY,
+    BASE / "certification" / "demo.py",
+]
 NUMBERED = re.compile(r"^§(\d+) (.+)$")
 CITATION = re.compile(r"§(\d+)(?: ([A-ZÀ-Ý][\w'’-]*))?")
 

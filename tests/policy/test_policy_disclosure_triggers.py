@@ -73,9 +73,7 @@ def test_unticking_the_company_name_leaves_the_phrases_only(db):
 
     # when / then
     assert _disclosures(WHITE_PAPER) == []
-    assert _disclosures("Acme Cloud arrive en Belgique") == [
-        ("Acme Cloud", "When the post mentions “Acme Cloud”.")
-    ]
+    assert _disclosures("Acme Cloud arrive en Belgique") == [("Acme Cloud", "When the post mentions “Acme Cloud”.")]
 
 
 def test_a_rule_that_would_never_apply_is_refused(db):
@@ -122,7 +120,9 @@ def test_the_checker_lists_when_each_disclosure_applies_and_explains_its_finding
     DisclosureRuleFactory(trigger_phrases="Acme Cloud", on_advocacy=True)
 
     # when
-    response = employee_client.post("/policy/check/", {"text": WHITE_PAPER, "url": "", "network": ""}, HTTP_ACCEPT_LANGUAGE="fr")
+    response = employee_client.post(
+        "/policy/check/", {"text": WHITE_PAPER, "url": "", "network": "linkedin"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
 
     # then
     soup = BeautifulSoup(response.content, "html.parser")
@@ -133,6 +133,5 @@ def test_the_checker_lists_when_each_disclosure_applies_and_explains_its_finding
     ]
     when = soup.select_one(".finding .finding__when")
     assert " ".join(when.get_text().split()) == (
-        "Quand la publication mentionne « Acme », « Acme Cloud », et sur toute publication "
-        "qui rapporte des points."
+        "Quand la publication mentionne « Acme », « Acme Cloud », et sur toute publication qui rapporte des points."
     )

@@ -67,9 +67,7 @@ def test_a_material_change_of_the_english_text_alone_is_refused(policy_page, pol
     assert _numbers(policy_page) == [1]
 
 
-def test_confirming_a_language_is_unaffected_publishes_and_says_which_version(
-    policy_page, policy_hr_client, employee
-):
+def test_confirming_a_language_is_unaffected_publishes_and_says_which_version(policy_page, policy_hr_client, employee):
     # given
     api.acknowledge_current(employee)
 
