@@ -53,7 +53,8 @@ def _dashboard_response(request, preferences_form=None, status=200):
         "learning": courses_api.learner_dashboard(request.user),
         "assigned": courses_api.assigned_courses(request.user),
         "certification": certification_api.dashboard(request.user),
-        "policy": policy_api.reading_state(request.user),
+        # The banner of the base template reads it too, rather than asking again.
+        "policy_reading": policy_api.reading_state(request.user),
         "advocacy": advocacy,
         "preferences_form": preferences_form,
     }

@@ -3,6 +3,7 @@ from django.template import Context
 
 from lms.richtext import clean_richtext
 from policy import selectors
+from policy.data import ReadingState
 
 register = template.Library()
 
@@ -22,5 +23,8 @@ def policy_banner(context: Context) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    reading = selectors.reading_state(user=user)
+    # A page that already read it (the dashboard) passes it as ``policy_reading``.
+    reading = context.get("policy_reading")
+    if not isinstance(reading, ReadingState):
+        reading = selectors.reading_state(user=user)
     return {"show": reading.needs_acceptance, "reading": reading}
