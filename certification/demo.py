@@ -84,7 +84,7 @@ PROGRAM_FIELDS = (
 )
 EXPIRED_ISSUED_MONTHS_AGO = 13
 REVOKED_ISSUED_DAYS_AGO = 45
-REVOCATION_REASON = "Démo : publication d'informations confidentielles sur un client (§3 de la politique)."
+REVOCATION_REASON = "Démo : publication d'informations confidentielles sur un client (§5 de la politique)."
 
 
 def _course_ids_by_slug() -> dict[str, int]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lms.i18n import language_code
 from policy import checker, rules, selectors
-from policy.data import MAX_POST_LENGTH, Finding, PolicyVersionData, ReadingState
+from policy.data import MAX_POST_LENGTH, DisclosureRuleData, Finding, PolicyVersionData, ReadingState
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -26,6 +26,7 @@ __all__ = [
     "ReadingState",
     "allowed_link_domains",
     "check_post",
+    "disclosure_rules",
     "disclosure_text",
     "link_host_allowed",
     "current_version",
@@ -85,6 +86,11 @@ def check_post(
     """
     compiled = rules.compiled_rules(language_code(language))
     return checker.check(compiled, text, url, network, now=now or timezone.now(), for_advocacy=for_advocacy)
+
+
+def disclosure_rules(language: str | None = None) -> tuple[DisclosureRuleData, ...]:
+    """The active disclosure rules, each saying in ``language`` when it applies."""
+    return rules.compiled_rules(language_code(language)).rules.disclosure_rules
 
 
 def allowed_link_domains() -> tuple[str, ...]:

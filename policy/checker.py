@@ -200,6 +200,7 @@ class _Hits:
     severity: str
     message: str
     clause: str
+    applies_when: str = ""
     spans: set[tuple[int, int]] = field(default_factory=set)
 
     def finding(self, key: tuple[str, str, bool], text: str) -> Finding:
@@ -218,6 +219,7 @@ class _Hits:
             about_url=about_url,
             count=len(self.spans),
             spans=tuple(first),
+            applies_when=self.applies_when,
         )
 
 
@@ -231,7 +233,8 @@ class _Findings:
         key = (rule.rule_id, kind, about_url)
         found = self.hits.get(key)
         if found is None:
-            found = self.hits[key] = _Hits(rule.severity, rule.message, rule.clause_url)
+            when = getattr(rule, "applies_when", "")
+            found = self.hits[key] = _Hits(rule.severity, rule.message, rule.clause_url, when)
         found.spans.add(span)
 
     def in_text_order(self, text: str) -> list[Finding]:
@@ -292,19 +295,20 @@ def _embargoes(compiled: CompiledRuleSet, post: _Post, found: _Findings, now: da
 def _disclosures(compiled: CompiledRuleSet, post: _Post, found: _Findings, for_advocacy: bool) -> None:
     """A required disclosure missing from a post that mentions a trigger, or that earns points.
 
-    The finding spans the first trigger mentioned, or the whole post."""
+    The finding spans the first trigger mentioned in the text (the longest one there: "Acme
+    Cloud" rather than the company name "Acme" it starts with), or the whole post."""
     for rule in compiled.rules.disclosure_rules:
         required = compiled.required.get(rule.rule_id, "")
         if not required.strip() or required in post.folded:
             continue
-        span: tuple[int, int] | None = None
+        first: tuple[int, int] | None = None
         for words, regex in compiled.triggers.get(rule.rule_id, ()):
             if not post.tokens.issuperset(words):
                 continue
             hit = regex.search(post.folded)
-            if hit is not None:
-                span = post.span(hit.start(), hit.end())
-                break
+            if hit is not None and (first is None or (hit.start(), -hit.end()) < (first[0], -first[1])):
+                first = (hit.start(), hit.end())
+        span = post.span(*first) if first is not None else None
         if span is None and not (rule.on_advocacy and for_advocacy):
             continue
         found.add(rule, "disclosure", span if span is not None else (0, len(post.text)))

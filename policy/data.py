@@ -22,7 +22,8 @@ class Finding:
     rule's first occurrence; ``count`` says how many occurrences there are and ``spans`` holds
     the first ones (at most ``SPANS_KEPT``), in text order. A finding about the whole post
     (missing disclosure, say) spans the whole text, and a finding about the separate link
-    argument has ``start == end == 0`` and ``about_url`` set.
+    argument has ``start == end == 0`` and ``about_url`` set. ``applies_when`` says in words
+    when the rule applies, for the rules whose reach is not obvious (disclosures).
     """
 
     rule_id: str
@@ -36,6 +37,7 @@ class Finding:
     about_url: bool = False
     count: int = 1
     spans: tuple[tuple[int, int], ...] = ()
+    applies_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,16 @@ class ReadingState:
     """Where a reader stands with the policy, and the addresses the pages link to.
 
     ``last_acknowledged`` is the number of the latest version the reader acknowledged;
-    ``needs_reacknowledgement`` says they acknowledged an older version than the current one.
+    ``needs_reacknowledgement`` says they acknowledged an older version than the current one;
+    ``needs_acceptance`` that a signed-in reader has not accepted the current version, whether
+    they accepted an older one or none (everyone is asked, not only advocates).
     Anonymous readers, and everyone before the first version, acknowledged nothing.
     """
 
     current_version: PolicyVersionData | None
     acknowledged: bool
     needs_reacknowledgement: bool
+    needs_acceptance: bool
     last_acknowledged: int | None
     policy_url: str
     changes_url: str
@@ -95,6 +100,7 @@ class DisclosureRuleData:
     required_text: str
     triggers: tuple[str, ...]
     on_advocacy: bool
+    applies_when: str = ""
 
 
 @dataclass(frozen=True)

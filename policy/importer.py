@@ -142,6 +142,7 @@ class DisclosureRuleSpec(_RuleSpec):
     model = DisclosureRule
     kind: Literal["disclosure"]
     required_text: str
+    on_company_name: bool = True
     triggers: Lines = ""
     on_advocacy: bool = True
 

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from django.utils.translation import pgettext
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -21,27 +22,11 @@ from wagtail.search import index
 from lms.i18n import localised
 from lms.networks import NETWORK_CHOICES
 from policy.blocks import PolicyBodyBlock
+from policy.page_form import PolicyPageForm
 from policy.patterns import compiles, pattern_problem
 
 ANCHOR_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 HOST_RE = re.compile(r"^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-class PolicyPageForm(WagtailAdminPageForm):
-    """ "Material change" and its summary are asked afresh on every edit, never carried over."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "change_is_material" in self.fields:
-            self.initial["change_is_material"] = False
-            self.initial["change_summary"] = ""
-            self.initial["change_summary_en"] = ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("change_is_material") and not (cleaned.get("change_summary") or "").strip():
-            self.add_error("change_summary", _("Say in plain words what changed: employees will read it."))
-        return cleaned
 
 
 class PolicyPage(RoutablePageMixin, Page):
@@ -61,14 +46,31 @@ class PolicyPage(RoutablePageMixin, Page):
     )
     change_summary = models.TextField(_("what changed (French)"), blank=True, max_length=2000)
     change_summary_en = models.TextField(_("what changed (English)"), blank=True, max_length=2000)
+    french_unaffected = models.BooleanField(
+        _("the French text is unaffected by this material change"),
+        default=False,
+        help_text=_("Tick only when the change concerns the English text alone."),
+    )
+    english_unaffected = models.BooleanField(
+        _("the English text is unaffected by this material change"),
+        default=False,
+        help_text=_("Tick only when the change concerns the French text alone."),
+    )
 
     base_form_class = PolicyPageForm
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     english_panels = [FieldPanel("intro_en"), FieldPanel("body_en")]
     change_panels = [
         MultiFieldPanel(
-            [FieldPanel("change_is_material"), FieldPanel("change_summary"), FieldPanel("change_summary_en")],
+            [
+                FieldPanel("change_is_material"),
+                FieldPanel("change_summary"),
+                FieldPanel("change_summary_en"),
+                FieldPanel("french_unaffected"),
+                FieldPanel("english_unaffected"),
+            ],
             heading=_("About this change"),
+            help_text=_("Before publishing, the “Changes” preview shows what changed in each language."),
         )
     ]
     edit_handler = TabbedInterface(
@@ -121,6 +123,15 @@ class PolicyPage(RoutablePageMixin, Page):
 
     def intro_for(self, language: str | None = None) -> str:
         return localised(self, "intro", language)
+
+    preview_modes = [("", _("Policy")), ("changes", _("Changes since the current version"))]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "changes":
+            from policy import views
+
+            return views.policy_change_preview(request, self)
+        return super().serve_preview(request, mode_name)
 
     @path("")
     def read(self, request):
@@ -355,11 +366,19 @@ class EmbargoRule(GuardrailRule):
 
 
 class DisclosureRule(GuardrailRule):
-    """Text a post must contain, e.g. #AcmeEmployee, when it mentions products or earns points."""
+    """Text a post must contain, e.g. #AcmeEmployee, when it names the company or one of its
+    products, or earns points."""
 
     required_text = models.CharField(_("required text"), max_length=80)
+    on_company_name = models.BooleanField(
+        _("required when the post names the company"),
+        default=True,
+        help_text=_("The company's name as the site knows it (the name certificates are issued by)."),
+    )
     trigger_phrases = models.TextField(
-        _("required when the post mentions"), blank=True, help_text=_("One phrase per line, e.g. product names.")
+        _("also required when the post mentions"),
+        blank=True,
+        help_text=_("One phrase per line, e.g. product names."),
     )
     on_advocacy = models.BooleanField(_("required on every post that earns points"), default=True)
 
@@ -371,6 +390,39 @@ class DisclosureRule(GuardrailRule):
         super().clean()
         if not self.required_text.strip():
             raise ValidationError({"required_text": _("Give the text employees must add.")})
+        if not self.ever_applies():
+            raise ValidationError(
+                _(
+                    "This rule would never apply: name the company, give a phrase, or require it on posts that earn points."
+                )
+            )
+
+    def trigger_list(self) -> list[str]:
+        """The phrases that make the disclosure required: the company's name first (when
+        ticked), then the phrases typed in, without repeats."""
+        phrases = ([str(settings.PORTE_VOIX_ORGANISATION_NAME)] if self.on_company_name else []) + _lines(
+            self.trigger_phrases
+        )
+        return list(dict.fromkeys(phrase for phrase in phrases if phrase.strip()))
+
+    def ever_applies(self) -> bool:
+        """Whether anything makes the rule apply."""
+        return bool(self.trigger_list()) or self.on_advocacy
+
+    def applies_when(self) -> str:
+        """When the rule applies, in words, in the active language (the rule list, the checker)."""
+        return disclosure_applies_when(self.trigger_list(), on_advocacy=self.on_advocacy)
+
+
+def disclosure_applies_when(phrases: list[str], *, on_advocacy: bool) -> str:
+    quoted = ", ".join(pgettext("a quoted phrase", "“%(phrase)s”") % {"phrase": phrase} for phrase in phrases)
+    if phrases and on_advocacy:
+        return _("When the post mentions %(phrases)s, and on every post that earns points.") % {"phrases": quoted}
+    if phrases:
+        return _("When the post mentions %(phrases)s.") % {"phrases": quoted}
+    if on_advocacy:
+        return str(_("On every post that earns points."))
+    return str(_("Never: it names no phrase and does not apply to posts that earn points."))
 
 
 class LinkDomainRule(GuardrailRule):

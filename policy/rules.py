@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import translation
 
 from lms.i18n import language_code, localised
 from policy import checker
@@ -94,15 +95,17 @@ def load_rules(language: str, clause_base_url: str) -> RuleSet:
         PhraseRule(**common("embargo", r), kind="embargo", phrases=_lines(r.phrases), not_before=r.not_before)
         for r in EmbargoRule.objects.filter(active=True)
     ]
-    disclosures = [
-        DisclosureRuleData(
-            **common("disclosure", r),
-            required_text=r.required_text,
-            triggers=_lines(r.trigger_phrases),
-            on_advocacy=r.on_advocacy,
-        )
-        for r in DisclosureRule.objects.filter(active=True)
-    ]
+    with translation.override(language):
+        disclosures = [
+            DisclosureRuleData(
+                **common("disclosure", r),
+                required_text=r.required_text,
+                triggers=tuple(r.trigger_list()),
+                on_advocacy=r.on_advocacy,
+                applies_when=r.applies_when(),
+            )
+            for r in DisclosureRule.objects.filter(active=True)
+        ]
     links = [
         LinkRuleData(**common("links", r), domains=_lines(r.domains))
         for r in LinkDomainRule.objects.filter(active=True)

@@ -55,6 +55,7 @@ def reading_state(*, user: User | AnonymousUser) -> ReadingState:
         current_version=version_data(current) if current is not None else None,
         acknowledged=acknowledged,
         needs_reacknowledgement=bool(numbers) and not acknowledged,
+        needs_acceptance=current is not None and user.is_authenticated and not acknowledged,
         last_acknowledged=max(numbers, default=None),
         policy_url=url,
         changes_url=f"{url}changes/",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from lms import fragments
 from lms.http import domain_error_response, error_response, wants_json
 from lms.i18n import language_code
-from policy import api, selectors, services, throttle
+from policy import api, publication, selectors, services, throttle
 from policy.data import BLOCK, Finding
 from policy.forms import AcknowledgeForm, PostCheckForm
 from policy.models import PolicyPage
@@ -80,6 +80,29 @@ def policy_acknowledge(request: HttpRequest, page: PolicyPage) -> HttpResponse:
     if created:
         messages.success(request, _("Thank you: you have acknowledged the current policy."))
     return redirect(page.url)
+
+
+def policy_change_preview(request: HttpRequest, page: PolicyPage) -> HttpResponse:
+    """The editor's "Changes" preview of a draft: its text against the current version's, in
+    each language, and who a material change would ask to accept again."""
+    current = publication.current_version(page)
+    languages = []
+    for code, name, stored in (
+        ("fr", "Français", current.text_fr if current else ""),
+        ("en", "English", (current.text_en or current.text_fr) if current else ""),
+    ):
+        rows = publication.text_diff(stored, services.shown_text(page, code))
+        languages.append(
+            {"code": code, "name": name, "rows": rows, "changed": any(row["kind"] != "same" for row in rows)}
+        )
+    context = {
+        "page": page,
+        "current": current,
+        "diffs": languages,
+        "audience": publication.audience_sentence(publication.audience()),
+        "summaries": [s for s in (page.change_summary, page.change_summary_en) if s.strip()],
+    }
+    return TemplateResponse(request, "policy/change_preview.html", context)
 
 
 @never_cache
@@ -181,6 +204,7 @@ def _checker_page(
             "page": page,
             "self": page,
             "form": form,
+            "disclosure_rules": api.disclosure_rules(language_code()),
             "findings": findings,
             "shown_findings": shown,
             "more_findings": (

@@ -113,7 +113,17 @@ class DisclosureRuleViewSet(RuleViewSet):
     model = DisclosureRule
     icon = "tag"
     url_prefix = "guardrails/disclosures"
-    panels = [*RULE_COMMON, FieldPanel("required_text"), FieldPanel("trigger_phrases"), FieldPanel("on_advocacy")]
+    panels = [
+        *RULE_COMMON,
+        FieldPanel("required_text"),
+        FieldPanel("on_company_name"),
+        FieldPanel("trigger_phrases"),
+        FieldPanel("on_advocacy"),
+    ]
+    list_display = [
+        *RuleViewSet.list_display,
+        Column("applies_when", label=_("Applies when"), accessor=lambda rule: rule.applies_when()),
+    ]
 
 
 class LinkDomainRuleViewSet(RuleViewSet):
@@ -329,3 +339,17 @@ def report_urls():
             name="policy_acknowledgement_remind",
         ),
     ]
+
+
+def say_which_version(request, page) -> None:
+    """After the policy page is published in the admin: which version that created, if any."""
+    from django.contrib import messages
+
+    from policy import publication
+    from policy.models import PolicyPage
+
+    if not isinstance(page, PolicyPage):
+        return
+    sentence = publication.published_sentence(page)
+    if sentence:
+        messages.success(request, sentence)

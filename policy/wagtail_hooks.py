@@ -7,7 +7,7 @@ from wagtail.log_actions import LogFormatter
 
 from policy import api
 from policy.reminders import REMIND_ACTION
-from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls
+from policy.viewsets import GuardrailsViewSetGroup, PolicyVersionViewSet, report_urls, say_which_version
 
 
 @hooks.register("register_admin_viewset")
@@ -78,3 +78,8 @@ def policy_clauses(language):
     """The published policy's clauses for the forms of other apps that cite one (a quiz
     question's feedback), which read this hook instead of importing the policy."""
     return api.published_clauses(language)
+
+
+@hooks.register("after_publish_page")
+def after_policy_published(request, page):
+    say_which_version(request, page)

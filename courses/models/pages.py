@@ -86,6 +86,38 @@ class CourseTag(TaggedItemBase):
     content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
+class CoursePageForm(WagtailAdminPageForm):
+    """Prerequisites: never the course itself, no cycle (A needs B needs A), each choice with
+    its language, the course's own language first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("prerequisites")
+        if field is not None:
+            language = self.instance.language or LANGUAGE_CHOICES[0][0]
+            field.queryset = selectors.prerequisite_choices(course_id=self.instance.pk, language=language)
+            field.label_from_instance = _prerequisite_label
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("prerequisites")
+        if self.instance.pk and chosen:
+            cycle = selectors.prerequisite_cycle(course_id=self.instance.pk, chosen_ids=[c.pk for c in chosen])
+            if cycle is not None:
+                titles = dict(CoursePage.objects.filter(pk__in=cycle).values_list("pk", "title"))
+                titles[self.instance.pk] = cleaned.get("title") or titles.get(self.instance.pk, "")
+                self.add_error(
+                    "prerequisites",
+                    _("These prerequisites make a loop, so nobody could ever start: %(chain)s. Remove one of them.")
+                    % {"chain": " → ".join(titles[pk] for pk in cycle)},
+                )
+        return cleaned
+
+
+def _prerequisite_label(course: CoursePage) -> str:
+    return f"{course.title} ({course.get_language_display()})"
+
+
 class CoursePage(ReadOnlyPageMixin, Page):
     """A course: lessons (child pages, in tree order) and one final quiz (a child QuizPage)."""
 
@@ -133,6 +165,7 @@ class CoursePage(ReadOnlyPageMixin, Page):
     # The explorer lists lessons and quiz in the order learners meet them (the tree order; a
     # lesson added after the quiz is moved before it), not the latest edited first.
     admin_default_ordering = "ord"
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("course")

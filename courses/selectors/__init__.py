@@ -27,6 +27,7 @@ from courses.selectors.catalogue import (
     search_terms,
 )
 from courses.selectors.item_analysis import quiz_item_analysis
+from courses.selectors.prerequisites import prerequisite_choices, prerequisite_cycle
 from courses.selectors.progress import (
     EnrollmentState,
     attempts_since_restart,
@@ -53,6 +54,8 @@ from courses.selectors.training import (
 )
 
 __all__ = [
+    "prerequisite_choices",
+    "prerequisite_cycle",
     "NO_DEPARTMENT",
     "TRAINING_FIGURES",
     "ReportFilters",

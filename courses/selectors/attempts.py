@@ -39,21 +39,28 @@ def quiz_landing(*, quiz: QuizPage, user: Visitor) -> dict[str, Any]:
     in_progress = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     # After a restart (certificate renewal) only the attempts started since then count.
     counted = attempts
+    completed_at = None
     if attempts:
         course = quiz.get_parent()
-        restarted_at = (
-            Enrollment.objects.filter(user=learner, course_id=course.pk).values_list("restarted_at", flat=True).first()
-        )
+        restarted_at, completed_at = (
+            Enrollment.objects.filter(user=learner, course_id=course.pk)
+            .values_list("restarted_at", "completed_at")
+            .first()
+        ) or (None, None)
         if restarted_at is not None:
             counted = [a for a in attempts if a.started_at >= restarted_at]
     used = len(counted)
     remaining = None if not quiz.max_attempts else max(0, quiz.max_attempts - used)
+    # The scoring policy the landing explains once passed: the course is completed by the
+    # first pass and stays so (``enrollment_complete_after_pass``); the best score is the
+    # one kept (reports show it), so a further attempt can only raise it.
     return {
         "attempts": attempts,
         "in_progress": in_progress,
         "attempts_remaining": remaining,
         "best_score": max((a.score for a in counted if a.score is not None), default=None),
         "has_passed": any(a.passed for a in counted),
+        "completed_at": completed_at,
     }
 
 

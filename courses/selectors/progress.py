@@ -122,7 +122,8 @@ def course_detail(*, course: CoursePage, user: Visitor) -> dict[str, Any]:
         "course_progress": progress,
         "next_lesson": next_lesson,
         # In a preview the relation is an in-memory list of pages, not a queryset.
-        "prerequisites": [page for page in course.prerequisites.all() if page.live],
+        # Never the course itself (a course saved before the admin refused it).
+        "prerequisites": [page for page in course.prerequisites.all() if page.live and page.pk != course.pk],
     }
 
 

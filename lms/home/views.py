@@ -34,6 +34,7 @@ from lms.home.forms import AdvocacyPreferencesForm
 from lms.http import error_response, wants_json
 from lms.middleware import database_unavailable, unavailable_response
 from lms.people import privacy
+from policy import api as policy_api
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ def _dashboard_response(request, preferences_form=None, status=200):
         "learning": courses_api.learner_dashboard(request.user),
         "assigned": courses_api.assigned_courses(request.user),
         "certification": certification_api.dashboard(request.user),
+        # The banner of the base template reads it too, rather than asking again.
+        "policy_reading": policy_api.reading_state(request.user),
         "advocacy": advocacy,
         "preferences_form": preferences_form,
     }

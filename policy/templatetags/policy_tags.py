@@ -3,6 +3,7 @@ from django.template import Context
 
 from lms.richtext import clean_richtext
 from policy import selectors
+from policy.data import ReadingState
 
 register = template.Library()
 
@@ -16,10 +17,14 @@ def policy_richtext(value: object) -> str:
 
 @register.inclusion_tag("policy/includes/banner.html", takes_context=True)
 def policy_banner(context: Context) -> dict[str, object]:
-    """A banner for users who acknowledged an older version and must read the new one."""
+    """A banner for every signed-in user who has not accepted the current version: "it
+    changed" for those who accepted an older one, "read and accept it" for the others."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    reading = selectors.reading_state(user=user)
-    return {"show": reading.needs_reacknowledgement, "reading": reading}
+    # A page that already read it (the dashboard) passes it as ``policy_reading``.
+    reading = context.get("policy_reading")
+    if not isinstance(reading, ReadingState):
+        reading = selectors.reading_state(user=user)
+    return {"show": reading.needs_acceptance, "reading": reading}

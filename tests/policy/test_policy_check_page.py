@@ -269,6 +269,7 @@ def test_a_json_client_gets_the_findings_as_json(policy_page, falcon_rule, emplo
                 "about_url": False,
                 "count": 1,
                 "spans": [[9, 23]],
+                "applies_when": "",
             }
         ],
         "blocking": True,

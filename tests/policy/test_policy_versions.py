@@ -164,6 +164,7 @@ def test_hr_editor_publishes_a_material_change_from_the_admin(policy_page, polic
     data = edit_form_data(
         policy_page,
         body=[*page_sections(policy_page.body), ("ia", "IA générative", "<p>Ne copiez rien d’interne.</p>")],
+        body_en=[*page_sections(policy_page.body_en), ("ia", "Generative AI", "<p>Paste nothing internal.</p>")],
         change_is_material=True,
         change_summary="Nouvelle clause sur l’IA.",
         change_summary_en="New clause on AI.",
@@ -198,7 +199,10 @@ def test_material_change_without_a_summary_is_a_form_error(policy_page, policy_h
     # given
     revisions_before = policy_page.revisions.count()
     data = edit_form_data(
-        policy_page, body=[*page_sections(policy_page.body), ("ia", "IA", "<p>Nouveau.</p>")], change_is_material=True
+        policy_page,
+        body=[*page_sections(policy_page.body), ("ia", "IA", "<p>Nouveau.</p>")],
+        body_en=[*page_sections(policy_page.body_en), ("ia", "AI", "<p>New.</p>")],
+        change_is_material=True,
     )
 
     # when
@@ -237,6 +241,7 @@ def _schedule_material_change(page, client, *, go_live_at, summary="Nouvelle cla
     data = edit_form_data(
         page,
         body=[*page_sections(page.body), ("ia", "IA générative", "<p>Ne copiez rien d’interne.</p>")],
+        body_en=[*page_sections(page.body_en), ("ia", "Generative AI", "<p>Paste nothing internal.</p>")],
         change_is_material=True,
         change_summary=summary,
         go_live_at=timezone.localtime(go_live_at).strftime("%Y-%m-%d %H:%M"),
