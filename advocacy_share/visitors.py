@@ -140,4 +140,4 @@ def visitor_hash(ip: str, user_agent: str, day: date) -> str:
 def request_visitor(request: HttpRequest, day: date) -> str:
     """The visitor hash of ``request`` on ``day``: its client address as ``lms.http.client_ip``
     reads it (the trusted proxy setting) and its User-Agent."""
-    return visitor_hash(client_ip(request), request.META.get("HTTP_USER_AGENT", ""), day)
+    return visitor_hash(client_ip(request), request.headers.get("user-agent", ""), day)

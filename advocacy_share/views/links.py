@@ -117,8 +117,7 @@ def _record(request: HttpRequest, link: LinkTarget) -> None:
     """Store the visit; never raise (the redirect must answer whatever happens here)."""
     try:
         now = timezone.now()
-        # META, not request.headers: building the headers mapping costs more than this lookup.
-        agent = visitors.agent_of(request.META.get("HTTP_USER_AGENT", ""))
+        agent = visitors.agent_of(request.headers.get("user-agent", ""))
         link_services.visit_record(
             link_id=link.id,
             at=now,

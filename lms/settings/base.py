@@ -319,6 +319,8 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # filesystem transport ignores it.
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
+CELERY_BROKER_TRANSPORT: str | None
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if CELERY_BROKER_URL.startswith("filesystem"):
     # kombu's filesystem transport, with each message renamed into the queue folder once
     # written whole (a worker read half-written files and stopped: lms/broker_transport.py).
