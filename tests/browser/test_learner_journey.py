@@ -70,7 +70,7 @@ def test_employee_reads_lessons_passes_quiz_and_sees_course_complete(site, quiz_
     page.goto(f"{live_server.url}/accounts/login/?next=/courses/")
     page.fill("input[name=username]", "learner@example.com")
     page.fill("input[name=password]", "a-long-password-1")
-    page.click("form button[type=submit], form input[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/courses/")
     # then the course is listed
     assert page.get_by_role("link", name=course.title).count() >= 1
@@ -117,7 +117,7 @@ def _signed_in_attempt(live_server, page, quiz, email: str):
     page.goto(f"{live_server.url}/accounts/login/?next={quiz.url}")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", "a-long-password-1")
-    page.click("form button[type=submit], form input[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}{quiz.url}")
     page.locator("form[action$='start/'] button[type=submit]").click()
     page.wait_for_url("**/attempt/**")

@@ -23,7 +23,15 @@ from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
 from tests.browser.journeys.conftest import CHROMIUM
-from tests.browser.journeys.helpers import answer, attempt_questions, chromium_user_agent, poll, sign_in, text
+from tests.browser.journeys.helpers import (
+    WORKER_TIMEOUT,
+    answer,
+    attempt_questions,
+    chromium_user_agent,
+    poll,
+    sign_in,
+    text,
+)
 
 # Skipped where Chromium is missing, except under PORTE_VOIX_REQUIRE_BROWSER (CI sets it after
 # installing the package), so that CI cannot pass without running the journeys.
@@ -156,7 +164,14 @@ def test_employee(live_site, new_context, camera):
     # when they download the PDF from it (Chromium shows a PDF it is sent inline: the test
     # fetches the link's address with the browser's session, as "Save as" would)
     pdf_link = page.get_by_role("link", name="Télécharger le PDF")
-    response = page.request.get(urljoin(page.url, pdf_link.get_attribute("href")))
+    pdf_url = urljoin(page.url, pdf_link.get_attribute("href"))
+    response = page.request.get(pdf_url)
+    # The worker renders the PDF after issuance: until then the link answers 503 "being
+    # prepared" with Retry-After, and the person tries again, as the test does (sooner).
+    deadline = time.monotonic() + WORKER_TIMEOUT
+    while response.status == 503 and time.monotonic() < deadline:
+        time.sleep(1)
+        response = page.request.get(pdf_url)
     # then it is a PDF named after the code, with their name and the code in its text
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -294,7 +309,7 @@ def _admin_sign_in(page, site, email: str) -> None:
     page.goto(f"{site.url}/admin/login/")
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(site.password)
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{site.url}/admin/")
 
 
@@ -394,6 +409,10 @@ def test_hr(live_site, new_context, camera):
     page.goto(f"{site.url}/admin/pages/{policy_id}/edit/")
     intro = page.locator("#id_intro")
     intro.fill(f"{intro.input_value()} Les publications d'équipe suivent les mêmes règles ({run}).")
+    # A material change reaches readers of both languages: the English text changes too.
+    page.get_by_role("tab", name="Anglais").click()
+    intro_en = page.locator("#id_intro_en")
+    intro_en.fill(f"{intro_en.input_value()} Team posts follow the same rules ({run}).")
     page.get_by_role("tab", name="Changement").click()
     page.get_by_label("ce changement est important").check()
     page.get_by_label("ce qui a changé (français)").fill("Les publications d'équipe suivent les mêmes règles.")
