@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 
 class LoginForm(AuthenticationForm):
@@ -17,3 +19,14 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Enter the email address and password of your account. The password is case-sensitive."),
     }
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """Wagtail's admin sign-in form, with a label on the password field: Wagtail's leaves it
+    out, so Django derives "Password" from the field's name, untranslated, on a French page."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"placeholder": _("Enter password")}),
+        strip=False,
+    )

@@ -293,6 +293,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Porte-Voix <no-reply@port
 # The admin is named after the company (the name certificates are issued by), not the product
 # nor the host: PORTE_VOIX_ORGANISATION_NAME, below.
 WAGTAIL_SITE_NAME = env("PORTE_VOIX_ORGANISATION_NAME", "Acme")
+# Wagtail's sign-in form leaves the password field without a label (English on a French page).
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.people.forms.AdminLoginForm"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
 # ASCII slugs ("lecon", not "leçon"): page addresses are shared on social networks, where

@@ -1,5 +1,7 @@
 """Sign-in ignores the case of the email address; accounts cannot differ only by it."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -104,3 +106,18 @@ def test_the_manager_stores_the_email_lowercased(db):
 
     # then
     assert user.email == "someone@example.com"
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "placeholder"),
+    [("fr", "Mot de passe", "Entrez un mot de passe"), ("en", "Password", "Enter password")],
+)
+def test_the_admin_sign_in_labels_the_password_in_the_reader_s_language(client, site, language, label, placeholder):
+    # when: the Wagtail admin's sign-in page, in each language
+    html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    # then: the password field has its label and placeholder in that language (Wagtail's own
+    # form has no label, so Django showed "Password" on French pages)
+    assert re.search(rf'<label[^>]*for="id_password"[^>]*>\s*{label}\b', html), html
+    assert f'placeholder="{placeholder}"' in html
+    assert 'name="password"' in html
