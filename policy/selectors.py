@@ -43,14 +43,28 @@ def version_data(row: PolicyVersion) -> PolicyVersionData:
     )
 
 
-def reading_state(*, user: User | AnonymousUser) -> ReadingState:
+def current_version_summary() -> PolicyVersion | None:
+    """The current version without its texts (the whole policy, twice): what a reader is
+    told about it (number, date, what changed) and its page's id."""
+    return (
+        PolicyVersion.objects.only("id", "page_id", "number", "published_at", "summary", "summary_en")
+        .order_by("-number")
+        .first()
+    )
+
+
+def reading_state(*, user: User | AnonymousUser, page: PolicyPage | None = None) -> ReadingState:
     """What a user needs to know about the policy: current version, acknowledged or not, and
-    the addresses of the policy and of what changed."""
-    current = current_version_row()
+    the addresses of the policy and of what changed. ``page``: the live policy page when the
+    caller is serving it (its address is then not looked up again)."""
+    current = current_version_summary()
     numbers = acknowledged_version_numbers(user=user) if current is not None and user.is_authenticated else set()
     acknowledged = current is not None and current.number in numbers
-    # The current version's page is the policy page (there is one); no second lookup for it.
-    url = (current.page.url or "/policy/") if current is not None and current.page.live else policy_url()
+    if page is not None and page.live and current is not None and current.page_id == page.pk:
+        url = page.url or "/policy/"
+    else:
+        # The current version's page is the policy page (there is one).
+        url = policy_url()
     return ReadingState(
         current_version=version_data(current) if current is not None else None,
         acknowledged=acknowledged,

@@ -56,7 +56,7 @@ def policy_read(request: HttpRequest, page: PolicyPage) -> HttpResponse:
         "intro": page.intro_for(language),
         "language": language,
         "text_sha256": body["text_sha256"],
-        "reading": selectors.reading_state(user=request.user),
+        "reading": selectors.reading_state(user=request.user, page=page),
     }
     return TemplateResponse(request, "policy/policy_page.html", context)
 
@@ -107,7 +107,7 @@ def policy_change_preview(request: HttpRequest, page: PolicyPage) -> HttpRespons
 
 @never_cache
 def policy_changes(request: HttpRequest, page: PolicyPage) -> HttpResponse:
-    reading = selectors.reading_state(user=request.user)
+    reading = selectors.reading_state(user=request.user, page=page)
     versions = selectors.changes_since(number=reading.last_acknowledged, language=language_code())
     return TemplateResponse(
         request,

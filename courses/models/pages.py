@@ -10,10 +10,12 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponseNotAllowed
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -45,6 +47,31 @@ LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 READ_METHODS = ["GET", "HEAD"]
 
 
+class SignInRequiredMixin:
+    """The training is for the company's people (TESTPLAN 35): an anonymous visitor is sent to
+    the sign-in page, and back here afterwards. Pages are personal (progress, attempts) and sent
+    with never-cache headers, so no shared cache or browser history keeps one for someone else.
+
+    Enforced in code rather than with a Wagtail privacy setting on the catalogue, which an
+    editor could remove by mistake; a privacy setting an editor adds (a group restriction)
+    still applies on top, checked by Wagtail before ``serve``.
+
+    ``json_routes``: the names of routes that answer JSON (a script's autosave). They refuse an
+    anonymous caller themselves, with the JSON error a script can read, not a sign-in page."""
+
+    json_routes: frozenset[str] = frozenset()
+
+    def serve(self, request, *args, **kwargs):
+        # A routable page's route arrives as (view, args, kwargs) (Wagtail's RouteResult).
+        view = args[0] if args else kwargs.get("view")
+        if not request.user.is_authenticated and getattr(view, "__name__", "") not in self.json_routes:
+            response = redirect_to_login(request.get_full_path())
+        else:
+            response = super().serve(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+
 class ReadOnlyPageMixin:
     """Serve GET and HEAD only."""
 
@@ -54,7 +81,7 @@ class ReadOnlyPageMixin:
         return super().serve(request, *args, **kwargs)
 
 
-class CourseIndexPage(ReadOnlyPageMixin, Page):
+class CourseIndexPage(SignInRequiredMixin, ReadOnlyPageMixin, Page):
     """The catalogue, at ``/courses/``: filter by tag and level, search titles and summaries."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -118,7 +145,7 @@ def _prerequisite_label(course: CoursePage) -> str:
     return f"{course.title} ({course.get_language_display()})"
 
 
-class CoursePage(ReadOnlyPageMixin, Page):
+class CoursePage(SignInRequiredMixin, ReadOnlyPageMixin, Page):
     """A course: lessons (child pages, in tree order) and one final quiz (a child QuizPage)."""
 
     class Level(models.TextChoices):
@@ -177,7 +204,7 @@ class CoursePage(ReadOnlyPageMixin, Page):
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(SignInRequiredMixin, RoutablePageMixin, Page):
     """A lesson: a StreamField body read in tree order; "mark as read" moves to the next one."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -223,7 +250,7 @@ class QuizPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class QuizPage(RoutablePageMixin, Page):
+class QuizPage(SignInRequiredMixin, RoutablePageMixin, Page):
     """The final quiz of a course. Routes: landing, start, take/submit, save, result, review."""
 
     class ReviewPolicy(models.TextChoices):
@@ -268,6 +295,7 @@ class QuizPage(RoutablePageMixin, Page):
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
 
     base_form_class = QuizPageForm
+    json_routes = frozenset({"attempt_save"})
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),

@@ -249,14 +249,14 @@ def test_a_course_preview_lists_its_live_prerequisites(course_index, hr_editor_c
     ("query", "expected"),
     [("language=fr", ["crise"]), ("language=en", ["disclosure"]), ("language=all", ["crise", "disclosure"])],
 )
-def test_the_themes_offered_are_those_of_the_courses_in_the_language_shown(client, catalogue, query, expected):
+def test_the_themes_offered_are_those_of_the_courses_in_the_language_shown(employee_client, catalogue, query, expected):
     # given: an English course with a theme of its own
     disclosure = catalogue["disclosure"]
     disclosure.tags.add(Tag.objects.create(name="disclosure", slug="disclosure"))
     disclosure.save_revision().publish()
 
     # when
-    response = client.get(f"/courses/?{query}")
+    response = employee_client.get(f"/courses/?{query}")
 
     # then
     assert [tag.name for tag in response.context["tags"]] == expected

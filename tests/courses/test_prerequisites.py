@@ -132,7 +132,7 @@ def test_prerequisites_without_a_loop_are_saved(course_index, hr_editor_client):
     assert _saved_prerequisites(course_c) == ["A", "B"]
 
 
-def test_learners_are_never_told_to_take_the_course_before_itself(course_index, client):
+def test_learners_are_never_told_to_take_the_course_before_itself(course_index, employee_client):
     # given: a course saved as its own prerequisite before the admin refused it, and an
     # English prerequisite of a French course
     basics = CoursePageFactory(parent=course_index, title="Basics", language="en")
@@ -141,7 +141,7 @@ def test_learners_are_never_told_to_take_the_course_before_itself(course_index, 
     course.save()
 
     # when
-    response = client.get(course.url)
+    response = employee_client.get(course.url)
 
     # then
     assert response.status_code == 200

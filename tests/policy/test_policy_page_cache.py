@@ -104,3 +104,20 @@ def test_a_warm_policy_page_renders_no_body_query(policy_page, client):
 
     # then: Wagtail's routing (site, root, home, policy, aliases, restrictions) and the version
     assert len(queries) == 7
+
+
+def test_a_warm_policy_page_reads_the_version_without_its_texts(policy_page, client):
+    # given: a warm page
+    client.get("/policy/")
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/policy/").status_code == 200
+
+    # then: the version is read for its number, date and summary only: not the two texts of
+    # the whole policy, and not its page again (the page being served is the policy page)
+    version_reads = [q["sql"] for q in queries if 'FROM "policy_policyversion"' in q["sql"]]
+    assert len(version_reads) == 1
+    assert '"text_fr"' not in version_reads[0]
+    assert '"text_en"' not in version_reads[0]
+    assert "JOIN" not in version_reads[0]
