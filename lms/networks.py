@@ -1,6 +1,7 @@
 """The social networks the product knows, in one place: the example posts of lessons and of the
-policy, the checker's per-network rules and, later, sharing read them from here (the X intent that both the certificate and the composer link to). Brand names:
-not translated. Every app may import this module."""
+policy, the checker's per-network rules and sharing read them from here, and the certificate
+and the composer take their X intent from here. Brand names: not translated. Every app may
+import this module."""
 
 from __future__ import annotations
 
