@@ -274,7 +274,7 @@ def test_the_email_is_in_the_person_s_language(course):
     services.assignment_reminders_send(today=TODAY)
 
     # then
-    assert [m.subject for m in mail.outbox] == ["« Posting safely » est en retard"]
+    assert [m.subject for m in mail.outbox] == ["«\u202fPosting safely\u202f» est en retard"]
     assert "10 mars 2026" in mail.outbox[0].body
 
 
