@@ -49,7 +49,7 @@ PREVIEW_AGENTS = ("LinkedInBot", "Twitterbot", "facebookexternalhit", "Slackbot"
 BROWSER_AGENTS = ("Chrome", "Firefox", "Safari", "Edge", "Mobile Safari", "Chrome Mobile")
 PERSONAL_TOUCH = {
     "fr": (
-        "À lire !",
+        "À lire\u202f!",
         "Je recommande.",
         "Ça résume bien ce qu'on vit dans mon équipe.",
         "Vos avis m'intéressent.",

@@ -3,8 +3,9 @@
 Nothing is ever posted for the employee: an intent URL opens the network's own composer,
 pre-filled as far as the network allows, and the employee posts (or not) there.
 
-- X: ``https://twitter.com/intent/tweet?text=…&url=…`` (the address X's developer docs give
-  for the Tweet web intent); 280 characters, every link counted as 23 (t.co).
+- X: ``https://x.com/intent/tweet?text=…&url=…`` (``lms.networks.x_intent_url``, the address
+  X's developer docs give for the Post web intent, shared with the certificate's "Share on X");
+  280 characters, every link counted as 23 (t.co).
 - LinkedIn: ``https://www.linkedin.com/sharing/share-offsite/?url=…`` takes only the URL;
   the text is copied to the clipboard first and the employee pastes it.
 - Facebook: ``https://www.facebook.com/sharer/sharer.php?u=…``; its platform policy forbids
@@ -21,9 +22,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from lms import networks
 from policy import api as policy_api
 
-X_INTENT = "https://twitter.com/intent/tweet"
 LINKEDIN_INTENT = "https://www.linkedin.com/sharing/share-offsite/"
 FACEBOOK_INTENT = "https://www.facebook.com/sharer/sharer.php"
 # Without a link to share, LinkedIn and Facebook have no pre-filled composer: their home page,
@@ -59,8 +60,7 @@ def intent_url(network: str, *, text: str, url: str = "") -> str:
     typed when it may not be tracked; may be empty). Raises ``ValueError`` for a network we
     do not share to."""
     if network == "x":
-        params = [("text", text)] + ([("url", url)] if url else [])
-        return f"{X_INTENT}?{urlencode(params, quote_via=quote)}"
+        return networks.x_intent_url(text=text, url=url)
     if network == "linkedin":
         return f"{LINKEDIN_INTENT}?{urlencode([('url', url)], quote_via=quote)}" if url else LINKEDIN_HOME
     if network == "facebook":

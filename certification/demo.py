@@ -53,7 +53,7 @@ DEFAULT_PROGRAM: dict[str, Any] = {
     "signatory_title_en": "Human Resources Director",
     "requirements": [
         {
-            "title": "Politique réseaux sociaux : l'essentiel / Social media policy essentials",
+            "title": "Politique réseaux sociaux\u00a0: l'essentiel / Social media policy essentials",
             "courses": ["politique-reseaux-sociaux-essentiel", "social-media-policy-essentials"],
         },
         {
@@ -84,7 +84,7 @@ PROGRAM_FIELDS = (
 )
 EXPIRED_ISSUED_MONTHS_AGO = 13
 REVOKED_ISSUED_DAYS_AGO = 45
-REVOCATION_REASON = "Démo : publication d'informations confidentielles sur un client (§5 de la politique)."
+REVOCATION_REASON = "Démo\u00a0: publication d'informations confidentielles sur un client (§5 de la politique)."
 
 
 def _course_ids_by_slug() -> dict[str, int]:

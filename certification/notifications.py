@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from certification import selectors
+from lms.i18n import single_line
 
 
 def _send(certificate, template: str, extra: dict | None = None) -> None:
@@ -26,7 +27,7 @@ def _send(certificate, template: str, extra: dict | None = None) -> None:
             "dashboard_url": selectors.base_url() + "/me/",
             **(extra or {}),
         }
-        subject = " ".join(render_to_string(f"certification/email/{template}_subject.txt", context).split())
+        subject = single_line(render_to_string(f"certification/email/{template}_subject.txt", context))
         body = render_to_string(f"certification/email/{template}.txt", context)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.send()

@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
+from lms import networks
+
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 LINKEDIN_SHARE = "https://www.linkedin.com/sharing/share-offsite/"
-X_SHARE = "https://x.com/intent/post"
 
 
 def linkedin_add_to_profile_url(
@@ -46,4 +47,6 @@ def linkedin_share_url(url: str) -> str:
 
 
 def x_share_url(url: str, text: str) -> str:
-    return f"{X_SHARE}?{urlencode({'text': text, 'url': url})}"
+    """X's composer with ``text`` and the verification page: the same intent the advocacy
+    composer opens (``lms.networks.x_intent_url``)."""
+    return networks.x_intent_url(text=text, url=url)

@@ -9,6 +9,7 @@ Every app may import this module.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -29,3 +30,10 @@ def localised(obj: Any, field: str, language: str | None = None) -> Any:
         if english:
             return english
     return getattr(obj, field)
+
+
+def single_line(text: str) -> str:
+    """``text`` on one line (an email subject rendered from a template): runs of ordinary
+    whitespace become one space, while the no-break spaces of French typography ("expiré :",
+    "« … »") stay, as ``str.split()`` would not let them."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(" ")

@@ -71,12 +71,16 @@ class ReadingState:
 
 @dataclass(frozen=True)
 class PolicyChange:
-    """A version as "what changed" lists it: its summary in the reader's language (empty for
-    the first version)."""
+    """A version as "what changed" lists it: its summary in the reader's language only (never
+    the other language's: a reader may not read it), empty when there is none; ``first`` for
+    the first version; ``text_changed``: whether it changed the text in the reader's language
+    (a change that says the other language's readers are unaffected leaves it as it was)."""
 
     number: int
     published_at: datetime
     summary: str
+    first: bool = False
+    text_changed: bool = True
 
 
 @dataclass(frozen=True)

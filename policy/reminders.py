@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from wagtail.log_actions import log
 
-from lms.i18n import language_code
+from lms.i18n import language_code, single_line
 from policy import selectors, tasks
 from policy.models import AcknowledgementReminder, AcknowledgementReminderBatch, PolicyAcknowledgement, PolicyVersion
 
@@ -131,7 +131,7 @@ def _send(reminder: AcknowledgementReminder) -> None:
             "version": reminder.version,
             "policy_url": settings.PORTE_VOIX_BASE_URL + selectors.policy_url(),
         }
-        subject = " ".join(render_to_string("policy/email/acknowledgement_reminder_subject.txt", context).split())
+        subject = single_line(render_to_string("policy/email/acknowledgement_reminder_subject.txt", context))
         body = render_to_string("policy/email/acknowledgement_reminder.txt", context)
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
 

@@ -84,14 +84,29 @@ def has_acknowledged_current(*, user: User | AnonymousUser) -> bool:
 
 
 def changes_since(*, number: int | None, language: str | None = None) -> list[PolicyChange]:
-    """The versions after ``number`` (all of them for ``None``), oldest first."""
-    versions = PolicyVersion.objects.order_by("number")
+    """The versions after ``number`` (all of them for ``None``), oldest first, as a reader of
+    ``language`` (the active one by default) reads them. One query: version ``number`` itself
+    comes along, to tell whether the next one changed the reader's text."""
+    english = language_code(language) == "en"
+    summary_field, hash_field = ("summary_en", "sha256_en") if english else ("summary", "sha256_fr")
+    versions = PolicyVersion.objects.order_by("number").only("number", "published_at", summary_field, hash_field)
     if number is not None:
-        versions = versions.filter(number__gt=number)
-    return [
-        PolicyChange(number=row.number, published_at=row.published_at, summary=row.summary_for(language))
-        for row in versions
-    ]
+        versions = versions.filter(number__gte=number)
+    changes = []
+    previous_hash = None
+    for row in versions:
+        if number is None or row.number > number:
+            changes.append(
+                PolicyChange(
+                    number=row.number,
+                    published_at=row.published_at,
+                    summary=getattr(row, summary_field).strip(),
+                    first=row.number == 1,
+                    text_changed=getattr(row, hash_field) != previous_hash,
+                )
+            )
+        previous_hash = getattr(row, hash_field)
+    return changes
 
 
 def version_diff(*, older: PolicyVersion, newer: PolicyVersion, language: str | None = None) -> list[dict[str, str]]:

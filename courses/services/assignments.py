@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Assignment, AssignmentReminder, CoursePage, Enrollment
 from lms.http import DomainError
-from lms.i18n import language_code
+from lms.i18n import language_code, single_line
 from lms.people.models import Department, User
 
 if TYPE_CHECKING:
@@ -223,6 +223,6 @@ def _email(*, user: User, items: list[tuple[Assignment, str]], today: date) -> N
             name = f"assignment_{items[0][1]}"
         else:
             name = "assignment_several"
-        subject = " ".join(render_to_string(f"courses/email/{name}_subject.txt", context).split())
+        subject = single_line(render_to_string(f"courses/email/{name}_subject.txt", context))
         body = render_to_string(f"courses/email/{name}.txt", context)
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()

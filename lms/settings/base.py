@@ -267,6 +267,13 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("DJANGO_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
+# English dates as both British and American readers take them ("7 December 2026", 24-hour
+# times); French keeps Django's ("7 décembre 2026", "14:30", decimal comma).
+FORMAT_MODULE_PATH = ["lms.formats"]
+# Not on for every number: page ids, years, counts in URLs, data attributes and the values of
+# number inputs would come out as "1 234". Figures a person reads are grouped explicitly
+# (``charts.figure``: "12 345" in French, "12,345" in English).
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -377,6 +377,6 @@ def test_goals_and_the_pilot_speak_french(site, departments, pilot_history):
     assert "Toute l’entreprise — Publications par semaine" in page
     assert "3,8 sur 2, 190 %" in page
     assert "en bonne voie" in page
-    assert "Pilote : avant, pendant et après" in page
+    assert "Pilote\xa0: avant, pendant et après" in page
     assert "Ambassadeurs actifs par semaine" in page
     assert "Évolution, pendant par rapport à avant" in page

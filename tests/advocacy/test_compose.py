@@ -134,7 +134,7 @@ def test_sharing_records_one_share_and_one_tracked_link_per_network(site, record
     # and the page that follows gives each network's intent link carrying its own tracked link
     page = client.get(response["Location"])
     hrefs = _intent_hrefs(page)
-    x_query = parse_qs(urlsplit(hrefs["twitter.com"]).query)
+    x_query = parse_qs(urlsplit(hrefs["x.com"]).query)
     assert x_query == {"text": [texts["x"]], "url": [short_url(links["x"].code)]}
     linkedin_query = parse_qs(urlsplit(hrefs["www.linkedin.com"]).query)
     assert linkedin_query == {"url": [short_url(links["linkedin"].code)]}
@@ -317,7 +317,7 @@ def test_an_own_post_linking_elsewhere_keeps_the_link_untracked_with_the_checker
     # then recorded, the link kept as typed and not tracked
     share = Share.objects.get()
     assert (share.own_url, TrackedLink.objects.count()) == ("https://elsewhere.example/article", 0)
-    x_query = parse_qs(urlsplit(_intent_hrefs(client.get(response["Location"]))["twitter.com"]).query)
+    x_query = parse_qs(urlsplit(_intent_hrefs(client.get(response["Location"]))["x.com"]).query)
     assert x_query == {"text": ["A good read"], "url": ["https://elsewhere.example/article"]}
 
 

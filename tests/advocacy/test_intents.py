@@ -32,7 +32,7 @@ def test_the_x_intent_decodes_to_exactly_the_text_and_the_tracked_link(text, cod
     url = intent_url("x", text=text, url=tracked)
     # then
     parts = urlsplit(url)
-    assert (parts.scheme, parts.netloc, parts.path) == ("https", "twitter.com", "/intent/tweet")
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "x.com", "/intent/tweet")
     assert _query(url) == {"text": [text], "url": [tracked]}
 
 
@@ -59,14 +59,14 @@ def test_special_characters_are_encoded_once():
     url = intent_url("x", text=text, url=TRACKED)
     # then
     assert url == (
-        "https://twitter.com/intent/tweet?text=R%26D%20%23launch%20100%25%20%2B%20caf%C3%A9%0Aline%20two%20%3Fx%3D1"
+        "https://x.com/intent/tweet?text=R%26D%20%23launch%20100%25%20%2B%20caf%C3%A9%0Aline%20two%20%3Fx%3D1"
         "&url=http%3A%2F%2Ftestserver%2Fs%2FAb-_9xYz0123"
     )
 
 
 def test_without_a_link_each_network_opens_its_composer_or_home():
     # when / then
-    assert intent_url("x", text="Hello world") == "https://twitter.com/intent/tweet?text=Hello%20world"
+    assert intent_url("x", text="Hello world") == "https://x.com/intent/tweet?text=Hello%20world"
     assert intent_url("linkedin", text="Hello") == "https://www.linkedin.com/feed/"
     assert intent_url("facebook", text="Hello") == "https://www.facebook.com/"
 

@@ -56,7 +56,7 @@ def test_share_click_points_and_leaderboard_end_to_end(site, django_capture_on_c
 
     # then the X intent URL carries the tracked link, and the share earned its points once
     link = TrackedLink.objects.get()
-    intent = _intent_hrefs(done)["twitter.com"]
+    intent = _intent_hrefs(done)["x.com"]
     assert parse_qs(urlsplit(intent).query)["url"] == [f"http://testserver/s/{link.code}"]
     assert list(PointsEntry.objects.values_list("kind", "points")) == [("share", 3)]
 

@@ -87,7 +87,7 @@ def test_scheduling_records_scheduled_shares_without_links_or_points(site):
     assert response.status_code == 302
     page = client_for(user).get(response["Location"])
     assert "Reminder set" in page.content.decode()
-    assert "twitter.com/intent" not in page.content.decode()
+    assert "x.com/intent" not in page.content.decode()
 
 
 def test_a_time_in_the_past_is_refused(site):
@@ -147,7 +147,7 @@ def test_the_sweep_emails_due_reminders_with_tracked_intent_links(db):
     message = mail.outbox[0]
     assert message.to == [user.email]
     assert message.subject == "Your post to share: Our new plant"
-    x_intent = next(line.split(" ", 1)[1] for line in message.body.splitlines() if "twitter.com/intent" in line)
+    x_intent = next(line.split(" ", 1)[1] for line in message.body.splitlines() if "x.com/intent" in line)
     assert parse_qs(urlsplit(x_intent).query) == {"text": ["Text for x & more"], "url": [short_url(links["x"].code)]}
     assert f"http://testserver/advocacy/compose/{content.pk}/" in message.body
     assert "Nothing has been posted for you" in message.body

@@ -363,7 +363,7 @@ EMAIL_OPTION_HELP = {
     ),
     "fr": (
         "Ajoute à l&#x27;attestation signée une empreinte salée de l&#x27;adresse e-mail du titulaire. "
-        "Le sel est publié avec elle : quiconque détient l&#x27;attestation peut vérifier une adresse "
+        "Le sel est publié avec elle\xa0: quiconque détient l&#x27;attestation peut vérifier une adresse "
         "devinée, comme prénom.nom@entreprise. En pratique, l&#x27;attestation révèle donc l&#x27;adresse."
     ),
 }

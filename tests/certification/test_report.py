@@ -501,7 +501,7 @@ def test_remind_sends_one_email_each_in_the_holders_language_and_twice_sends_not
     assert second.status_code == 302
     assert sorted(message.to[0] for message in mail.outbox) == ["now@example.com", "yesterday@example.com"]
     by_holder = {message.to[0]: message for message in mail.outbox}
-    assert by_holder["yesterday@example.com"].subject == "Votre certificat a expiré : renouvelez-le"
+    assert by_holder["yesterday@example.com"].subject == "Votre certificat a expiré\xa0: renouvelez-le"
     assert "a expiré le 31 mai 2026" in by_holder["yesterday@example.com"].body
     assert by_holder["now@example.com"].subject == "Your certificate has expired: renew it"
     assert "http://" in by_holder["now@example.com"].body or "https://" in by_holder["now@example.com"].body

@@ -274,7 +274,7 @@ def test_the_email_is_in_the_person_s_language(course):
     services.assignment_reminders_send(today=TODAY)
 
     # then
-    assert [m.subject for m in mail.outbox] == ["« Posting safely » est en retard"]
+    assert [m.subject for m in mail.outbox] == ["«\u202fPosting safely\u202f» est en retard"]
     assert "10 mars 2026" in mail.outbox[0].body
 
 
@@ -379,8 +379,8 @@ def test_the_list_email_is_in_the_person_s_language(shared):
 
     # then
     assert [m.subject for m in mail.outbox] == ["4 formations affectées à terminer"]
-    assert "- « Late course », à terminer le 19 mars 2026 : en retard" in mail.outbox[0].body
-    assert "- « Basics », à terminer d’ici le 23 mars 2026" in mail.outbox[0].body
+    assert "- «\u202fLate course\u202f», à terminer le 19 mars 2026\xa0: en retard" in mail.outbox[0].body
+    assert "- «\u202fBasics\u202f», à terminer d’ici le 23 mars 2026" in mail.outbox[0].body
 
 
 def test_a_failed_list_email_gives_every_claim_back(shared, monkeypatch):
@@ -431,10 +431,10 @@ def test_me_lists_what_is_assigned_with_its_status(course, course_index, sales, 
 
     # then
     assert _assigned_cards(response) == [
-        (done.url, "Done course", "Done", "To complete by March 1, 2026"),
-        (overdue.url, "Overdue course", "Overdue", "To complete by March 18, 2026"),
-        (today.url, "Today course", "Due today", "To complete by March 20, 2026"),
-        (course.url, "Posting safely", "Due in 5 days", "To complete by March 25, 2026"),
+        (done.url, "Done course", "Done", "To complete by 1 March 2026"),
+        (overdue.url, "Overdue course", "Overdue", "To complete by 18 March 2026"),
+        (today.url, "Today course", "Due today", "To complete by 20 March 2026"),
+        (course.url, "Posting safely", "Due in 5 days", "To complete by 25 March 2026"),
     ]
 
 

@@ -150,7 +150,7 @@ def test_each_learner_sees_their_own_progress_on_a_cached_page(
     assert mine[0].count("lesson-list__item--read") == 1
     assert 'value="33"' in mine[0]
     assert 'value="33"' in mine[1]
-    assert "1 of 2 lessons read" in mine[0]
+    assert "Lessons read: 1 of 2" in mine[0]
     assert mine_again == mine[0]
     # nothing of it for the other learner, who is not enrolled
     assert "lesson-list__item--read" not in theirs[0]

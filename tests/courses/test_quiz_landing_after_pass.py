@@ -51,7 +51,7 @@ def test_after_a_pass_the_landing_says_the_course_is_completed_and_what_another_
     # then
     status = soup.select_one(".quiz-completed")
     assert _text(status) == (
-        "You passed this quiz: the course is completed (on March 2, 2026). Best score: 100%. "
+        "You passed this quiz: the course is completed (on 2 March 2026). Best score: 100%. "
         "Nothing more is needed. Another attempt is optional: your best score is the one kept, so a better "
         "score replaces it and a lower one changes nothing. The course stays completed either way."
     )

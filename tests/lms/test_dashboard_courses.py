@@ -98,15 +98,15 @@ def test_the_enrolled_courses_show_their_progress_most_recent_first(learner, emp
     # then
     assert response.status_code == 200
     assert course_cards(response) == [
-        (started.course_page.url, started.course_page.title, "In progress", "25%", "1 of 3 lessons read"),
+        (started.course_page.url, started.course_page.title, "In progress", "25%", "Lessons read: 1 of 3"),
         (
             open_quiz.course_page.url,
             open_quiz.course_page.title,
             "In progress",
             "66%",
-            "2 of 2 lessons read · the quiz is left",
+            "Lessons read: 2 of 2 · the quiz is left",
         ),
-        (done.course_page.url, "Basics", "Completed", "100%", "1 of 1 lessons read · completed on March 2, 2026"),
+        (done.course_page.url, "Basics", "Completed", "100%", "Lessons read: 1 of 1 · completed on 2 March 2026"),
     ]
     assert "You have completed 1 course." in response.content.decode()
 

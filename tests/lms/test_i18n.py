@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from lms.i18n import language_code, localised
+from lms.i18n import language_code, localised, single_line
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,14 @@ def test_localised_follows_the_active_language():
 
     # then
     assert (english, french) == ("Hello", "Bonjour")
+
+
+def test_single_line_joins_lines_and_keeps_the_no_break_spaces_of_french_typography():
+    # given: a subject template's output, with a line break, indentation and French spaces
+    rendered = "\n  Votre certificat «\u202fAmbassadeur\u202f» a expiré\xa0:\n\trenouvelez-le\u202f!\n"
+
+    # when
+    subject = single_line(rendered)
+
+    # then
+    assert subject == "Votre certificat «\u202fAmbassadeur\u202f» a expiré\xa0: renouvelez-le\u202f!"

@@ -71,7 +71,7 @@ def test_hr_editor_adds_a_blocked_phrase_rule(policy_hr_client):
     ("accept_language", "message"),
     [
         ("en", "“([a-z” is not a valid pattern: unterminated character set at position 1."),
-        ("fr", "«\xa0([a-z\xa0» n'est pas un motif valide\xa0: unterminated character set at position 1."),
+        ("fr", "«\u202f([a-z\u202f» n'est pas un motif valide\xa0: unterminated character set at position 1."),
     ],
 )
 def test_an_invalid_pattern_is_refused_with_a_message(policy_hr_client, accept_language, message):
@@ -515,7 +515,7 @@ def test_a_pattern_re2_cannot_run_is_refused_in_french_too(policy_hr_client):
     # then
     assert response.context["form"].errors == {
         "patterns": [
-            "«\xa0(?<!super)falcon\xa0» utilise une assertion arrière comme (?<=…) ou (?<!…), ce que les motifs "
+            "«\u202f(?<!super)falcon\u202f» utilise une assertion arrière comme (?<=…) ou (?<!…), ce que les motifs "
             "des garde-fous ne permettent pas (ils sont évalués par RE2, qui garde chaque vérification rapide)."
         ]
     }

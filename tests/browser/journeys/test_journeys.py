@@ -46,7 +46,7 @@ pytestmark = [
 EMPLOYEE = "employee@demo.example"
 EMPLOYEE_NAME = "Camille Martin"
 COURSE = "/courses/politique-reseaux-sociaux-essentiel/"
-COURSE_TITLE = "Politique réseaux sociaux : l'essentiel"
+COURSE_TITLE = "Politique réseaux sociaux\u00a0: l'essentiel"
 ISSUE_TASK = "certification.tasks.certificates_issue_for_user_task"
 QUALIFY_TASK = "advocacy_share.tasks.visits_qualify_task"
 
