@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,7 @@ from certification.models import (
     RenewalEnrolment,
 )
 from courses import api as courses_api
-from lms import broker
+from lms import broker, reminders
 
 if TYPE_CHECKING:
     from lms.people.models import User
@@ -327,18 +326,9 @@ def reminder_key_hr(day: date) -> str:
     return f"hr-reminder:{day.isoformat()}"
 
 
-@dataclass(frozen=True)
-class ReminderSelection:
-    """Who a "remind these people" would reach now: the certificates of the filtered list, and
-    among them those already reminded on ``day``."""
-
-    day: date
-    certificate_ids: tuple[int, ...]
-    already_reminded: frozenset[int]
-
-    @property
-    def to_remind(self) -> list[int]:
-        return [pk for pk in self.certificate_ids if pk not in self.already_reminded]
+class ReminderSelection(reminders.ReminderSelection):
+    """Who a "remind these people" would reach now: the certificates of the filtered list
+    (``ids``), and among them those already reminded on ``day``."""
 
 
 def reminder_selection(
@@ -369,7 +359,7 @@ def reminder_selection(
     )
     certificate_ids = tuple(queryset.order_by("pk").values_list("pk", flat=True))
     already = selectors.reminded_on(certificate_ids=list(certificate_ids), day=day)
-    return ReminderSelection(day=day, certificate_ids=certificate_ids, already_reminded=frozenset(already))
+    return ReminderSelection(day=day, ids=certificate_ids, already_reminded=frozenset(already))
 
 
 @transaction.atomic
@@ -400,18 +390,12 @@ def reminder_batch_create(
         requested_by=requested_by, requested_at=now, day=selection.day, filters=dict(filters or {})
     )
     # A reminder whose email failed earlier today is sent again with this batch.
-    HolderReminder.objects.filter(
-        certificate_id__in=selection.certificate_ids, day=selection.day, state=HolderReminder.State.FAILED
-    ).update(batch=batch, state=HolderReminder.State.QUEUED, error="")
-    HolderReminder.objects.bulk_create(
-        [HolderReminder(certificate_id=pk, day=selection.day, batch=batch) for pk in selection.to_remind],
-        ignore_conflicts=True,
+    queued = reminders.batch_fill(
+        batch,
+        failed=HolderReminder.objects.filter(certificate_id__in=selection.ids, day=selection.day),
+        new=[HolderReminder(certificate_id=pk, day=selection.day, batch=batch) for pk in selection.to_remind],
+        selected=len(selection.ids),
     )
-    queued = HolderReminder.objects.filter(batch=batch).count()
-    ReminderBatch.objects.filter(pk=batch.pk).update(
-        queued=queued, already_reminded=len(selection.certificate_ids) - queued
-    )
-    batch.refresh_from_db()
     log(
         instance=batch,
         action=REMIND_ACTION,
@@ -443,27 +427,22 @@ def reminder_batch_send(*, batch_id: int, now: datetime | None = None) -> dict[s
         .order_by("pk")
     )
     for reminder in pending:
-        claimed = HolderReminder.objects.filter(pk=reminder.pk, state=HolderReminder.State.QUEUED).update(
-            state=HolderReminder.State.SENDING
-        )
-        if not claimed:
+        if not HolderReminder.claim(reminder.pk):
             continue
         certificate = reminder.certificate
         if certificate.status == Certificate.Status.REVOKED:
             # Revoked (or its holder erased) after HR queued the reminder: nothing to renew.
-            HolderReminder.objects.filter(pk=reminder.pk).update(
-                state=HolderReminder.State.FAILED, error="revoked before sending"
-            )
+            HolderReminder.mark(reminder.pk, HolderReminder.State.FAILED, error="revoked before sending")
             counts["failed"] += 1
             continue
         try:
             notifications.send_renewal_reminder(certificate, selectors.renewal_url(certificate.program), now)
         except Exception as error:
             logger.exception("renewal reminder %s (certificate %s) failed", reminder.pk, certificate.pk)
-            HolderReminder.objects.filter(pk=reminder.pk).update(state=HolderReminder.State.FAILED, error=str(error))
+            HolderReminder.mark(reminder.pk, HolderReminder.State.FAILED, error=str(error))
             counts["failed"] += 1
             continue
-        HolderReminder.objects.filter(pk=reminder.pk).update(state=HolderReminder.State.SENT, sent_at=now)
+        HolderReminder.mark(reminder.pk, HolderReminder.State.SENT, sent_at=now)
         try:
             with transaction.atomic():
                 CertificateEvent.objects.create(
@@ -477,9 +456,7 @@ def reminder_batch_send(*, batch_id: int, now: datetime | None = None) -> dict[s
         except IntegrityError:
             pass  # already recorded for that day
         counts["sent"] += 1
-    ReminderBatch.objects.filter(pk=batch_id, finished_at__isnull=True).exclude(
-        reminders__state__in=[HolderReminder.State.QUEUED, HolderReminder.State.SENDING]
-    ).update(finished_at=now)
+    ReminderBatch.finish_if_sent(batch_id, now)
     return counts
 
 

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from lms.i18n import localised
 from lms.networks import NETWORK_CHOICES
+from lms.reminders import ReminderBase, ReminderBatchBase
 from policy.blocks import PolicyBodyBlock
 from policy.page_form import PolicyPageForm
 from policy.patterns import compiles, pattern_problem
@@ -467,59 +468,32 @@ RULE_MODELS = [BlockedPhraseRule, EmbargoRule, DisclosureRule, LinkDomainRule, L
 # --- acknowledgement reminders ----------------------------------------------------------------
 
 
-class AcknowledgementReminderBatch(models.Model):
+class AcknowledgementReminderBatch(ReminderBatchBase):
     """HR's "remind these people" on the acknowledgement report: who asked, when, for which
     version, with which filter, and how many reminders it queued. The emails are
     ``AcknowledgementReminder`` rows, sent by one task (``acknowledgement_reminder_batch_task``)."""
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     requested_at = models.DateTimeField(_("requested on"))
     version = models.ForeignKey(PolicyVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+")
-    day = models.DateField(_("day"))
-    filters = models.JSONField(_("filter"), default=dict, blank=True)
-    queued = models.PositiveIntegerField(_("reminders queued"), default=0)
-    already_reminded = models.PositiveIntegerField(_("already reminded that day"), default=0)
-    finished_at = models.DateTimeField(_("finished on"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-requested_at", "-pk"]
+    class Meta(ReminderBatchBase.Meta):
         verbose_name = _("acknowledgement reminder batch")
         verbose_name_plural = _("acknowledgement reminder batches")
 
-    def __str__(self) -> str:
-        return f"{self.day}: {self.queued}"
 
-
-class AcknowledgementReminder(models.Model):
+class AcknowledgementReminder(ReminderBase):
     """One reminder to accept a policy version, asked by HR for one person on one day: at most
     one per (person, version, day), whatever the clicks or the deliveries of the task."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
     )
     version = models.ForeignKey(PolicyVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+")
-    day = models.DateField(_("day"))
     batch = models.ForeignKey(
         AcknowledgementReminderBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="reminders"
     )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
-    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
-        ordering = ["day", "pk"]
+    class Meta(ReminderBase.Meta):
         verbose_name = _("acknowledgement reminder")
         verbose_name_plural = _("acknowledgement reminders")
         constraints = [
