@@ -30,9 +30,10 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from certification import lifecycle, selectors, services
 from certification.forms import BulkRenderConfirmForm, ProgramAssignForm, ReasonForm
-from certification.models import Certificate, CertificationProgram
+from certification.models import Certificate, CertificationProgram, ReminderBatch
 from certification.report import BUCKET_LABELS, CertificationReportFilterSet
 from courses import api as courses_api
+from lms.reminders import ReminderConfirmViewBase
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -332,35 +333,26 @@ class CertificateReinstateView(CertificateReasonView):
 # --- the certification report: remind these people ---------------------------------------------
 
 
-class ReminderConfirmView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """ "Remind these people" for the report's filtered list (an expiring or expired status).
-
-    GET: how many holders will receive a reminder, and how many were already reminded today.
-    POST: queue the reminders (``lifecycle.reminder_batch_create``: one per certificate and day,
-    a log entry, one task on commit) and go back to the report. A filter that does not validate,
-    or a status whose holders cannot renew, answers 400 and queues nothing.
+class ReminderConfirmView(ReminderConfirmViewBase):
+    """ "Remind these people" for the report's filtered list (an expiring or expired status):
+    the holders of its certificates (``lifecycle.reminder_batch_create``: one reminder per
+    certificate and day). A filter that does not validate, or a status whose holders cannot
+    renew, answers 400 and queues nothing.
     Needs ``certification.remind_certificate`` and ``certification.view_certificate``.
     """
 
     permission_policy = ModelPermissionPolicy(Certificate)
-    permission_required = "remind"
+    view_permission = "certification.view_certificate"
+    report_label = _("Certification report")
     form_class = BulkRenderConfirmForm
     template_name = "certification/admin/report_remind.html"
-    page_title = _("Remind these people")
-    header_icon = "mail"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.has_perm("certification.view_certificate"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def _read_filter(self, data: Any) -> None:
-        """Validate the filter and work out who would be reminded (after the permission checks)."""
+    def read_filter(self, data: Any) -> None:
         self.filters = CertificationReportFilterSet(
             data=data, queryset=Certificate.objects.none(), request=self.request
         )
         self.error = ""
-        self.selection: lifecycle.ReminderSelection | None = None
+        self.selection = None
         if not self.filters.is_valid():
             self.error = str(_("The filter is not valid."))
             return
@@ -379,47 +371,16 @@ class ReminderConfirmView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
                 del query[key]
         return f"{reverse(REPORT)}?{query.urlencode()}" if query else reverse(REPORT)
 
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return self.breadcrumbs_items + [
-            {"url": self.report_url, "label": _("Certification report")},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["error"] = self.error
         context["filter_errors"] = self.filters.form.errors if self.filters.is_bound else {}
-        context["selection"] = self.selection
         context["filters"] = {name: self.filters.form.data.get(name, "") for name in self.filters.base_filters}
         context["described"] = self.filters.described() if self.filters.is_valid() else {}
-        context["report_url"] = self.report_url
         bucket = self.filters.form.cleaned_data.get("bucket") if self.filters.is_valid() else ""
         context["bucket_label"] = BUCKET_LABELS.get(bucket, "")
         return context
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self._read_filter(request.GET)
-        if self.error:
-            return self.render_to_response(self.get_context_data(), status=400)
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self._read_filter(request.POST)
-        if self.error:
-            return self.render_to_response(self.get_context_data(), status=400)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form: Form) -> HttpResponse:
-        batch = lifecycle.reminder_batch_create(
+    def queue(self) -> ReminderBatch:
+        return lifecycle.reminder_batch_create(
             requested_by=_editor(self.request), filters=self.filters.described(), **self.filters.selection()
         )
-        messages.success(
-            self.request,
-            ngettext(
-                "%(count)d reminder queued; %(already)d already reminded today.",
-                "%(count)d reminders queued; %(already)d already reminded today.",
-                batch.queued,
-            )
-            % {"count": batch.queued, "already": batch.already_reminded},
-        )
-        return redirect(self.report_url)

@@ -26,6 +26,7 @@ from wagtail.models import Orderable
 
 from certification.forms import CertificationProgramForm
 from lms.i18n import localised
+from lms.reminders import ReminderBase, ReminderBatchBase
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O/1/I ambiguity
 CODE_LENGTH = 26  # 26 × 5 bits = 130 bits of randomness
@@ -368,57 +369,30 @@ class BulkRender(models.Model):
         return f"{self.program_id}: {self.done}/{self.total}"
 
 
-class ReminderBatch(models.Model):
+class ReminderBatch(ReminderBatchBase):
     """HR's "remind these people" on the certification report: who asked, when, with which
     filter, and how many reminders it queued. The emails are ``HolderReminder`` rows, sent by
     one task (``certificate_reminder_batch_task``)."""
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
-    day = models.DateField(_("day"))
-    filters = models.JSONField(_("filter"), default=dict, blank=True)
-    queued = models.PositiveIntegerField(_("reminders queued"), default=0)
-    already_reminded = models.PositiveIntegerField(_("already reminded that day"), default=0)
-    finished_at = models.DateTimeField(_("finished on"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-requested_at", "-pk"]
+    class Meta(ReminderBatchBase.Meta):
         verbose_name = _("renewal reminder batch")
         verbose_name_plural = _("renewal reminder batches")
 
-    def __str__(self) -> str:
-        return f"{self.day}: {self.queued}"
 
-
-class HolderReminder(models.Model):
+class HolderReminder(ReminderBase):
     """One renewal reminder asked by HR for one certificate on one day: at most one per
     (certificate, day), whatever the clicks or the deliveries of the task."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
 
     certificate = models.ForeignKey(
         Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="holder_reminders"
     )
-    day = models.DateField(_("day"))
     batch = models.ForeignKey(
         ReminderBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="reminders"
     )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
-    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
-        ordering = ["day", "pk"]
+    class Meta(ReminderBase.Meta):
         verbose_name = _("renewal reminder")
         verbose_name_plural = _("renewal reminders")
         constraints = [

@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from certification.admin_views import REPORT
-from certification.lifecycle import REMIND_ACTION
+from certification.reminders import REMIND_ACTION
 from certification.viewsets import CertificationViewSetGroup, report_urls
 
 

@@ -1,15 +1,16 @@
 """HR's "remind these people" on the acknowledgement report (services: writes).
 
-The same shape as the certification report's renewal reminders: a confirmation page counts
-who will be reminded, the request creates a batch and one reminder row per person (unique per
-person, version and day), leaves a Wagtail log entry, and one task sends the emails.
+The shape shared with the certification report's renewal reminders (``lms.reminders``): a
+confirmation page counts who will be reminded, the request creates a batch and one reminder row
+per person (unique per person, version and day), leaves a Wagtail log entry, and one task sends
+the emails.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from wagtail.log_actions import log
 
+from lms import reminders
 from lms.i18n import language_code, single_line
 from policy import selectors, tasks
 from policy.models import AcknowledgementReminder, AcknowledgementReminderBatch, PolicyAcknowledgement, PolicyVersion
@@ -33,18 +35,11 @@ REMIND_ACTION = "policy.remind_acknowledgements"
 
 
 @dataclass(frozen=True)
-class ReminderSelection:
+class ReminderSelection(reminders.ReminderSelection):
     """Who a "remind these people" would reach now: the people of the filtered report who have
-    not accepted ``version``, and among them those already reminded on ``day``."""
+    not accepted ``version`` (``ids``), and among them those already reminded on ``day``."""
 
     version: PolicyVersion
-    day: date
-    user_ids: tuple[int, ...]
-    already_reminded: frozenset[int]
-
-    @property
-    def to_remind(self) -> list[int]:
-        return [pk for pk in self.user_ids if pk not in self.already_reminded]
 
 
 def reminder_selection(*, department_id: int | None = None, now: datetime | None = None) -> ReminderSelection | None:
@@ -56,7 +51,7 @@ def reminder_selection(*, department_id: int | None = None, now: datetime | None
     day = timezone.localdate(now or timezone.now())
     user_ids = tuple(users.filter(Q(has_acknowledged=False)).order_by("pk").values_list("pk", flat=True))
     already = selectors.reminded_on(user_ids=list(user_ids), version=current, day=day)
-    return ReminderSelection(version=current, day=day, user_ids=user_ids, already_reminded=frozenset(already))
+    return ReminderSelection(version=current, day=day, ids=user_ids, already_reminded=frozenset(already))
 
 
 @transaction.atomic
@@ -87,24 +82,17 @@ def acknowledgement_reminder_batch_create(
         day=selection.day,
         filters=dict(filters or {}),
     )
-    AcknowledgementReminder.objects.filter(
-        user_id__in=selection.user_ids,
-        version=selection.version,
-        day=selection.day,
-        state=AcknowledgementReminder.State.FAILED,
-    ).update(batch=batch, state=AcknowledgementReminder.State.QUEUED, error="")
-    AcknowledgementReminder.objects.bulk_create(
-        [
+    queued = reminders.batch_fill(
+        batch,
+        failed=AcknowledgementReminder.objects.filter(
+            user_id__in=selection.ids, version=selection.version, day=selection.day
+        ),
+        new=[
             AcknowledgementReminder(user_id=pk, version=selection.version, day=selection.day, batch=batch)
             for pk in selection.to_remind
         ],
-        ignore_conflicts=True,
+        selected=len(selection.ids),
     )
-    queued = AcknowledgementReminder.objects.filter(batch=batch).count()
-    AcknowledgementReminderBatch.objects.filter(pk=batch.pk).update(
-        queued=queued, already_reminded=len(selection.user_ids) - queued
-    )
-    batch.refresh_from_db()
     log(
         instance=batch,
         action=REMIND_ACTION,
@@ -154,32 +142,21 @@ def acknowledgement_reminder_batch_send(*, batch_id: int, now: datetime | None =
         .order_by("pk")
     )
     for reminder in pending:
-        claimed = AcknowledgementReminder.objects.filter(
-            pk=reminder.pk, state=AcknowledgementReminder.State.QUEUED
-        ).update(state=AcknowledgementReminder.State.SENDING)
-        if not claimed:
+        if not AcknowledgementReminder.claim(reminder.pk):
             continue
         accepted = PolicyAcknowledgement.objects.filter(user_id=reminder.user_id, version=reminder.version).exists()
         if accepted or not reminder.user.is_active or not reminder.user.email:
-            AcknowledgementReminder.objects.filter(pk=reminder.pk).update(
-                state=AcknowledgementReminder.State.SENT, error="not needed any more"
-            )
+            AcknowledgementReminder.mark(reminder.pk, AcknowledgementReminder.State.SENT, error="not needed any more")
             counts["skipped"] += 1
             continue
         try:
             _send(reminder)
         except Exception as error:
             logger.exception("acknowledgement reminder %s failed", reminder.pk)
-            AcknowledgementReminder.objects.filter(pk=reminder.pk).update(
-                state=AcknowledgementReminder.State.FAILED, error=str(error)
-            )
+            AcknowledgementReminder.mark(reminder.pk, AcknowledgementReminder.State.FAILED, error=str(error))
             counts["failed"] += 1
             continue
-        AcknowledgementReminder.objects.filter(pk=reminder.pk).update(
-            state=AcknowledgementReminder.State.SENT, sent_at=now
-        )
+        AcknowledgementReminder.mark(reminder.pk, AcknowledgementReminder.State.SENT, sent_at=now)
         counts["sent"] += 1
-    AcknowledgementReminderBatch.objects.filter(pk=batch_id, finished_at__isnull=True).exclude(
-        reminders__state__in=[AcknowledgementReminder.State.QUEUED, AcknowledgementReminder.State.SENDING]
-    ).update(finished_at=now)
+    AcknowledgementReminderBatch.finish_if_sent(batch_id, now)
     return counts

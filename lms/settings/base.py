@@ -5,88 +5,23 @@ setup: SQLite in WAL mode and kombu's filesystem broker under ``var/``, emails t
 console. ``production.py`` refuses to start without the variables it needs.
 """
 
-import os
-from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(os.environ.get("PORTE_VOIX_VAR_DIR", BASE_DIR / "var"))
-
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
-
-def embedded_secret_key(path: Path) -> str:
-    """The secret key of an embedded install: read from ``path``, created there on first use.
-
-    50 random characters from ``secrets``, in a file only its owner can read. Created under a
-    temporary name and linked into place, so that processes starting together (web workers,
-    Celery worker and beat) all end up reading the one key that won.
-    """
-    import secrets
-
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#%^&*(-_=+)"
-    key = "".join(secrets.choice(alphabet) for _ in range(50))
-    candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as file:
-        file.write(key + "\n")
-    try:
-        os.link(candidate, path)
-    except FileExistsError:
-        pass  # another process was first: use its key
-    finally:
-        candidate.unlink()
-    return path.read_text().strip()
-
-
-def broker_refusal(url: str) -> str | None:
-    """Why ``url`` cannot be the production broker, or None if it can.
-
-    Used by ``production.py``. The filesystem transport needs every worker on the machine of
-    the web processes, the in-memory one loses every message at a restart, and the SQLite ones
-    (``sqla+sqlite://``, ``sqlite://``) lock the whole file for each message.
-    """
-    scheme = urlsplit(url).scheme.lower()
-    if scheme in {"filesystem", "memory"} or "sqlite" in scheme:
-        return (
-            f"CELERY_BROKER_URL uses the {scheme}:// transport, which production refuses: "
-            "point it at a broker server such as Redis (redis://host:6379/0)."
-        )
-    return None
-
-
-def cache_refusal(url: str) -> str | None:
-    """Why ``url`` cannot be the production cache, or None if it can (Redis only)."""
-    if urlsplit(url).scheme.lower() not in {"redis", "rediss"}:
-        return (
-            f"CACHE_URL must be a Redis URL (redis:// or rediss://) in production, not {url!r}: rate "
-            "limits and the other shared counters must be the same for every web process."
-        )
-    return None
-
+from .environment import (  # noqa: F401 - read by dev.py, test.py, production.py through this module
+    BASE_DIR,
+    VAR_DIR,
+    broker_refusal,
+    cache_refusal,
+    embedded_secret_key,
+    env,
+    env_bool,
+    env_list,
+)
+from .security import *  # noqa: F403
+from .workers import *  # noqa: F403
 
 # Production requires DJANGO_SECRET_KEY; the embedded mode (dev.py) generates one under var/.
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -212,24 +147,6 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Brute-force protection on every sign-in form (/accounts/login/ and the admin's): after
-# AXES_FAILURE_LIMIT failures, an account (whatever address tries it) and an address (whatever
-# account it tries) are locked for AXES_COOLOFF_MINUTES. Attempts live in the database, so
-# every web process sees the same count. HR unlocks from the admin (Settings > Sign-in lock-outs).
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_MINUTES = int(env("AXES_COOLOFF_MINUTES", "15"))
-AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "lms.http.client_ip"
-AXES_USERNAME_CALLABLE = "lms.people.lockout.username"
-AXES_LOCKOUT_CALLABLE = "lms.people.lockout.lockout_response"
-AXES_ENABLE_ADMIN = False  # Django's admin is not mounted; the Wagtail admin has the view
-AXES_VERBOSE = False
-# No log of successful sign-ins (address and browser of every session, kept forever): only the
-# failures, which the cool-off clears.
-AXES_DISABLE_ACCESS_LOG = True
-
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/me/"
 LOGOUT_REDIRECT_URL = "/"
@@ -323,166 +240,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # --- Celery -------------------------------------------------------------------------------
-# Embedded default: kombu's filesystem transport under var/broker, no server needed. The URL
-# names a host, as kombu warns "No hostname was supplied" on every connection otherwise; the
-# filesystem transport ignores it.
-BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
-CELERY_BROKER_TRANSPORT: str | None
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
-if CELERY_BROKER_URL.startswith("filesystem"):
-    # kombu's filesystem transport, with each message renamed into the queue folder once
-    # written whole (a worker read half-written files and stopped: lms/broker_transport.py).
-    CELERY_BROKER_TRANSPORT = "lms.broker_transport:Transport"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        "store_processed": False,
-        # The exchange table (broadcasts such as the workers' remote control); kombu's default
-        # is a folder relative to the working directory of each process.
-        "control_folder": str(BROKER_DIR / "control"),
-        # How long the worker sleeps when it finds nothing it may take. kombu's default (1 s)
-        # also applies while the worker's prefetch is full, which capped the drain at about
-        # 2 messages/s with two processes; a listdir every 20 ms costs nothing measurable.
-        "polling_interval": float(env("CELERY_BROKER_POLLING_INTERVAL") or "0.02"),
-    }
-else:
-    CELERY_BROKER_TRANSPORT = None  # the URL's scheme decides
-    # Longer than any countdown, ETA or retry backoff we use, so Redis does not redeliver a
-    # task that is merely waiting.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
-CELERY_RESULT_BACKEND = None
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
+# lms/settings/workers.py; the beat's clock is the project's.
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = 5 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A pool process is replaced once its resident memory passes this (KiB, checked after each
-# task) or after this many tasks: PDF rendering (WeasyPrint, fonts, images) leaves each
-# process 35–84 MiB bigger after some sixty renders, and that memory is never given back.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(300 * 1024)))
-CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env("CELERY_WORKER_MAX_TASKS_PER_CHILD", "500"))
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request must never hang on a dead broker: publish fails fast and the
-# reconciliation jobs pick the work up again.
-CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem")
-# Work older than this with its result missing is taken as lost and done again (lifecycle.py).
-PORTE_VOIX_RECONCILE_GRACE_SECONDS = int(env("PORTE_VOIX_RECONCILE_GRACE_SECONDS", "60" if EMBEDDED_BROKER else "600"))
-RECONCILE_EVERY = 30.0 if EMBEDDED_BROKER else 5 * 60.0
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    # Scheduled publishing in the admin ("go live at", "expire at"): checked every minute.
-    "wagtail-publish-scheduled": {
-        "task": "lms.home.tasks.publish_scheduled_task",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    # Read by /readyz: a worker took work in the last minute (lms/home/health.py).
-    "worker-heartbeat": {
-        "task": "lms.home.tasks.worker_heartbeat_task",
-        "schedule": 15.0,
-        "options": {"expires": 14},
-    },
-    "courses-close-expired-attempts": {
-        "task": "courses.tasks.attempt_close_expired_task",
-        "schedule": 60.0,
-    },
-    # Lost work (lifecycle.py): each kind on its own, every 30 s in the embedded setup (its
-    # broker forgets a message once a worker took it), every 5 minutes with Redis.
-    "certification-reconcile-issuance": {
-        "task": "certification.tasks.certificate_reconcile_issuance_task",
-        "schedule": RECONCILE_EVERY,
-    },
-    "certification-reconcile-pdfs": {
-        "task": "certification.tasks.certificate_reconcile_pdfs_task",
-        "schedule": RECONCILE_EVERY,
-    },
-    "certification-reconcile-emails": {
-        "task": "certification.tasks.certificate_reconcile_emails_task",
-        "schedule": RECONCILE_EVERY,
-    },
-    "certification-reconcile-reminders": {
-        "task": "certification.tasks.certificate_reconcile_reminders_task",
-        "schedule": RECONCILE_EVERY,
-    },
-    # Hourly: a reminder or a renewal is late by at most an hour, and a fresh start (beat runs
-    # an interval job first after one interval) does not wait six hours. Idempotent and cheap.
-    "certification-expiry-reminders": {
-        "task": "certification.tasks.certificate_expiry_reminders_task",
-        "schedule": 60 * 60.0,
-    },
-    # Course assignments: "due in 3 days" and "overdue" emails, once each per assignment and
-    # person. Hourly rather than daily, for the same reason as the expiry reminders: a restart
-    # of beat does not push the run a day later. Idempotent and cheap.
-    "courses-assignment-reminders": {
-        "task": "courses.tasks.assignment_reminders_send_task",
-        "schedule": 60 * 60.0,
-    },
-    # Advocacy reminders of scheduled shares: due ones found every minute (no long ETAs).
-    "advocacy-reminders-send-due": {
-        "task": "advocacy_share.tasks.reminders_send_due_task",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    # Tracked-link visits: which are real clicks (points follow through visits_qualified).
-    "advocacy-visits-qualify": {
-        "task": "advocacy_share.tasks.visits_qualify_task",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    # Leaderboards: the rank bands a viewer beyond the top rows reads (one row, whatever the size).
-    "advocacy-ranks-rollup": {
-        "task": "advocacy_share.tasks.ranks_rollup_task",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    # The advocacy dashboard's roll-ups, rebuilt from the raw rows every night (they are kept
-    # up to date as events arrive; the rebuild gives the same numbers and picks up moves
-    # between departments).
-    "advocacy-activity-rebuild": {
-        "task": "advocacy_share.tasks.activity_rebuild_task",
-        "schedule": crontab(hour=2, minute=30),
-    },
-}
-
-# --- Security -----------------------------------------------------------------------------
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-# JSON clients (the quiz autosave) get {"error": {"code": "csrf_failed", …}}, browsers the page.
-CSRF_FAILURE_VIEW = "lms.home.views.csrf_failure"
-
-# django-csp 4: strict policy on learner pages; the Wagtail admin needs inline scripts and
-# styles of its own, so it is left out.
-from csp.constants import NONCE, NONE, SELF  # noqa: E402
-
-CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    },
-}
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -4,7 +4,8 @@ Runs when ``DATABASE_URL`` points at PostgreSQL and ``CELERY_BROKER_URL`` at Red
 test-integration`` and ``.ci/run`` set both). Otherwise the tests that need the services are
 skipped, or fail when ``PORTE_VOIX_REQUIRE_SERVICES`` is set, so CI cannot pass without them.
 
-The worker is started once per session against the test database pytest-django created, and
+The processes the tests start (web servers, workers, Redis servers) and the helpers around
+them are in ``tests/integration/processes.py``. The worker is started once per session against the test database pytest-django created, and
 only that subprocess (and its process group: the prefork pool) is stopped at the end, before
 the test database is dropped.
 
@@ -22,12 +23,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.processes import ROOT, child_env, database_url_for, missing
+
+__all__ = ["ROOT", "database_url_for"]  # where the tests once found them
 WORKER_START_TIMEOUT = 60
 WORKER_STOP_TIMEOUT = 20
 INTEROP = ROOT / "tests" / "interop"
@@ -45,11 +46,7 @@ def services_missing() -> str | None:
     return " and ".join(missing) or None
 
 
-def _missing(message: str) -> None:
-    """Fail under PORTE_VOIX_REQUIRE_SERVICES (CI), else skip."""
-    if os.environ.get("PORTE_VOIX_REQUIRE_SERVICES"):
-        pytest.fail(message)
-    pytest.skip(message)
+_missing = missing  # fail under PORTE_VOIX_REQUIRE_SERVICES (CI), else skip
 
 
 @pytest.fixture(scope="session")
@@ -94,16 +91,6 @@ def live_celery_app(integration_services):
     app.conf.task_always_eager = saved
 
 
-def database_url_for(db: dict) -> str:
-    """A DATABASE_URL for the database pytest-django created (``settings.DATABASES`` now names it)."""
-    credentials = quote(db.get("USER") or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}{'@' if credentials else ''}{host}{port}/{quote(db['NAME'], safe='')}"
-
-
 def _stop_group(proc: subprocess.Popen) -> None:
     """TERM the worker's main process (it stops its pool), SIGKILL its whole group if it hangs."""
     if proc.poll() is not None:
@@ -126,15 +113,10 @@ def celery_worker(django_db_setup, live_celery_app, tmp_path_factory):
     hostname = f"integration-{os.getpid()}@localhost"
     live_celery_app.control.purge()  # stale messages from an earlier, interrupted run
 
-    env = os.environ.copy()
-    env.update(
-        DATABASE_URL=database_url_for(settings.DATABASES["default"]),
+    env = child_env(
         DJANGO_SETTINGS_MODULE="lms.settings.dev",
-        DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the key of the test process: one install
-        DJANGO_DEBUG="false",
         PORTE_VOIX_VAR_DIR=str(workdir),
         DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
         PYTHONUNBUFFERED="1",
     )
     command = [

@@ -7,10 +7,6 @@ restart of the web server."""
 from __future__ import annotations
 
 import http.client
-import os
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,8 +14,7 @@ import pytest
 
 from tests.factories.advocacy import ShareableContentFactory, ShareFactory, TrackedLinkFactory
 from tests.factories.policy import LinkDomainRuleFactory
-from tests.integration.conftest import ROOT, _missing, database_url_for
-from tests.integration.test_database_outage import START_TIMEOUT, fetch, free_port
+from tests.integration.processes import RedisServer, gunicorn_site
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -27,100 +22,15 @@ UNKNOWN_CERTIFICATE = "/certificates/ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-Z/"
 UNKNOWN_CODE_LIMIT = 30  # advocacy_share.views.links.UNKNOWN_CODE_RATE, per address and minute
 
 
-class RedisServer:
-    """A throw-away ``redis-server`` on a free loopback port, no persistence."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            _missing("the cache outage test needs redis-server on the PATH")
-        self.binary = str(binary)
-        self.port = free_port()
-        self.dir = tmp_path
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = [
-            self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", str(self.dir),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(  # noqa: S603 - fixed command
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if client.ping():
-                    return
-            except redis.exceptions.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("redis-server did not answer within 20 s")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=20)
-            self.process = None
-
-
 @pytest.fixture
 def cached_site(integration_services, site, tmp_path: Path):
     """gunicorn as ``make run`` starts it, its cache a ``RedisServer`` of this test's own."""
-    from django.conf import settings
-
     redis_server = RedisServer(tmp_path)
     redis_server.start()
-    port = free_port()
-    env = os.environ.copy()
-    env.update(
-        DATABASE_URL=database_url_for(settings.DATABASES["default"]),
-        CACHE_URL=f"redis://127.0.0.1:{redis_server.port}/0",
-        DJANGO_SETTINGS_MODULE="lms.settings.dev",
-        DJANGO_SECRET_KEY=settings.SECRET_KEY,
-        DJANGO_DEBUG="false",
-        DJANGO_LOG_LEVEL="WARNING",
-        PORTE_VOIX_VAR_DIR=str(tmp_path),
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
-        CELERY_BROKER_URL="memory://localhost/",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-    )
-    (tmp_path / "static").mkdir()
-    command = [
-        sys.executable, "-m", "gunicorn", "lms.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60", "--no-control-socket",
-    ]  # fmt: skip
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603 - fixed command
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log_path.read_text()[-4000:]}")
-            try:
-                if fetch(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{log_path.read_text()[-4000:]}")
-            time.sleep(0.3)
-        yield port, redis_server, log_path
+        with gunicorn_site(tmp_path, CACHE_URL=redis_server.url) as (port, log_path):
+            yield port, redis_server, log_path
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
         redis_server.kill()
 
 

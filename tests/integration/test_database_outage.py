@@ -7,31 +7,18 @@ a restart."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import ROOT, database_url_for
+from tests.integration.processes import database_url_for, fetch, free_port, gunicorn_site
 
 # Transactional: the server is another process, it must see the test database as committed.
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-START_TIMEOUT = 60
 UNKNOWN_CODE = "NoSuchCertificate1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class TcpProxy:
@@ -104,15 +91,6 @@ class TcpProxy:
                     pass
 
 
-def fetch(port: int, path: str) -> tuple[int, dict[str, str]]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
-            return response.status, {k.lower(): v for k, v in response.headers.items()}
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}
-
-
 @pytest.fixture
 def proxied_site(integration_services, transactional_db, tmp_path: Path):
     """gunicorn as ``make run`` starts it, its database reached through a ``TcpProxy``."""
@@ -122,53 +100,12 @@ def proxied_site(integration_services, transactional_db, tmp_path: Path):
     proxy = TcpProxy((database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432)))
     proxy.start()
     database.update(HOST="127.0.0.1", PORT=str(proxy.port))
-    port = free_port()
-    env = os.environ.copy()
-    env.update(
-        DATABASE_URL=database_url_for(database),
-        DJANGO_SETTINGS_MODULE="lms.settings.dev",
-        DJANGO_SECRET_KEY=settings.SECRET_KEY,
-        DJANGO_DEBUG="false",
-        DJANGO_CONN_MAX_AGE="60",
-        DJANGO_LOG_LEVEL="WARNING",
-        PORTE_VOIX_VAR_DIR=str(tmp_path),
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
-        CELERY_BROKER_URL="memory://localhost/",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-    )
-    env.pop("CACHE_URL", None)
-    (tmp_path / "static").mkdir()
-    command = [
-        sys.executable, "-m", "gunicorn", "lms.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60", "--no-control-socket",
-    ]  # fmt: skip
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603 - fixed command
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log_path.read_text()[-4000:]}")
-            try:
-                if fetch(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{log_path.read_text()[-4000:]}")
-            time.sleep(0.3)
-        yield port, proxy, log_path
+        with gunicorn_site(
+            tmp_path, DATABASE_URL=database_url_for(database), DJANGO_CONN_MAX_AGE="60", CACHE_URL=None
+        ) as (port, log_path):
+            yield port, proxy, log_path
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
         proxy.stop()
 
 

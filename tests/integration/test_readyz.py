@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
 
+from tests.integration.processes import free_port
+
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 READY_BOUND_SECONDS = 2.0
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_readyz_is_ok_with_postgresql_and_redis(integration_services, client):
@@ -37,7 +32,7 @@ def test_readyz_answers_503_fast_when_the_broker_is_down(integration_services, c
     from lms.celery import app
 
     # given: the broker URL points at a closed port (the environment variable wins over the setting)
-    down = f"redis://127.0.0.1:{_closed_port()}/0"
+    down = f"redis://127.0.0.1:{free_port()}/0"
     monkeypatch.setenv("CELERY_BROKER_URL", down)
     saved = app.conf.get("broker_url")
     app.conf.broker_url = down

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,11 +16,10 @@ from django.test import Client
 from django_ratelimit.core import _get_window
 
 from certification.views import LOOKUP_RATE
-from tests.integration.conftest import _missing, database_url_for
+from tests.integration.processes import ROOT, database_url_for, missing
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN = "/certificates/ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-Z/"
 LIMIT = int(LOOKUP_RATE.split("/")[0])
 
@@ -30,7 +28,7 @@ LIMIT = int(LOOKUP_RATE.split("/")[0])
 def redis_cache():
     """Skip (or fail, under PORTE_VOIX_REQUIRE_SERVICES) unless CACHE_URL names Redis."""
     if not os.environ.get("CACHE_URL", "").startswith("redis://"):
-        _missing("the integration suite needs CACHE_URL=redis://…")
+        missing("the integration suite needs CACHE_URL=redis://…")
     cache.clear()  # the suite's own Redis database: counts left by an earlier run
     yield
     cache.clear()

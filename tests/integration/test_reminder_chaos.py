@@ -8,8 +8,6 @@ back to the queue, worker B runs it again: exactly one email, the shares reminde
 
 from __future__ import annotations
 
-import os
-import signal
 from datetime import timedelta
 
 import pytest
@@ -18,13 +16,7 @@ from django.utils import timezone
 from advocacy_share import tasks
 from advocacy_share.models import Share
 from tests.advocacy.compose_fixtures import certified
-from tests.integration.test_certification_chaos import (
-    POLL_TIMEOUT,
-    Worker,
-    publishing_to,
-    redis_server,
-    wait_until,
-)
+from tests.integration.processes import POLL_TIMEOUT, chaos_broker, task_results, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.chaos, pytest.mark.django_db(transaction=True)]
 
@@ -59,11 +51,7 @@ def pause_after_send(**kwargs):
 
 def sweep_results(log: str) -> list[str]:
     """What each sweep that finished in this log returned."""
-    return [
-        line.split(" succeeded in ", 1)[1].split(": ", 1)[1]
-        for line in log.splitlines()
-        if f"{SWEEP}[" in line and " succeeded in " in line
-    ]
+    return task_results(log, SWEEP)
 
 
 @pytest.mark.slow
@@ -79,50 +67,28 @@ def test_a_worker_killed_after_sending_a_reminder_does_not_send_it_twice(site, l
     ]
     marker = tmp_path / "sent-by-a"
     app = live_celery_app
-    workers: list[Worker] = []
-    try:
-        with redis_server(tmp_path) as broker_url, publishing_to(app, broker_url):
-            worker_a = Worker(
-                "reminder-a",
-                broker_url=broker_url,
-                workdir=tmp_path,
-                app_source=PAUSE_AFTER_SEND_APP.format(marker=str(marker), pause=PAUSE_SECONDS),
-            )
-            workers.append(worker_a)
-            worker_a.wait_ready(app)
+    with chaos_broker(app, tmp_path) as broker:
+        worker_a = broker.worker(
+            "reminder-a", app_source=PAUSE_AFTER_SEND_APP.format(marker=str(marker), pause=PAUSE_SECONDS)
+        )
 
-            # ... the beat publishes the sweep, and A sends the email, then pauses
-            assert tasks.enqueue(tasks.reminders_send_due_task) is True
-            wait_until(marker.exists, timeout=POLL_TIMEOUT, what="A sending the reminder", log=worker_a.log)
-            sent_by_a = sorted((tmp_path / "mail").iterdir())
-            app.control.cancel_consumer("celery", destination=[worker_a.hostname], reply=True, timeout=5)
+        # ... the beat publishes the sweep, and A sends the email, then pauses
+        assert tasks.enqueue(tasks.reminders_send_due_task) is True
+        wait_until(marker.exists, timeout=POLL_TIMEOUT, what="A sending the reminder", log=worker_a.log)
+        sent_by_a = sorted((tmp_path / "mail").iterdir())
 
-            # when: A's prefork child is killed there, and worker B (no pause) starts
-            children = worker_a.children()
-            assert len(children) == 1, f"expected one pool child of worker A, found {children}"
-            os.kill(children[0], signal.SIGKILL)
-            wait_until(
-                lambda: "WorkerLostError" in worker_a.log.read_text(),
-                timeout=30,
-                what="A noticing its lost child",
-                log=worker_a.log,
-            )
-            worker_b = Worker("reminder-b", broker_url=broker_url, workdir=tmp_path)
-            workers.append(worker_b)
-            worker_b.wait_ready(app)
+        # when: A's prefork child is killed there, and worker B (no pause) starts
+        worker_a.kill_child(app, name="A")
+        worker_b = broker.worker("reminder-b")
 
-            # then: B runs the redelivered sweep
-            wait_until(
-                lambda: sweep_results(worker_b.log.read_text()),
-                timeout=POLL_TIMEOUT,
-                what="B running the redelivered sweep",
-                log=worker_b.log,
-            )
-            for worker in workers:
-                worker.stop()
-    finally:
-        for worker in workers:
-            worker.stop()
+        # then: B runs the redelivered sweep
+        wait_until(
+            lambda: sweep_results(worker_b.log.read_text()),
+            timeout=POLL_TIMEOUT,
+            what="B running the redelivered sweep",
+            log=worker_b.log,
+        )
+        broker.stop_workers()
 
     # what was confirmed: A sent one email for both shares and never finished; B's sweep, the
     # redelivered message, found nothing left to send

@@ -10,22 +10,13 @@ both cases the roll-ups count each click once: they equal a recomputation from t
 
 from __future__ import annotations
 
-import os
-import signal
-
 import pytest
 
 from advocacy_share import tasks
 from advocacy_share.models import ActivityTotal, Visit
 from advocacy_share.services import analytics
 from tests.factories.advocacy import TrackedLinkFactory, VisitFactory
-from tests.integration.test_certification_chaos import (
-    POLL_TIMEOUT,
-    Worker,
-    publishing_to,
-    redis_server,
-    wait_until,
-)
+from tests.integration.processes import POLL_TIMEOUT, chaos_broker, task_results, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.chaos, pytest.mark.django_db(transaction=True)]
 
@@ -69,11 +60,7 @@ PAUSES = {
 
 def sweep_results(log: str) -> list[str]:
     """What each sweep that finished in this log returned."""
-    return [
-        line.split(" succeeded in ", 1)[1].split(": ", 1)[1]
-        for line in log.splitlines()
-        if f"{SWEEP}[" in line and " succeeded in " in line
-    ]
+    return task_results(log, SWEEP)
 
 
 def clicks_rolled_up() -> dict[tuple, int]:
@@ -90,49 +77,28 @@ def test_a_worker_killed_mid_click_rollup_counts_each_click_once(live_celery_app
     visits = [VisitFactory(link=link) for _ in range(QUALIFIED)] + [VisitFactory(link=link, is_bot=True)]
     marker = tmp_path / "paused-a"
     app = live_celery_app
-    workers: list[Worker] = []
-    try:
-        with redis_server(tmp_path) as broker_url, publishing_to(app, broker_url):
-            worker_a = Worker(
-                "rollup-a",
-                broker_url=broker_url,
-                workdir=tmp_path,
-                app_source=PAUSE_AFTER_APP.format(module=module, name=name, marker=str(marker), pause=PAUSE_SECONDS),
-            )
-            workers.append(worker_a)
-            worker_a.wait_ready(app)
+    with chaos_broker(app, tmp_path) as broker:
+        worker_a = broker.worker(
+            "rollup-a",
+            app_source=PAUSE_AFTER_APP.format(module=module, name=name, marker=str(marker), pause=PAUSE_SECONDS),
+        )
 
-            # ... the beat publishes the sweep, and A pauses where the case says
-            assert tasks.enqueue(tasks.visits_qualify_task) is True
-            wait_until(marker.exists, timeout=POLL_TIMEOUT, what="A pausing in the sweep", log=worker_a.log)
-            app.control.cancel_consumer("celery", destination=[worker_a.hostname], reply=True, timeout=5)
+        # ... the beat publishes the sweep, and A pauses where the case says
+        assert tasks.enqueue(tasks.visits_qualify_task) is True
+        wait_until(marker.exists, timeout=POLL_TIMEOUT, what="A pausing in the sweep", log=worker_a.log)
 
-            # when: A's prefork child is killed there, and worker B (no pause) starts
-            children = worker_a.children()
-            assert len(children) == 1, f"expected one pool child of worker A, found {children}"
-            os.kill(children[0], signal.SIGKILL)
-            wait_until(
-                lambda: "WorkerLostError" in worker_a.log.read_text(),
-                timeout=30,
-                what="A noticing its lost child",
-                log=worker_a.log,
-            )
-            worker_b = Worker("rollup-b", broker_url=broker_url, workdir=tmp_path)
-            workers.append(worker_b)
-            worker_b.wait_ready(app)
+        # when: A's prefork child is killed there, and worker B (no pause) starts
+        worker_a.kill_child(app, name="A")
+        worker_b = broker.worker("rollup-b")
 
-            # then: B runs the redelivered sweep
-            wait_until(
-                lambda: sweep_results(worker_b.log.read_text()),
-                timeout=POLL_TIMEOUT,
-                what="B running the redelivered sweep",
-                log=worker_b.log,
-            )
-            for worker in workers:
-                worker.stop()
-    finally:
-        for worker in workers:
-            worker.stop()
+        # then: B runs the redelivered sweep
+        wait_until(
+            lambda: sweep_results(worker_b.log.read_text()),
+            timeout=POLL_TIMEOUT,
+            what="B running the redelivered sweep",
+            log=worker_b.log,
+        )
+        broker.stop_workers()
 
     # what was confirmed: A got as far as the pause (before the commit: the four clicks added,
     # then rolled back with the killed connection; after it: the four qualified ids), never
