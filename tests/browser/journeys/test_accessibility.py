@@ -5,8 +5,11 @@ form fields are labelled and their errors tied to them; charts have a text alter
 
 Runs on the journeys' server (conftest.py), before the journeys (pytest takes the modules in
 name order). It changes nothing the journeys rely on: it signs in as demo colleagues the
-journeys never use, and the only things it writes are theirs (a quiz attempt, a share, the
-language of the administrator, put back).
+journeys never use, and the only things it writes are theirs (quiz attempts, a share and its
+points) besides the administrator's language, put back, and one failed sign-in of an unknown
+address. About five minutes of the CI's browser section (most of it axe on the admin screens).
+
+Rules discussed are in a11y.py (``WAGTAIL_MARKUP``: each exclusion, where and why).
 """
 
 from __future__ import annotations
