@@ -101,7 +101,8 @@ test: $(STAMP)
 
 # One process (the journeys share one server and run in order): collectstatic, migrate and
 # load_demo in a temporary var/, then bin/run on 127.0.0.1:$(JOURNEY_PORT). Screenshots go to
-# var/browser-artefacts/<journey>/ (see tests/browser/journeys/conftest.py).
+# var/browser-artefacts/<journey>/ (see tests/browser/journeys/conftest.py). The accessibility
+# walk (axe-core on every page, 390 px, keyboard only) runs first on the same server.
 JOURNEY_PORT ?= 8270
 test-journeys: $(STAMP)
 	@rm -rf var/test-journeys && mkdir -p var/test-journeys

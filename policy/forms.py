@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from lms.networks import NETWORK_CHOICES
 from policy.data import MAX_POST_LENGTH
 
+NON_FIELD_ERRORS_ID = "post-check-errors"
+
 
 class PostCheckForm(forms.Form):
     # No ``max_length`` on the field: its ``maxlength`` attribute makes browsers cut a longer
@@ -42,6 +44,14 @@ class PostCheckForm(forms.Form):
         if not self.errors and not (cleaned.get("text") or "").strip() and not (cleaned.get("url") or "").strip():
             raise forms.ValidationError(_("Write your post, or paste the link you will share, to check it."))
         return cleaned
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The form-wide error is about the text and the link: both fields point at it, so that a
+        # screen reader announces it with them (the template gives it this id).
+        if self.non_field_errors():
+            for name in ("text", "url"):
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": NON_FIELD_ERRORS_ID})
 
 
 class AcknowledgeForm(forms.Form):

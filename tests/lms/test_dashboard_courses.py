@@ -54,9 +54,9 @@ def course_cards(response) -> list[tuple[str, str, str, str, str]]:
 def attempt_rows(response) -> list[tuple[str, ...]]:
     """(quiz link, quiz title, number, status, score, result link, result label) per row."""
     return re.findall(
-        r'<tr>\s*<th scope="row"><a href="([^"]*)">([^<]*)</a></th>\s*'
-        r"<td>([^<]*)</td>\s*<td><time[^>]*>[^<]*</time></td>\s*<td>([^<]*)</td>\s*"
-        r'<td class="num">([^<]*)</td>\s*<td>\s*<a[^>]* href="([^"]*)">([^<]*)</a>',
+        r'<tr>\s*<th scope="row"[^>]*><a href="([^"]*)">([^<]*)</a></th>\s*'
+        r"<td[^>]*>([^<]*)</td>\s*<td[^>]*><time[^>]*>[^<]*</time></td>\s*<td[^>]*>([^<]*)</td>\s*"
+        r'<td class="num"[^>]*>([^<]*)</td>\s*<td[^>]*>\s*<a[^>]* href="([^"]*)">([^<]*)</a>',
         section_html(response, "my-attempts"),
         re.S,
     )

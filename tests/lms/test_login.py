@@ -33,6 +33,32 @@ def test_a_wrong_password_is_refused_with_our_message(client, site, employee):
     assert "_auth_user_id" not in client.session
 
 
+def test_both_fields_point_at_the_wrong_credentials_message(client, site, employee):
+    # when the credentials are wrong
+    response = client.post("/accounts/login/", {"username": "employee@example.com", "password": "not-it"})
+
+    # then the message has an id, and each field says it is invalid and is described by it
+    page = response.content.decode()
+    assert re.search(
+        r'<div class="alert alert--error" role="alert" id="login-errors">\s*<p>' + re.escape(INVALID_LOGIN), page
+    )
+    for name in ("username", "password"):
+        field = re.search(rf'<input type="[a-z]+" name="{name}"[^>]*>', page, re.S).group(0)
+        assert 'aria-invalid="true" aria-describedby="login-errors"' in field, field
+
+
+def test_an_empty_field_points_at_its_own_error(client, site):
+    # when the form is sent empty
+    response = client.post("/accounts/login/", {"username": "", "password": ""})
+
+    # then each field is described by its own error, not by a form-wide one
+    page = response.content.decode()
+    for name in ("username", "password"):
+        field = re.search(rf'<input type="[a-z]+" name="{name}"[^>]*>', page, re.S).group(0)
+        assert f'aria-invalid="true" aria-describedby="id_{name}_errors"' in field, field
+        assert f'<ul class="field__errors" id="id_{name}_errors">' in page
+
+
 def test_the_french_message_is_ours_not_django_s(client, site, employee):
     # when
     response = client.post(

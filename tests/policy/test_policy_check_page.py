@@ -403,6 +403,12 @@ def test_nothing_to_check_is_a_400_with_a_message_not_a_clean_bill(text, policy_
     assert response.context["form"].non_field_errors() == [message]
     assert message in response.content.decode()
     assert "No problem found" not in response.content.decode()
+    # and the text and link fields point at the message (a screen reader reads it with them)
+    page = response.content.decode()
+    assert f'<p class="alert alert--error" role="alert" id="post-check-errors">{message}</p>' in page
+    assert (
+        len(re.findall(r'<(?:textarea|input)[^>]*aria-invalid="true" aria-describedby="post-check-errors"', page)) == 2
+    )
 
 
 def test_a_link_alone_is_checked(policy_page, employee_client):
