@@ -7,7 +7,8 @@ Runs on the journeys' server (conftest.py), before the journeys (pytest takes th
 name order). It changes nothing the journeys rely on: it signs in as demo colleagues the
 journeys never use, and the only things it writes are theirs (quiz attempts, a share and its
 points) besides the administrator's language, put back, and one failed sign-in of an unknown
-address. About five minutes of the CI's browser section (most of it axe on the admin screens).
+address. About nine and a half minutes of the CI's browser section on a busy two-core machine
+(most of it axe on the admin screens, 175–211 s per language).
 
 Rules discussed are in a11y.py (``WAGTAIL_MARKUP``: each exclusion, where and why).
 """
