@@ -48,6 +48,7 @@ BULK_RENDERS = "certificate_bulk_renders"
 REPORT = "certification_report"
 REPORT_RESULTS = "certification_report_results"
 REPORT_REMIND = "certification_report_remind"
+REPORT_REMINDERS = "certification_report_reminders"
 
 # Assigning a programme's courses is assigning courses: the courses layer's right.
 ASSIGN_PERMISSION = "courses.add_assignment"
@@ -422,4 +423,6 @@ class ReminderConfirmView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
             )
             % {"count": batch.queued, "already": batch.already_reminded},
         )
+        if batch.queued:
+            return redirect(REPORT_REMINDERS, pk=batch.pk)
         return redirect(self.report_url)

@@ -47,6 +47,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from certification import selectors
+from certification.batch_progress import ReminderBatchProgressView
 from certification.admin_views import (
     BULK_RENDERS,
     CERTIFICATES,
@@ -54,6 +55,7 @@ from certification.admin_views import (
     PROGRAMMES,
     REPORT,
     REPORT_REMIND,
+    REPORT_REMINDERS,
     REPORT_RESULTS,
     STATE_LABELS,
     CertificateReinstateView,
@@ -680,4 +682,9 @@ def report_urls() -> list[URLPattern]:
         path("reports/certification/", CertificationReportView.as_view(), name=REPORT),
         path("reports/certification/results/", CertificationReportView.as_view(results_only=True), name=REPORT_RESULTS),
         path("reports/certification/remind/", ReminderConfirmView.as_view(), name=REPORT_REMIND),
+        path(
+            "reports/certification/reminders/<int:pk>/",
+            ReminderBatchProgressView.as_view(),
+            name=REPORT_REMINDERS,
+        ),
     ]
