@@ -100,7 +100,7 @@ def test_the_catalogues_empty_state_is_in_french(course_index):
     # then
     assert empty_block(page, "catalogue-empty") == (
         "Aucune formation n’est encore publiée : l’équipe formation les prépare. "
-        "En attendant, la politique réseaux sociaux est là pour être lue. Lire la politique"
+        "En attendant, la charte réseaux sociaux est là pour être lue. Lire la charte"
     )
 
 
