@@ -50,9 +50,9 @@ def counter_message(count: int, max_length: int | None, own_missing: int = 0) ->
 
 
 def own_missing_message(missing: int) -> str:
-    return ngettext(
-        "%(count)s more character of your own", "%(count)s more characters of your own", missing
-    ) % {"count": missing}
+    return ngettext("%(count)s more character of your own", "%(count)s more characters of your own", missing) % {
+        "count": missing
+    }
 
 
 def fix_label(disclosure: str) -> str:

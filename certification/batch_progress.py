@@ -26,9 +26,7 @@ REFRESH_SECONDS = 3
 def reminder_batch_progress(*, batch: ReminderBatch) -> dict[str, Any]:
     """The batch's reminders by state (one query): ``total``, ``sent``, ``failed``, ``waiting``
     (queued or being sent), ``processed``, ``percent`` and ``finished``."""
-    counts = dict(
-        HolderReminder.objects.filter(batch=batch).values_list("state").annotate(n=Count("pk")).order_by()
-    )
+    counts = dict(HolderReminder.objects.filter(batch=batch).values_list("state").annotate(n=Count("pk")).order_by())
     total = sum(counts.values())
     sent = counts.get(HolderReminder.State.SENT, 0)
     failed = counts.get(HolderReminder.State.FAILED, 0)

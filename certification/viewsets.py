@@ -47,7 +47,6 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from certification import selectors
-from certification.batch_progress import ReminderBatchProgressView
 from certification.admin_views import (
     BULK_RENDERS,
     CERTIFICATES,
@@ -65,6 +64,7 @@ from certification.admin_views import (
     ProgramReissueView,
     ReminderConfirmView,
 )
+from certification.batch_progress import ReminderBatchProgressView
 from certification.models import BulkRender, Certificate, CertificateEvent, CertificateQuerySet, CertificationProgram
 from certification.report import BUCKET_DEFINITIONS, BUCKET_LABELS, TOTAL_DEFINITION, CertificationReportFilterSet
 from courses import api as courses_api

@@ -92,9 +92,7 @@ def test_the_disclosure_fix_has_its_real_label_before_any_script(site):
     # given a disclosure rule and an item whose X text lacks it, its LinkedIn text carries it
     DisclosureRuleFactory(required_text="#AcmeEmployee", on_advocacy=True, trigger_phrases="")
     user = certified(preferred_language="en")
-    content = library_item(
-        texts={("x", "en"): "Our plant opens", ("linkedin", "en"): "Our plant opens #AcmeEmployee"}
-    )
+    content = library_item(texts={("x", "en"): "Our plant opens", ("linkedin", "en"): "Our plant opens #AcmeEmployee"})
     # when
     page = client_for(user).get(f"/advocacy/compose/{content.pk}/").content.decode()
     # then the X fix is shown with its label; the LinkedIn one keeps its label, hidden
@@ -128,7 +126,7 @@ def test_the_preview_shows_the_text_with_the_tracked_link_and_the_items_card(sit
     page = client_for(user).get(f"/advocacy/compose/{content.pk}/").content.decode()
     # then X shows the tracked link after the text (its code is made when shared)
     x = _section(page, "x")
-    assert "<figcaption class=\"muted small\">Preview on X</figcaption>" in x
+    assert '<figcaption class="muted small">Preview on X</figcaption>' in x
     assert "<span data-preview-text>Our plant opens</span><span data-preview-inline> " in x
     assert '<span class="composer__preview-link" data-preview-link>http://testserver/s/…</span>' in x
     # and LinkedIn the text, then the card of the page: host, title, summary

@@ -78,7 +78,9 @@ def test_the_composer_counts_and_previews_as_the_employee_types(site, live_serve
     assert fix.inner_text() == "Add “#AcmeEmployee”"
     fix.click()
     assert page.locator("textarea[name=text_x]").input_value() == "Our plant opens #AcmeEmployee"
-    assert counter.inner_text() == f"{counted_length('x', 'Our plant opens #AcmeEmployee', URL)['count']} / 280 characters"
+    assert (
+        counter.inner_text() == f"{counted_length('x', 'Our plant opens #AcmeEmployee', URL)['count']} / 280 characters"
+    )
     assert counted_length("x", "Our plant opens #AcmeEmployee", URL)["count"] == 15 + 1 + 13 + 1 + 23
     assert preview.locator("[data-preview-text]").inner_text() == "Our plant opens #AcmeEmployee"
     page.locator("[data-fix=x]").wait_for(state="hidden")

@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from certification.batch_progress import reminder_batch_progress
 from certification.models import HolderReminder, ReminderBatch
-from tests.certification.test_report import (  # noqa: F401 - fixtures
-    REMIND,
-    at_now,
-    figures_only_client,
-    manager_client,
-    population,
-)
+from tests.certification import test_report
+from tests.certification.test_report import REMIND, at_now
+
+# The report's fixtures: its population of certificates and its clients by role.
+population = test_report.population
+manager_client = test_report.manager_client
+figures_only_client = test_report.figures_only_client
 
 PROGRESS = "certification_report_reminders"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -76,8 +76,7 @@ def test_a_catalogue_without_courses_in_the_readers_language_offers_all_language
     page = client_for(user).get(course_index.url).content.decode()
     # then
     assert empty_block(page, "catalogue-empty") == (
-        "No course in this language yet: the courses offered are in the other language. "
-        "Show courses in all languages"
+        "No course in this language yet: the courses offered are in the other language. Show courses in all languages"
     )
     assert links(page, "catalogue-empty") == [f"{course_index.url}?language=all"]
 
