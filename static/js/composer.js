@@ -1,10 +1,13 @@
 /* The advocacy composer and the "post it now" page. A static file under the CSP: no inline
    script, no inline handlers. Without it the forms still work: the server checks on submit.
 
-   Composer: shows the chosen networks' drafts only; as the employee types (debounced), asks
-   /advocacy/check/ for each draft's findings, counts characters as the network does, offers the
-   required disclosure as a one-click fix and disables the share button while a blocking
-   finding (or a missing personal touch) remains.
+   Composer: shows the chosen networks' drafts only. As the employee types, the character
+   counter and the post's preview follow at once: the counter counts as the network does, with
+   the same rule as the server (intents.counted_length; the limit and the length of a link come
+   from the counter's data attributes), and the server rendered both before this script ran.
+   Debounced, it asks /advocacy/check/ for each draft's findings, the personal touch still
+   missing and the link the post will carry, offers the required disclosure as a one-click fix
+   and disables the share button while a blocking finding (or a missing personal touch) remains.
    Post it now: the LinkedIn and Facebook buttons copy the text to the clipboard first (those
    networks take no pre-filled text); the link itself opens the network in a new tab. */
 (function () {
