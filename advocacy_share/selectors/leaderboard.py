@@ -147,5 +147,6 @@ def advocacy_card(user: User, allowed: bool) -> AdvocacyCard:
             (code, str(label), audience.get(code) if isinstance(audience.get(code), int) else None)
             for code, label in SHARE_NETWORK_CHOICES
         ),
-        has_shared=Share.objects.filter(user_id=user.pk, status=Share.Status.SHARED).exists(),
+        # Only asked of someone who may share: the others are not invited to.
+        has_shared=allowed and Share.objects.filter(user_id=user.pk, status=Share.Status.SHARED).exists(),
     )
