@@ -91,6 +91,7 @@ class AdvocacyCard:
     badges: tuple[Badge, ...]
     leaderboard_opt_in: bool
     audience: tuple[tuple[str, str, int | None], ...]
+    has_shared: bool = False
 
 
 @dataclass(frozen=True)

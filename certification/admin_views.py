@@ -33,7 +33,7 @@ from certification.forms import BulkRenderConfirmForm, ProgramAssignForm, Reason
 from certification.models import Certificate, CertificationProgram, ReminderBatch
 from certification.report import BUCKET_LABELS, CertificationReportFilterSet
 from courses import api as courses_api
-from lms.reminders import ReminderConfirmViewBase
+from lms.reminders import ReminderBatchBase, ReminderConfirmViewBase
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -49,6 +49,7 @@ BULK_RENDERS = "certificate_bulk_renders"
 REPORT = "certification_report"
 REPORT_RESULTS = "certification_report_results"
 REPORT_REMIND = "certification_report_remind"
+REPORT_REMINDERS = "certification_report_reminders"
 
 # Assigning a programme's courses is assigning courses: the courses layer's right.
 ASSIGN_PERMISSION = "courses.add_assignment"
@@ -384,3 +385,6 @@ class ReminderConfirmView(ReminderConfirmViewBase):
         return lifecycle.reminder_batch_create(
             requested_by=_editor(self.request), filters=self.filters.described(), **self.filters.selection()
         )
+
+    def progress_url(self, batch: ReminderBatchBase) -> str:
+        return reverse(REPORT_REMINDERS, kwargs={"pk": batch.pk})

@@ -173,6 +173,11 @@ class ReminderConfirmViewBase(PermissionCheckedMixin, WagtailAdminTemplateMixin,
         """Queue the reminders of the validated filter; ``None`` when nothing was written."""
         raise NotImplementedError
 
+    def progress_url(self, batch: ReminderBatchBase) -> str | None:
+        """A page following ``batch`` while it is sent, where HR lands after queuing
+        reminders; ``None``: back to the report."""
+        return None
+
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
         return self.breadcrumbs_items + [
             {"url": self.report_url, "label": self.report_label},
@@ -210,4 +215,7 @@ class ReminderConfirmViewBase(PermissionCheckedMixin, WagtailAdminTemplateMixin,
                 )
                 % {"count": batch.queued, "already": batch.already_reminded},
             )
+            progress = self.progress_url(batch) if batch.queued else None
+            if progress:
+                return redirect(progress)
         return redirect(self.report_url)

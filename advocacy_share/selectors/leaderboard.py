@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocacy_share.data import AdvocacyCard, Badge, Leaderboard, LeaderboardRow, ViewerStanding
-from advocacy_share.models import SHARE_NETWORK_CHOICES, AdvocateProfile, BadgeAward, PointsTotal, RankBand
+from advocacy_share.models import SHARE_NETWORK_CHOICES, AdvocateProfile, BadgeAward, PointsTotal, RankBand, Share
 from advocacy_share.services.points import period_starts, user_points
 from lms.people.models import Department, User
 
@@ -147,4 +147,6 @@ def advocacy_card(user: User, allowed: bool) -> AdvocacyCard:
             (code, str(label), audience.get(code) if isinstance(audience.get(code), int) else None)
             for code, label in SHARE_NETWORK_CHOICES
         ),
+        # Only asked of someone who may share: the others are not invited to.
+        has_shared=allowed and Share.objects.filter(user_id=user.pk, status=Share.Status.SHARED).exists(),
     )

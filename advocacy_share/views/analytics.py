@@ -68,6 +68,7 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
     context = {
         "dash": data,
         "periods": PERIOD_WEEKS,
+        "longest_weeks": PERIOD_WEEKS[-1],
         "goals": goal_progress(start=data.start, today=today),
         "pilot_form": pilot_form,
         "pilot": pilot,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from advocacy_share import drafts as draft_views
 from advocacy_share.compose_forms import ComposeForm
 from advocacy_share.intents import CLIPBOARD_NETWORKS, counted_length, intent_url
 from advocacy_share.links import short_url
@@ -127,10 +128,15 @@ def _page(
 ) -> HttpResponse:
     programme = AdvocacySettings.load()
     chosen = request.POST.getlist("networks") if form.is_bound else form.initial.get("networks", [])
+    url = content.url if content is not None else str(form["own_url"].value() or "")
     networks = []
     for network in SHARE_NETWORKS:
         check = (checks or {}).get(network)
         suggested = share_services.suggested_text(content, network, language)
+        text = str(form.text_field(network).value() or "")
+        own_missing = 0
+        if content is not None and programme.min_own_characters:
+            own_missing = max(0, programme.min_own_characters - share_services.own_characters(suggested, text))
         networks.append(
             {
                 "code": network,
@@ -139,6 +145,13 @@ def _page(
                 "field": form.text_field(network),
                 "suggested": suggested,
                 "check": check,
+                "draft": draft_views.draft_view(
+                    network=network,
+                    text=text,
+                    url=url,
+                    disclosure=policy_api.disclosure_text(language, network),
+                    own_missing=own_missing,
+                ),
                 "own_characters_message": (
                     share_services.own_characters_message(check.own_characters_missing, programme.min_own_characters)
                     if check is not None and check.own_characters_missing
@@ -161,8 +174,26 @@ def _page(
         "link_url": content.url if content is not None else "",
         "check_url": reverse("advocacy:check"),
         "disclosure": policy_api.disclosure_text(language),
+        "link_host": draft_views.hostname(url),
+        "composer_messages": _composer_messages(),
     }
     return TemplateResponse(request, "advocacy/compose.html", context, status=status)
+
+
+def _composer_messages() -> dict[str, str]:
+    """The templates ``composer.js`` fills in as the employee types, in the reader's language:
+    the same texts the server renders (``advocacy_share.drafts``)."""
+    return {
+        "chars": _("%(count)s / %(max)s characters"),
+        "chars-one": ngettext("%(count)s character", "%(count)s characters", 1),
+        "chars-other": ngettext("%(count)s character", "%(count)s characters", 2),
+        "own-one": ngettext("%(count)s more character of your own", "%(count)s more characters of your own", 1),
+        "own-other": ngettext("%(count)s more character of your own", "%(count)s more characters of your own", 2),
+        "add": _("Add “%(text)s”"),
+        "block": _("Blocking"),
+        "warn": _("Warning"),
+        "policy": _("See the policy"),
+    }
 
 
 # --- the live check ----------------------------------------------------------------------------
@@ -257,6 +288,7 @@ def check(request: HttpRequest) -> HttpResponse:
         "blocking": any(f.severity == share_services.BLOCK for f in findings),
         "disclosure": disclosure,
         "length": counted_length(network, text, url),
+        "link": draft_views.preview_link(url),
     }
     if data["content_id"].isdigit():
         body["own_characters"] = _own_characters(int(data["content_id"]), network, text, language)

@@ -26,9 +26,11 @@ from certification import selectors
 from certification.admin_views import (
     REPORT,
     REPORT_REMIND,
+    REPORT_REMINDERS,
     REPORT_RESULTS,
     ReminderConfirmView,
 )
+from certification.batch_progress import ReminderBatchProgressView
 from certification.models import Certificate
 from certification.report import BUCKET_DEFINITIONS, BUCKET_LABELS, TOTAL_DEFINITION, CertificationReportFilterSet
 from certification.viewsets.common import short_datetime
@@ -222,4 +224,9 @@ def report_urls() -> list[URLPattern]:
         path("reports/certification/", CertificationReportView.as_view(), name=REPORT),
         path("reports/certification/results/", CertificationReportView.as_view(results_only=True), name=REPORT_RESULTS),
         path("reports/certification/remind/", ReminderConfirmView.as_view(), name=REPORT_REMIND),
+        path(
+            "reports/certification/reminders/<int:pk>/",
+            ReminderBatchProgressView.as_view(),
+            name=REPORT_REMINDERS,
+        ),
     ]

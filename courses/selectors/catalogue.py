@@ -89,7 +89,14 @@ def catalogue(
         "levels": CoursePage.Level.choices,
         "tags": tags,
         "default_language": default_language,
+        # Only asked when the page is empty: is it the filters, or is nothing published?
+        "any_course": bool(page.object_list) or tagged_any(index_page),
     }
+
+
+def tagged_any(index_page: CourseIndexPage) -> bool:
+    """Whether any course is published under ``index_page``, whatever its language."""
+    return CoursePage.objects.live().public().descendant_of(index_page).exists()
 
 
 def course_progress_map(*, user: Visitor, course_ids: list[int]) -> dict[int, dict[str, Any]]:

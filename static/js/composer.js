@@ -1,10 +1,13 @@
 /* The advocacy composer and the "post it now" page. A static file under the CSP: no inline
    script, no inline handlers. Without it the forms still work: the server checks on submit.
 
-   Composer: shows the chosen networks' drafts only; as the employee types (debounced), asks
-   /advocacy/check/ for each draft's findings, counts characters as the network does, offers the
-   required disclosure as a one-click fix and disables the share button while a blocking
-   finding (or a missing personal touch) remains.
+   Composer: shows the chosen networks' drafts only. As the employee types, the character
+   counter and the post's preview follow at once: the counter counts as the network does, with
+   the same rule as the server (intents.counted_length; the limit and the length of a link come
+   from the counter's data attributes), and the server rendered both before this script ran.
+   Debounced, it asks /advocacy/check/ for each draft's findings, the personal touch still
+   missing and the link the post will carry, offers the required disclosure as a one-click fix
+   and disables the share button while a blocking finding (or a missing personal touch) remains.
    Post it now: the LinkedIn and Facebook buttons copy the text to the clipboard first (those
    networks take no pre-filled text); the link itself opens the network in a new tab. */
 (function () {
@@ -25,15 +28,45 @@
         return (document.documentElement.lang || "fr").slice(0, 2);
     }
 
-    var LABELS = {
-        fr: {block: "Bloquant", warn: "Attention", policy: "Voir la politique", add: "Ajouter « %s »",
-             chars: "%n / %m caractères", charsNoMax: "%n caractères", own: "Encore %n caractères de votre main"},
-        en: {block: "Blocking", warn: "Warning", policy: "See the policy", add: "Add “%s”",
-             chars: "%n / %m characters", charsNoMax: "%n characters", own: "%n more characters of your own"}
-    };
+    /* The texts come from data-msg-* attributes the server renders in the reader's language
+       (the same templates it fills itself: advocacy_share/drafts.py). */
+    function message(form, key, values) {
+        var text = form.getAttribute("data-msg-" + key) || "";
+        Object.keys(values || {}).forEach(function (name) {
+            text = text.split("%(" + name + ")s").join(values[name]);
+        });
+        return text;
+    }
 
-    function label(key) {
-        return (LABELS[lang()] || LABELS.en)[key];
+    var URL_RE = /https?:\/\/[^\s<>"']+/gi;
+
+    /* Characters as Python's len() counts them (code points, not UTF-16 units). */
+    function characters(text) {
+        return Array.from(text).length;
+    }
+
+    /* The post's length as the network counts it: the same rule as intents.counted_length
+       (X counts every link as link_length characters, and the link the intent adds after
+       the text with a space). */
+    function countedLength(text, url, linkLength) {
+        var count = characters(text);
+        if (linkLength) {
+            (text.match(URL_RE) || []).forEach(function (link) {
+                count += linkLength - characters(link);
+            });
+            if (url && text.indexOf(url) === -1) {
+                count += linkLength + (text ? 1 : 0);
+            }
+        }
+        return count;
+    }
+
+    function hostname(url) {
+        try {
+            return new URL(url).hostname.replace(/^www\./, "");
+        } catch (e) {
+            return "";
+        }
     }
 
     function copyText(id) {
@@ -75,6 +108,52 @@
         var blockedNotice = form.querySelector("[data-blocked-notice]");
         var blocking = {};
         var timers = {};
+        var ownMissing = {};
+        var links = {};
+
+        function currentUrl() {
+            return ownUrl ? ownUrl.value.trim() : linkUrl;
+        }
+
+        /* The counter and the preview, from the text as it is now (no round trip): the
+           personal touch still missing and the link shown come from the last check. */
+        function updateDraft(network) {
+            var area = textarea(network);
+            var counter = form.querySelector("[data-counter='" + network + "']");
+            if (!area || !counter) {
+                return;
+            }
+            var text = area.value;
+            var url = currentUrl();
+            var max = parseInt(counter.getAttribute("data-max"), 10);
+            var count = countedLength(text, url, parseInt(counter.getAttribute("data-link-length"), 10) || 0);
+            var label = max
+                ? message(form, "chars", {count: count, max: max})
+                : message(form, count === 1 ? "chars-one" : "chars-other", {count: count});
+            if (ownMissing[network] > 0) {
+                label += " · " + message(form, ownMissing[network] === 1 ? "own-one" : "own-other", {count: ownMissing[network]});
+            }
+            counter.textContent = label;
+            counter.classList.toggle("composer__counter--over", Boolean(max && count > max));
+            var preview = form.querySelector("[data-preview='" + network + "']");
+            if (!preview) {
+                return;
+            }
+            preview.querySelector("[data-preview-text]").textContent = text;
+            var link = links[network] !== undefined ? links[network] : null;
+            var inline = preview.querySelector("[data-preview-inline]");
+            if (inline && link !== null) {
+                inline.querySelector("[data-preview-link]").textContent = link;
+            }
+            if (inline) {
+                inline.hidden = !url || text.indexOf(url) !== -1 || link === "";
+            }
+            var card = preview.querySelector("[data-preview-card]");
+            if (ownUrl) {
+                preview.querySelector("[data-preview-host]").textContent = hostname(url);
+                card.hidden = !hostname(url);
+            }
+        }
 
         function chosen(network) {
             var box = form.querySelector("[data-network-toggle='" + network + "']");
@@ -106,35 +185,32 @@
                     item.className = "finding finding--" + finding.severity;
                     var severity = document.createElement("span");
                     severity.className = "finding__severity";
-                    severity.textContent = finding.severity === "block" ? label("block") : label("warn");
+                    severity.textContent = message(form, finding.severity === "block" ? "block" : "warn");
                     item.appendChild(severity);
                     item.appendChild(document.createTextNode(" " + finding.message + " "));
                     if (finding.clause_url) {
                         var link = document.createElement("a");
                         link.href = finding.clause_url;
-                        link.textContent = label("policy");
+                        link.textContent = message(form, "policy");
                         item.appendChild(link);
                     }
                     list.appendChild(item);
                 });
                 box.appendChild(list);
             }
-            var counter = form.querySelector("[data-counter='" + network + "']");
-            var length = data.length || {};
-            var text = length.max ? label("chars").replace("%m", length.max) : label("charsNoMax");
-            text = text.replace("%n", length.count);
-            if (data.own_characters && data.own_characters.missing > 0) {
-                text += " · " + label("own").replace("%n", data.own_characters.missing);
+            ownMissing[network] = data.own_characters ? data.own_characters.missing : 0;
+            if (data.link !== undefined) {
+                links[network] = data.link;
             }
-            counter.textContent = text;
-            counter.classList.toggle("composer__counter--over", Boolean(length.max && length.count > length.max));
+            updateDraft(network);
             var fix = form.querySelector("[data-fix='" + network + "']");
             var button = fix.querySelector("button");
             fix.hidden = !data.disclosure;
-            button.textContent = label("add").replace("%s", data.disclosure || "");
-            button.setAttribute("data-disclosure-text", data.disclosure || "");
-            var ownMissing = data.own_characters ? data.own_characters.missing > 0 : false;
-            blocking[network] = data.blocking || ownMissing;
+            if (data.disclosure) {
+                button.textContent = message(form, "add", {text: data.disclosure});
+                button.setAttribute("data-disclosure-text", data.disclosure);
+            }
+            blocking[network] = data.blocking || ownMissing[network] > 0;
             refreshButton();
         }
 
@@ -188,7 +264,10 @@
             var network = section.getAttribute("data-draft");
             var area = textarea(network);
             if (area) {
-                area.addEventListener("input", function () { schedule(network); });
+                area.addEventListener("input", function () {
+                    updateDraft(network);
+                    schedule(network);
+                });
             }
             var fixButton = section.querySelector("[data-add-disclosure]");
             fixButton.addEventListener("click", function () {
@@ -202,7 +281,10 @@
         });
         if (ownUrl) {
             ownUrl.addEventListener("input", function () {
-                ["linkedin", "x", "facebook"].forEach(schedule);
+                ["linkedin", "x", "facebook"].forEach(function (network) {
+                    updateDraft(network);
+                    schedule(network);
+                });
             });
         }
         showChosen();

@@ -7,7 +7,9 @@
  *     position swaps the two;
  *   - a countdown to data-deadline is shown, corrected for the clock difference between
  *     browser and server, and the form is submitted when the time is up;
- *   - submitting by hand with questions left unanswered asks for a confirmation first.
+ *   - submitting by hand with questions left unanswered asks for a confirmation first;
+ *   - once submitted, the status says the server is grading and the buttons are disabled, so
+ *     the answers are not sent twice while the server decides (it is the judge of time).
  * All texts come from data-msg-* attributes rendered by the server in the user's language.
  */
 (function () {
@@ -269,6 +271,31 @@
         }
         submitting = true;
         window.clearTimeout(saveTimer);
+        showSubmitting(timeUp || !submitter || submitter.value === "submit");
+    });
+
+    /* While the server grades (or saves), say so and keep the buttons from sending the form a
+       second time. The buttons are disabled once the submission has started, so that the
+       clicked button's name and value are still sent; the countdown keeps running. */
+    function showSubmitting(grading) {
+        setStatus(message(timeUp ? "time-up" : grading ? "grading" : "saving"), timeUp ? "error" : "busy");
+        form.setAttribute("aria-busy", "true");
+        window.setTimeout(function () {
+            Array.prototype.forEach.call(form.querySelectorAll("button[type=submit]"), function (button) {
+                button.disabled = true;
+            });
+        }, 0);
+    }
+
+    /* Back from the browser's page cache (the back button): the form is usable again. */
+    window.addEventListener("pageshow", function (event) {
+        if (event.persisted) {
+            submitting = false;
+            form.removeAttribute("aria-busy");
+            Array.prototype.forEach.call(form.querySelectorAll("button[type=submit]"), function (button) {
+                button.disabled = false;
+            });
+        }
     });
 
     /* Countdown. */

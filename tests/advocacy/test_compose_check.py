@@ -55,6 +55,8 @@ def test_a_clean_draft_does_not_block_and_x_counts_the_link_as_23(site, advocate
         "blocking": False,
         "disclosure": "",
         "length": {"count": 15 + 1 + 23, "max": 280, "link_length": 23},
+        # no domain is allowed: the link stays as typed (the composer's preview shows it)
+        "link": "https://acme.com/news/launch",
     }
 
 

@@ -239,3 +239,30 @@ def test_the_sweeper_does_not_touch_submitted_attempts(timed_quiz, timed_attempt
     assert closed == 0
     again = Attempt.objects.get(pk=timed_attempt.pk)
     assert (again.status, again.score, again.finished_at) == ("submitted", submitted.score, T0 + timedelta(minutes=1))
+
+
+def test_the_attempt_page_renders_the_servers_deadline_for_the_countdown(timed_quiz, timed_attempt, employee_client):
+    # when the learner opens the attempt five minutes in (Europe/Paris: UTC+1 in March)
+    with at(timedelta(minutes=5)):
+        page = employee_client.get(route(timed_quiz, "attempt", timed_attempt)).content.decode()
+
+    # then the deadline is readable without a script as a clock time, and given to the script
+    assert "Submit before <strong>10:10</strong>." in page
+    assert "(server time when this page was loaded: 10:05)" in page
+    assert 'data-deadline="2026-03-02T10:10:00+01:00"' in page
+    assert 'data-server-now="2026-03-02T10:05:00+01:00"' in page
+    # and the script has the words for "the server is grading" in the reader's language
+    assert 'data-msg-grading="Your answers are being graded. Please wait: this page will show your result."' in page
+    assert '<p class="quiz__status" data-save-status role="status" aria-live="polite"></p>' in page
+
+
+def test_an_untimed_attempt_page_has_no_deadline(quiz_factory, employee, employee_client):
+    # given
+    quiz = quiz_factory(types=["single_choice"])
+    attempt = services.attempt_start(user=employee, quiz=quiz)
+    # when
+    page = employee_client.get(route(quiz, "attempt", attempt)).content.decode()
+    # then
+    assert "data-deadline" not in page
+    assert "Submit before" not in page
+    assert "data-countdown" not in page

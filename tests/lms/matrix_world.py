@@ -21,7 +21,7 @@ from wagtail.models import Collection, GroupApprovalTask, Page, Site, Workflow
 
 from advocacy_share.models import AdvocacySettings, DepartmentGoal, PauseLog, PointsEntry, ShareableContent
 from certification import signing
-from certification.models import BulkRender, CertificateEvent
+from certification.models import BulkRender, CertificateEvent, ReminderBatch
 from courses.models import CourseIndexPage, QuizPage
 from courses.services.attempts import attempt_start
 from lms.home.roles import roles_ensure
@@ -144,6 +144,7 @@ def build_world() -> World:
         revoked_certificate=revoked.pk,
         certificate_event=event.pk,
         bulk_render=BulkRender.objects.create(program=program, total=1).pk,
+        reminder_batch=ReminderBatch.objects.create(day=certificate.issued_at.date()).pk,
     )
 
     # advocacy: content, a campaign, the advocate's share and tracked link, points, the pause log

@@ -44,8 +44,9 @@ def test_a_valid_holder_is_told_sharing_is_unlocked_with_a_link_to_the_share_fee
     # then
     assert response.status_code == 200
     assert advocacy_alert(response) == "Sharing is unlocked: your certificate is valid."
-    # the advocacy card's button and the site navigation lead to the feed
-    assert response.content.decode().count('href="/advocacy/"') == 2
+    # the advocacy card's button, its "nothing shared yet" next step and the site navigation
+    # lead to the feed
+    assert response.content.decode().count('href="/advocacy/"') == 3
     assert '<li><a href="/advocacy/">Advocacy</a></li>' in response.content.decode()
 
 

@@ -72,6 +72,9 @@ ROWS: dict[str, R] = {
     "admin/reports/certification/": R("L L L o H o", "/admin/reports/certification/"),
     "admin/reports/certification/results/": R("L L L o H o", "/admin/reports/certification/results/"),
     "admin/reports/certification/remind/": R("L L L o H o", "/admin/reports/certification/remind/?bucket=expired"),
+    "admin/reports/certification/reminders/<int:pk>/": R(
+        "L L L o H o", "/admin/reports/certification/reminders/{reminder_batch}/"
+    ),
     "admin/sign-in-lockouts/": R("L L L o H o", "/admin/sign-in-lockouts/"),
     "admin/sign-in-lockouts/results/": R("L L L o H o", "/admin/sign-in-lockouts/results/"),
     "admin/sign-in-lockouts/unlock/<int:pk>/": R("L L L o H o", "/admin/sign-in-lockouts/unlock/{access_attempt}/"),
