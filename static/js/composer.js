@@ -274,6 +274,8 @@
                 var disclosure = fixButton.getAttribute("data-disclosure-text");
                 if (disclosure && area) {
                     area.value = area.value.replace(/\s+$/, "") + (area.value.trim() ? " " : "") + disclosure;
+                    // The counter and the preview follow at once, as when the employee types.
+                    updateDraft(network);
                     check(network);
                     area.focus();
                 }
