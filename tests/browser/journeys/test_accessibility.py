@@ -269,6 +269,7 @@ NOT_SCREENS = {
     "/admin/advocacy/points/recompute/": "POST only",
     "/admin/sign-in-lockouts/unlock/N/": "needs a locked-out sign-in, which the demo has none of",
     "/admin/certification/bulk-renders/inspect/N/": "needs a bulk PDF re-issue, which the demo has none of",
+    "/admin/reports/certification/reminders/N/": "needs a batch of renewal reminders, which the demo has none of",
 }
 NOT_SCREEN_PATTERN = re.compile(r"/results/$|/chooser/|/choose/|/chosen|/points/people/")
 ROUTE_PARAMETER = re.compile(r"<[^>]+>")
